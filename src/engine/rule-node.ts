@@ -1,0 +1,41 @@
+import type { TbMsg } from '../msg/message.js'
+import type { Logger } from './logger.js'
+
+/** What a node is given for the whole of its life (part of ThingsBoard's TbContext). */
+export interface NodeContext {
+  /** The node's name in the chain. */
+  readonly nodeName: string
+  /** The node's id: from the export, or its index in it. */
+  readonly nodeId: string
+  readonly logger: Logger
+}
+
+/** The result of passing a message on: a promise when a node downstream asks the caller to wait. */
+export type Acceptance = Promise<void> | undefined
+
+/**
+ * The context of one received message. It must be told onwards exactly once, on one or more
+ * relations, now or later; the runtime ignores (and logs) any second telling.
+ */
+export interface MsgContext extends NodeContext {
+  /** Passes `msg` (the received message or one derived from it) on along `relation`, or several. */
+  tellNext(msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /** `tellNext(msg, 'Success')`. */
+  tellSuccess(msg: TbMsg): Acceptance
+  /** Passes `msg` on along `Failure` with metadata `error` = `"<ErrorClass>: <message>"`. */
+  tellFailure(msg: TbMsg, error: unknown): Acceptance
+  /** True once the message has been told onwards. */
+  readonly done: boolean
+}
+
+/**
+ * A rule node (ThingsBoard's TbNode). `onMsg` may return a promise: the caller waits for it
+ * before offering more input, which is how a node applies backpressure. A throw or a rejected
+ * promise sends the message to Failure, unless the node already told it onwards.
+ */
+export interface RuleNode {
+  init(ctx: NodeContext, configuration: unknown): void | Promise<void>
+  onMsg(ctx: MsgContext, msg: TbMsg): void | Promise<void>
+  /** Stops the node; a node that holds messages delivers or fails each of them before this resolves. */
+  destroy(): void | Promise<void>
+}

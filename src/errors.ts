@@ -1,0 +1,64 @@
+/** Context that an error can carry so that a reader knows where it happened. */
+export interface ErrorContext {
+  topic?: string
+  partition?: number
+  broker?: string
+  node?: string
+  field?: string
+  line?: number
+}
+
+/**
+ * Base of every error this project throws on purpose. `code` is stable for programs,
+ * `retriable` decides retries (never the message text), the message says what to do.
+ */
+export class RuleNodeError extends Error {
+  readonly code: string
+  readonly retriable: boolean
+  readonly context: ErrorContext
+
+  constructor(
+    message: string,
+    options: { code: string; retriable?: boolean; context?: ErrorContext; cause?: unknown }
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = new.target.name
+    this.code = options.code
+    this.retriable = options.retriable ?? false
+    this.context = options.context ?? {}
+  }
+}
+
+/** A node or chain configuration that cannot be used; names the field, the value and what is allowed. */
+export class ConfigError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { code: 'CONFIG', context })
+  }
+}
+
+/** An input message that does not follow the TbMsg model. */
+export class MessageError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { code: 'MESSAGE', context })
+  }
+}
+
+/** A rule chain export that cannot be loaded. */
+export class ChainLoadError extends RuleNodeError {
+  constructor(message: string, options: { context?: ErrorContext; cause?: unknown } = {}) {
+    super(message, { code: 'CHAIN_LOAD', ...options })
+  }
+}
+
+/** A command line that cannot be run as given. */
+export class UsageError extends RuleNodeError {
+  constructor(message: string) {
+    super(message, { code: 'USAGE' })
+  }
+}
+
+/** Formats an error the way ThingsBoard writes it into Failure metadata: `<ErrorClass>: <message>`. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name || error.constructor.name}: ${error.message}`
+  return `Error: ${String(error)}`
+}

@@ -1,0 +1,114 @@
+// Reads JSON text that JSON.parse has already accepted, without building values, so that a
+// number keeps the text it was written with (`20.0` stays `20.0`, as Jackson's asText prints it).
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09
+}
+
+function skipSpace(text: string, pos: number): number {
+  while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++
+  return pos
+}
+
+/** Returns the index just past the string that starts (with its quote) at `pos`. */
+function skipString(text: string, pos: number): number {
+  pos++
+  while (pos < text.length) {
+    const code = text.charCodeAt(pos)
+    if (code === BACKSLASH) pos += 2
+    else if (code === QUOTE) return pos + 1
+    else pos++
+  }
+  return pos
+}
+
+/** Returns the index just past the value that starts at `pos`. */
+function skipValue(text: string, pos: number): number {
+  const first = text.charCodeAt(pos)
+  if (first === QUOTE) return skipString(text, pos)
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+    let depth = 0
+    while (pos < text.length) {
+      const code = text.charCodeAt(pos)
+      if (code === QUOTE) {
+        pos = skipString(text, pos)
+        continue
+      }
+      if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++
+      else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+        depth--
+        if (depth === 0) return pos + 1
+      }
+      pos++
+    }
+    return pos
+  }
+  // number, true, false, null: runs until a delimiter
+  while (pos < text.length) {
+    const code = text.charCodeAt(pos)
+    if (code === 0x2c || code === CLOSE_BRACE || code === CLOSE_BRACKET || isSpace(code)) break
+    pos++
+  }
+  return pos
+}
+
+function decodeKey(text: string, start: number, end: number): string {
+  const inner = text.slice(start + 1, end - 1)
+  return inner.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : inner
+}
+
+/** The [start, end) span of member `key` of the object starting at `pos`; the last one wins, as in JSON.parse. */
+function memberSpan(text: string, pos: number, key: string): [number, number] | undefined {
+  pos = skipSpace(text, pos)
+  if (text.charCodeAt(pos) !== OPEN_BRACE) return undefined
+  pos = skipSpace(text, pos + 1)
+  let found: [number, number] | undefined
+  while (pos < text.length && text.charCodeAt(pos) === QUOTE) {
+    const keyEnd = skipString(text, pos)
+    const name = decodeKey(text, pos, keyEnd)
+    const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1)
+    const valueEnd = skipValue(text, valueStart)
+    if (name === key) found = [valueStart, valueEnd]
+    pos = skipSpace(text, valueEnd)
+    if (text.charCodeAt(pos) === 0x2c) pos = skipSpace(text, pos + 1)
+  }
+  return found
+}
+
+/** The JSON text of the value at `path` (object keys only), or undefined when a key is missing. */
+export function rawValueAt(text: string, path: readonly string[]): string | undefined {
+  let span: [number, number] = [0, text.length]
+  for (const key of path) {
+    const next = memberSpan(text, span[0], key)
+    if (next === undefined) return undefined
+    span = next
+  }
+  return text.slice(skipSpace(text, span[0]), span[1]).trimEnd()
+}
+
+/** The same JSON text without insignificant white space. */
+export function compactJson(text: string): string {
+  let out = ''
+  let runStart = 0
+  let pos = 0
+  while (pos < text.length) {
+    const code = text.charCodeAt(pos)
+    if (code === QUOTE) {
+      pos = skipString(text, pos)
+    } else if (isSpace(code)) {
+      out += text.slice(runStart, pos)
+      pos = skipSpace(text, pos)
+      runStart = pos
+    } else {
+      pos++
+    }
+  }
+  return out + text.slice(runStart)
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+
+/** The entity a message is about, as ThingsBoard's EntityId: `{ entityType, id }`. */
+export interface Originator {
+  readonly entityType: string
+  readonly id: string
+}
+
+/** Metadata of a message: always string to string, as ThingsBoard's TbMsgMetaData. */
+export type Metadata = Readonly<Record<string, string>>
+
+/** How the data string is to be read (ThingsBoard's TbMsgDataType). */
+export type DataType = 'JSON' | 'TEXT' | 'BINARY'
+
+/** The fields of a message, as they appear in JSON. */
+export interface MsgFields {
+  readonly id: string
+  readonly ts: number
+  readonly type: string
+  readonly originator: Originator
+  readonly metadata: Metadata
+  readonly dataType: DataType
+  readonly data: string
+}
+
+const NOT_PARSED = Symbol('not parsed')
+
+/**
+ * A rule-engine message (ThingsBoard TbMsg). Immutable: nodes derive new messages with
+ * `with` or `withMetadata` and never change the one they were given.
+ */
+export class TbMsg implements MsgFields {
+  readonly id: string
+  readonly ts: number
+  readonly type: string
+  readonly originator: Originator
+  readonly metadata: Metadata
+  readonly dataType: DataType
+  readonly data: string
+  // The parsed body is cached because several patterns of one node read the same message.
+  #body: unknown = NOT_PARSED
+
+  constructor(fields: MsgFields) {
+    this.id = fields.id
+    this.ts = fields.ts
+    this.type = fields.type
+    this.originator = fields.originator
+    this.metadata = fields.metadata
+    this.dataType = fields.dataType
+    this.data = fields.data
+  }
+
+  /** Builds a message, filling `id` and `ts` when they are not given. */
+  static create(fields: Omit<MsgFields, 'id' | 'ts' | 'dataType'> & Partial<MsgFields>): TbMsg {
+    return new TbMsg({
+      id: fields.id ?? randomUUID(),
+      ts: fields.ts ?? Date.now(),
+      type: fields.type,
+      originator: fields.originator,
+      metadata: fields.metadata,
+      dataType: fields.dataType ?? 'JSON',
+      data: fields.data
+    })
+  }
+
+  /** A copy with some fields replaced. */
+  with(changes: Partial<MsgFields>): TbMsg {
+    return new TbMsg({ ...this.toJSON(), ...changes })
+  }
+
+  /** A copy whose metadata has these entries added or replaced. */
+  withMetadata(entries: Record<string, string>): TbMsg {
+    const copy = new TbMsg({ ...this.toJSON(), metadata: { ...this.metadata, ...entries } })
+    copy.#body = this.#body
+    return copy
+  }
+
+  /**
+   * The data parsed as JSON, or undefined when it is not JSON. Parsed at most once per message.
+   */
+  body(): unknown {
+    if (this.#body === NOT_PARSED) {
+      try {
+        this.#body = JSON.parse(this.data)
+      } catch {
+        this.#body = undefined
+      }
+    }
+    return this.#body
+  }
+
+  /** The plain JSON form: `{ id, ts, type, originator, metadata, dataType, data }`. */
+  toJSON(): MsgFields {
+    return {
+      id: this.id,
+      ts: this.ts,
+      type: this.type,
+      originator: this.originator,
+      metadata: this.metadata,
+      dataType: this.dataType,
+      data: this.data
+    }
+  }
+}
