@@ -1,0 +1,262 @@
+// The chain runtime: builds the nodes of a checked chain definition, routes messages between
+// them by relation, and accounts for every message so that `drain` knows when all have left.
+
+import { ChainLoadError, RuleNodeError, describeError } from '../errors.js'
+import type { TbMsg } from '../msg/message.js'
+import { readChainDefinition, type ChainDefinition, type NodeSpec } from './chain-definition.js'
+import { Delivery, type DeliveryOwner } from './delivery.js'
+import { silentLogger, type Logger } from './logger.js'
+import type { NodeRegistry } from './registry.js'
+import type { Acceptance, RuleNode } from './rule-node.js'
+
+/** A message leaving the chain: the relation it left on had no connection. */
+export interface ChainExit {
+  readonly relation: string
+  readonly node: string
+  readonly msg: TbMsg
+}
+
+/** How a chain reports what it does. */
+export interface ChainOptions {
+  /** Called for every message that leaves the chain. */
+  readonly onExit?: (exit: ChainExit) => void
+  /** The logger nodes and the runtime write to. */
+  readonly logger?: Logger
+}
+
+/** Counts for one node: messages in, and out per relation. */
+export interface NodeStats {
+  readonly name: string
+  readonly type: string
+  received: number
+  readonly told: Map<string, number>
+}
+
+class ChainNode implements DeliveryOwner {
+  readonly spec: NodeSpec
+  readonly node: RuleNode
+  readonly logger: Logger
+  readonly chain: Chain
+  readonly routes = new Map<string, ChainNode[]>()
+  readonly pending = new Set<Delivery>()
+  readonly stats: NodeStats
+
+  constructor(chain: Chain, spec: NodeSpec, node: RuleNode, logger: Logger) {
+    this.chain = chain
+    this.spec = spec
+    this.node = node
+    this.logger = logger
+    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map() }
+  }
+
+  get nodeName(): string {
+    return this.spec.name
+  }
+
+  get nodeId(): string {
+    return this.spec.id
+  }
+
+  /** Hands a message to this node; a throw or rejection becomes Failure unless it was told already. */
+  deliver(msg: TbMsg): Acceptance {
+    const delivery = new Delivery(this, msg)
+    this.stats.received++
+    this.pending.add(delivery)
+    let result: void | Promise<void>
+    try {
+      result = this.node.onMsg(delivery, msg)
+    } catch (error) {
+      return this.failAfterThrow(delivery, error)
+    }
+    if (result === undefined) return undefined
+    return result.then(undefined, (error: unknown) => this.failAfterThrow(delivery, error))
+  }
+
+  failAfterThrow(delivery: Delivery, error: unknown): Acceptance {
+    if (!delivery.done) return delivery.tellFailure(delivery.received, error)
+    this.logger.error(`node "${this.spec.name}" threw after telling its message onwards: ${describeError(error)}`)
+    return undefined
+  }
+
+  route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance {
+    this.pending.delete(delivery)
+    return this.chain.route(this, msg, relation)
+  }
+}
+
+/** Adds the count of one more message told on `relation`. */
+function count(stats: NodeStats, relation: string): void {
+  stats.told.set(relation, (stats.told.get(relation) ?? 0) + 1)
+}
+
+/** A running rule chain. */
+export class Chain {
+  readonly name: string
+  readonly #nodes: ChainNode[] = []
+  readonly #first: ChainNode
+  readonly #onExit: (exit: ChainExit) => void
+  readonly #logger: Logger
+  #inFlight = 0
+  #entered = 0
+  #drainWaiters: (() => void)[] = []
+  #stopping = false
+
+  /** Use `startChain`, which also initialises the nodes. */
+  constructor(definition: ChainDefinition, registry: NodeRegistry, options: ChainOptions = {}) {
+    this.name = definition.name
+    this.#onExit = options.onExit ?? (() => {})
+    this.#logger = options.logger ?? silentLogger
+    for (const spec of definition.nodes) {
+      const kind = registry.find(spec.type)
+      if (kind === undefined) {
+        throw new ChainLoadError(
+          `node "${spec.name}" (index ${spec.index}): unknown node type "${spec.type}" (known: ${registry
+            .list()
+            .map((d) => d.type)
+            .join(', ')})`,
+          { context: { node: spec.name } }
+        )
+      }
+      this.#nodes.push(new ChainNode(this, spec, kind.create(), this.#logger))
+    }
+    for (const c of definition.connections) {
+      const from = this.#nodes[c.fromIndex] as ChainNode
+      const targets = from.routes.get(c.type) ?? []
+      targets.push(this.#nodes[c.toIndex] as ChainNode)
+      from.routes.set(c.type, targets)
+    }
+    this.#first = this.#nodes[definition.firstNodeIndex] as ChainNode
+  }
+
+  /** Initialises every node in chain order; the first failure names the node and stops the rest. */
+  async init(): Promise<void> {
+    const started: ChainNode[] = []
+    for (const node of this.#topologicalOrder()) {
+      try {
+        await node.node.init(node, node.spec.configuration)
+        started.push(node)
+      } catch (error) {
+        for (const done of started) await Promise.resolve(done.node.destroy()).catch(() => {})
+        const reason = error instanceof RuleNodeError ? `${error.name}: ${error.message}` : describeError(error)
+        const field = error instanceof RuleNodeError ? error.context.field : undefined
+        throw new ChainLoadError(`node "${node.spec.name}" (${node.spec.type}, index ${node.spec.index}): ${reason}`, {
+          context: { node: node.spec.name, ...(field === undefined ? {} : { field }) },
+          cause: error
+        })
+      }
+    }
+  }
+
+  /** Messages that have entered and not yet left the chain. */
+  get inFlight(): number {
+    return this.#inFlight
+  }
+
+  /** Messages that have entered the chain. */
+  get entered(): number {
+    return this.#entered
+  }
+
+  /** Per-node counts, in chain order. */
+  stats(): NodeStats[] {
+    return this.#nodes.map((n) => n.stats)
+  }
+
+  /**
+   * Puts a message into the chain at its first node. Returns a promise when a node asks the caller
+   * to wait before pushing more (backpressure), else undefined.
+   */
+  push(msg: TbMsg): Acceptance {
+    if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
+    this.#inFlight++
+    this.#entered++
+    return this.#first.deliver(msg)
+  }
+
+  /** Resolves when every message that entered has left the chain. */
+  drain(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#drainWaiters.push(resolve))
+  }
+
+  /**
+   * Stops the chain: nodes are destroyed upstream first, so that what a node flushes on destroy
+   * still finds the nodes downstream running. A message a node still holds after its destroy is
+   * failed onwards, so that none is lost.
+   */
+  async destroy(): Promise<void> {
+    this.#stopping = true
+    for (const node of this.#topologicalOrder()) {
+      try {
+        await node.node.destroy()
+      } catch (error) {
+        this.#logger.error(`node "${node.spec.name}" failed to stop: ${describeError(error)}`)
+      }
+      for (const delivery of [...node.pending]) {
+        delivery.tellFailure(delivery.received, new Error(`node "${node.spec.name}" stopped before it passed the message on`))
+      }
+    }
+  }
+
+  /** @internal Routes a message told by `from`; called by its delivery exactly once. */
+  route(from: ChainNode, msg: TbMsg, relation: string | readonly string[]): Acceptance {
+    const relations = typeof relation === 'string' ? [relation] : relation
+    let targets: ChainNode[] | undefined
+    for (const r of relations) {
+      count(from.stats, r)
+      const next = from.routes.get(r)
+      if (next !== undefined) targets = targets === undefined ? next : [...targets, ...next]
+    }
+    if (targets === undefined || targets.length === 0) {
+      this.#onExit({ relation: relations[0] ?? '', node: from.spec.name, msg })
+      this.#left()
+      return undefined
+    }
+    this.#inFlight += targets.length - 1
+    if (targets.length === 1) return (targets[0] as ChainNode).deliver(msg)
+    let waits: Promise<void>[] | undefined
+    for (const target of targets) {
+      const accepted = target.deliver(msg)
+      if (accepted !== undefined) (waits ??= []).push(accepted)
+    }
+    return waits === undefined ? undefined : Promise.all(waits).then(() => undefined)
+  }
+
+  #left(): void {
+    if (--this.#inFlight === 0 && this.#drainWaiters.length > 0) {
+      const waiters = this.#drainWaiters
+      this.#drainWaiters = []
+      for (const resolve of waiters) resolve()
+    }
+  }
+
+  #topologicalOrder(): ChainNode[] {
+    const order: ChainNode[] = []
+    const seen = new Set<ChainNode>()
+    const visit = (node: ChainNode): void => {
+      if (seen.has(node)) return
+      seen.add(node)
+      for (const targets of node.routes.values()) for (const t of targets) visit(t)
+      order.push(node)
+    }
+    visit(this.#first)
+    for (const node of this.#nodes) visit(node)
+    return order.reverse()
+  }
+}
+
+/** Builds and initialises a chain from a checked definition. */
+export async function startChain(
+  definition: ChainDefinition,
+  registry: NodeRegistry,
+  options: ChainOptions = {}
+): Promise<Chain> {
+  const chain = new Chain(definition, registry, options)
+  await chain.init()
+  return chain
+}
+
+/** Checks a parsed ThingsBoard export, builds its nodes and initialises them. */
+export async function loadChain(exported: unknown, registry: NodeRegistry, options: ChainOptions = {}): Promise<Chain> {
+  return startChain(readChainDefinition(exported), registry, options)
+}

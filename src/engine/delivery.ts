@@ -1,0 +1,61 @@
+import { describeError } from '../errors.js'
+import type { TbMsg } from '../msg/message.js'
+import type { Logger } from './logger.js'
+import { Relation } from './relations.js'
+import type { Acceptance, MsgContext } from './rule-node.js'
+
+/** What a delivery reports back to the runtime: where its node told the message to go. */
+export interface DeliveryOwner {
+  readonly nodeName: string
+  readonly nodeId: string
+  readonly logger: Logger
+  /** Routes `msg` out of this node along `relation`; called exactly once per delivery. */
+  route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance
+}
+
+/** One message received by one node: the MsgContext that lets it be told onwards exactly once. */
+export class Delivery implements MsgContext {
+  readonly #owner: DeliveryOwner
+  readonly received: TbMsg
+  #done = false
+
+  constructor(owner: DeliveryOwner, received: TbMsg) {
+    this.#owner = owner
+    this.received = received
+  }
+
+  get nodeName(): string {
+    return this.#owner.nodeName
+  }
+
+  get nodeId(): string {
+    return this.#owner.nodeId
+  }
+
+  get logger(): Logger {
+    return this.#owner.logger
+  }
+
+  get done(): boolean {
+    return this.#done
+  }
+
+  tellNext(msg: TbMsg, relation: string | readonly string[]): Acceptance {
+    if (this.#done) {
+      this.#owner.logger.error(
+        `node "${this.#owner.nodeName}" told message ${this.received.id} onwards twice; the second time (${String(relation)}) is ignored`
+      )
+      return undefined
+    }
+    this.#done = true
+    return this.#owner.route(this, msg, relation)
+  }
+
+  tellSuccess(msg: TbMsg): Acceptance {
+    return this.tellNext(msg, Relation.SUCCESS)
+  }
+
+  tellFailure(msg: TbMsg, error: unknown): Acceptance {
+    return this.tellNext(msg.withMetadata({ error: describeError(error) }), Relation.FAILURE)
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The relation each message type leaves the message-type switch on: ThingsBoard's
+ * TbMsgType.ruleNodeConnection. Types not listed (and custom types) leave on `Other`.
+ */
+export const MSG_TYPE_RELATIONS: Readonly<Record<string, string>> = {
+  POST_ATTRIBUTES_REQUEST: 'Post attributes',
+  POST_TELEMETRY_REQUEST: 'Post telemetry',
+  TO_SERVER_RPC_REQUEST: 'RPC Request from Device',
+  ACTIVITY_EVENT: 'Activity Event',
+  INACTIVITY_EVENT: 'Inactivity Event',
+  CONNECT_EVENT: 'Connect Event',
+  DISCONNECT_EVENT: 'Disconnect Event',
+  ENTITY_CREATED: 'Entity Created',
+  ENTITY_UPDATED: 'Entity Updated',
+  ENTITY_DELETED: 'Entity Deleted',
+  ENTITY_ASSIGNED: 'Entity Assigned',
+  ENTITY_UNASSIGNED: 'Entity Unassigned',
+  ATTRIBUTES_UPDATED: 'Attributes Updated',
+  ATTRIBUTES_DELETED: 'Attributes Deleted',
+  ALARM_ACK: 'Alarm Acknowledged',
+  ALARM_CLEAR: 'Alarm Cleared',
+  ALARM_ASSIGNED: 'Alarm Assigned',
+  ALARM_UNASSIGNED: 'Alarm Unassigned',
+  COMMENT_CREATED: 'Comment Created',
+  COMMENT_UPDATED: 'Comment Updated',
+  RPC_CALL_FROM_SERVER_TO_DEVICE: 'RPC Request to Device',
+  ENTITY_ASSIGNED_FROM_TENANT: 'Entity Assigned From Tenant',
+  ENTITY_ASSIGNED_TO_TENANT: 'Entity Assigned To Tenant',
+  TIMESERIES_UPDATED: 'Timeseries Updated',
+  TIMESERIES_DELETED: 'Timeseries Deleted',
+  RPC_QUEUED: 'RPC Queued',
+  RPC_SENT: 'RPC Sent',
+  RPC_DELIVERED: 'RPC Delivered',
+  RPC_SUCCESSFUL: 'RPC Successful',
+  RPC_TIMEOUT: 'RPC Timeout',
+  RPC_EXPIRED: 'RPC Expired',
+  RPC_FAILED: 'RPC Failed',
+  RPC_DELETED: 'RPC Deleted',
+  RELATION_ADD_OR_UPDATE: 'Relation Added or Updated',
+  RELATION_DELETED: 'Relation Deleted',
+  RELATIONS_DELETED: 'All Relations Deleted'
+}
