@@ -1,0 +1,32 @@
+import { configHelpText } from '../engine/config-spec.js'
+import type { NodeRegistry } from '../engine/registry.js'
+import { UsageError } from '../errors.js'
+
+/** The text `kafka-rule-node describe [NODE]` prints. */
+export function describeNodes(registry: NodeRegistry, name?: string): string {
+  if (name === undefined) {
+    const rows = registry
+      .list()
+      .map((d) => `  ${d.alias.padEnd(16)} ${d.type}\n  ${''.padEnd(16)} ${d.description}`)
+    return `Node types (short name, ThingsBoard class name):\n${rows.join('\n')}\n\nRun \`kafka-rule-node describe NAME\` for a node's configuration.\n`
+  }
+  const definition = registry.find(name)
+  if (definition === undefined) {
+    throw new UsageError(
+      `unknown node "${name}"; known: ${registry
+        .list()
+        .map((d) => d.alias)
+        .join(', ')}`
+    )
+  }
+  return [
+    `${definition.alias}: ${definition.type}`,
+    definition.description,
+    '',
+    `Relations: ${definition.relations.join(', ')}`,
+    '',
+    'Configuration (ThingsBoard JSON names):',
+    configHelpText(definition.config),
+    ''
+  ].join('\n')
+}

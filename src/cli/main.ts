@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { ChainLoadError, RuleNodeError, UsageError, describeError } from '../errors.js'
+import { createDefaultRegistry } from '../nodes/index.js'
+import { describeNodes } from './describe-command.js'
+import { createPinoLogger, LOG_LEVELS, type LogLevel } from './pino-logger.js'
+import { runChain } from './run-command.js'
+import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
+import { runDemo } from './demo-command.js'
+
+interface BrokerCli {
+  runBroker(args: string[]): Promise<number>
+  brokerUsage: string
+}
+
+async function loadBrokerCli(): Promise<BrokerCli> {
+  // The development broker is loaded only when asked for: the engine never depends on it.
+  const specifier = '../broker/cli.js'
+  return (await import(specifier)) as BrokerCli
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
+type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string }>
+
+interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>
+  positionals: string[]
+}
+
+function parse(args: string[], options: OptionSpecs): ParsedArgs {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      allowPositionals: true
+    })
+    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'max-line-bytes': { type: 'string' },
+    'log-level': { type: 'string' }
+  })
+  if (values.help === true) {
+    process.stdout.write(runUsage)
+    return 0
+  }
+  const chainPath = positionals[0]
+  if (chainPath === undefined || positionals.length > 1)
+    throw new UsageError('run takes exactly one CHAIN.json')
+  const level = (values['log-level'] ?? 'info') as string
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${level}")`)
+  }
+  const maxText = (values['max-line-bytes'] ?? '1048576') as string
+  const maxLineBytes = Number(maxText)
+  if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
+    throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
+  }
+  const stop = new AbortController()
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143)
+    process.stderr.write(
+      `${signal}: stopping; messages in the chain are delivered or failed before exit (again to exit now)\n`
+    )
+    stop.abort()
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  await runChain({
+    chainPath,
+    registry: createDefaultRegistry(),
+    input: process.stdin,
+    output: process.stdout,
+    errors: process.stderr,
+    logger: createPinoLogger(level as LogLevel),
+    maxLineBytes,
+    stop: stop.signal
+  })
+  return 0
+}
+
+/** Runs the command line; resolves with the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'run':
+      return run(rest)
+    case 'broker':
+      return (await loadBrokerCli()).runBroker(rest)
+    case 'describe': {
+      const { values, positionals } = parse(rest, {})
+      process.stdout.write(
+        values.help === true ? describeUsage : describeNodes(createDefaultRegistry(), positionals[0])
+      )
+      return 0
+    }
+    case 'demo': {
+      const { values } = parse(rest, {})
+      if (values.help === true) {
+        process.stdout.write(demoUsage)
+        return 0
+      }
+      return runDemo()
+    }
+    case 'help': {
+      const topic = rest[0]
+      if (topic === 'run') process.stdout.write(runUsage)
+      else if (topic === 'describe') process.stdout.write(describeUsage)
+      else if (topic === 'demo') process.stdout.write(demoUsage)
+      else if (topic === 'broker') process.stdout.write((await loadBrokerCli()).brokerUsage)
+      else process.stdout.write(mainUsage)
+      return 0
+    }
+    case '--version':
+    case '-v':
+      process.stdout.write(`${version()}\n`)
+      return 0
+    case undefined:
+    case '--help':
+    case '-h':
+      process.stdout.write(mainUsage)
+      return 0
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`kafka-rule-node: ${error.message}\nRun \`kafka-rule-node --help\` for usage.\n`)
+      process.exitCode = 2
+    } else if (error instanceof ChainLoadError || error instanceof RuleNodeError) {
+      process.stderr.write(`kafka-rule-node: ${error.name}: ${error.message}\n`)
+      process.exitCode = 1
+    } else {
+      process.stderr.write(`kafka-rule-node: ${describeError(error)}\n${(error as Error).stack ?? ''}\n`)
+      process.exitCode = 1
+    }
+  }
+)

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises'
+import type { Readable, Writable } from 'node:stream'
+import { loadChain, type Chain, type ChainExit } from '../engine/chain.js'
+import type { Logger } from '../engine/logger.js'
+import type { NodeRegistry } from '../engine/registry.js'
+import { ChainLoadError, RuleNodeError, describeError } from '../errors.js'
+import { parseMessage } from '../msg/parse-message.js'
+import { readLines } from './line-reader.js'
+import { LineWriter } from './line-writer.js'
+
+/** Everything `run` needs from its surroundings, so that tests can run it in-process too. */
+export interface RunOptions {
+  readonly chainPath: string
+  readonly registry: NodeRegistry
+  readonly input: Readable
+  readonly output: Writable
+  /** Where per-line input errors go, one line each. */
+  readonly errors: Writable
+  readonly logger: Logger
+  readonly maxLineBytes: number
+  /** Aborted on the first SIGTERM: stop reading, let what is in the chain leave it, then return. */
+  readonly stop?: AbortSignal
+  /** Called with the running chain, e.g. to add HTTP ingestion or progress reporting. */
+  readonly onStarted?: (chain: Chain) => void | Promise<void>
+}
+
+/** What a run did, for its exit status and summary. */
+export interface RunSummary {
+  readonly lines: number
+  readonly badLines: number
+  readonly entered: number
+  readonly left: number
+}
+
+/** Reads the chain file and parses it, with errors that name the file. */
+export async function readChainFile(path: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new ChainLoadError(`cannot read rule chain ${path}: ${(error as Error).message}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ChainLoadError(`rule chain ${path} is not JSON: ${(error as Error).message}`)
+  }
+}
+
+/** `kafka-rule-node run CHAIN.json`: NDJSON messages in, one NDJSON line per message leaving the chain out. */
+export async function runChain(options: RunOptions): Promise<RunSummary> {
+  const writer = new LineWriter(options.output)
+  let left = 0
+  const onExit = (exit: ChainExit): void => {
+    left++
+    writer.write(
+      `{"relation":${JSON.stringify(exit.relation)},"node":${JSON.stringify(exit.node)},"msg":${JSON.stringify(exit.msg)}}`
+    )
+  }
+  const chain = await loadChain(await readChainFile(options.chainPath), options.registry, {
+    onExit,
+    logger: options.logger
+  })
+  let lines = 0
+  let badLines = 0
+  // Destroying the input ends the read loop even while no line is arriving.
+  const stopReading = (): void => void options.input.destroy()
+  options.stop?.addEventListener('abort', stopReading, { once: true })
+  try {
+    await options.onStarted?.(chain)
+    try {
+      await readInput()
+    } catch (error) {
+      if (options.stop?.aborted !== true) throw error
+    }
+    // On a stop, destroy flushes instead: it does not wait for a linger or for retries to end.
+    if (options.stop?.aborted !== true) await chain.drain()
+  } finally {
+    options.stop?.removeEventListener('abort', stopReading)
+    await chain.destroy()
+    await writer.end()
+  }
+  return { lines, badLines, entered: chain.entered, left }
+
+  async function readInput(): Promise<void> {
+    reading: for await (const batch of readLines(options.input, options.maxLineBytes)) {
+      for (const line of batch) {
+        if (options.stop?.aborted === true) break reading
+        lines = line.number
+        if ('error' in line) {
+          badLines++
+          options.errors.write(`line ${line.number}: ${line.error}\n`)
+          continue
+        }
+        if (line.text.trim() === '') continue
+        let accepted
+        try {
+          accepted = chain.push(parseMessage(line.text))
+        } catch (error) {
+          badLines++
+          const reason = error instanceof RuleNodeError ? error.message : describeError(error)
+          options.errors.write(`line ${line.number}: ${reason}\n`)
+          continue
+        }
+        if (accepted !== undefined) await accepted
+        if (writer.backlogged) await writer.drained()
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/** The top-level help text: every command and option. */
+export const mainUsage = `kafka-rule-node: a ThingsBoard-compatible rule engine whose headline node publishes to Kafka
+
+Usage:
+  kafka-rule-node run CHAIN.json [options]   run a ThingsBoard rule-chain export on NDJSON messages
+  kafka-rule-node broker [options]           start the development Kafka broker (not for production)
+  kafka-rule-node describe [NODE]            list node types, or show one node's configuration
+  kafka-rule-node demo                       run the end-to-end demo (what \`npm start\` does)
+  kafka-rule-node help [COMMAND]             show help for a command
+  kafka-rule-node --version                  print the version
+
+Run \`kafka-rule-node help COMMAND\` for the options of a command.
+`
+
+/** Help for \`run\`. */
+export const runUsage = `Usage: kafka-rule-node run CHAIN.json [options]
+
+Loads CHAIN.json (a ThingsBoard rule-chain export), reads one JSON message per line on stdin and
+writes one line per message leaving the chain on stdout:
+  {"relation":"Success","node":"<node name>","msg":{"id":..,"ts":..,"type":..,"originator":..,"metadata":..,"dataType":..,"data":".."}}
+
+A message on input: {"type": "POST_TELEMETRY_REQUEST", "originator": {"entityType": "DEVICE", "id": "<uuid>"},
+"metadata": {"deviceName": "T1"}, "data": {"temperature": 21.5}}; "id" and "ts" are filled when absent,
+"data" may be a string or any JSON value (kept as its JSON text), metadata values must be strings.
+
+A bad input line gives one line on stderr, "line N: <what is wrong>", and the run goes on. At the end
+of input the run waits until every message has left the chain, then exits.
+
+Options:
+  --max-line-bytes N   longest input line accepted (default 1048576); longer lines are skipped with an error
+  --log-level LEVEL    debug, info, warn, error or silent (default info); logs are JSON lines on stderr
+  -h, --help           show this help
+
+Signals: the first SIGTERM or SIGINT stops reading input; messages in the chain are delivered or
+failed onto Failure, then the run exits 0. A second one exits at once with 130 (SIGINT) or 143 (SIGTERM).
+
+Exit status: 0 the input was processed (bad lines do not change it); 1 the chain could not be loaded
+or started (the error names the file, node and field); 2 the command line is wrong.
+`
+
+/** Help for \`describe\`. */
+export const describeUsage = `Usage: kafka-rule-node describe [NODE]
+
+Without NODE, lists the node types this engine knows (ThingsBoard class name and short name).
+With NODE (a short name such as "kafka", or a class name), shows its relations and every
+configuration field with its type, default and meaning.
+`
+
+/** Help for \`demo\`. */
+export const demoUsage = `Usage: kafka-rule-node demo
+
+Runs the demo end to end on built-in defaults: starts the development broker, a sample chain,
+sends sample messages through it and prints what arrived where. Takes no options.
+`
