@@ -15,6 +15,7 @@ export const NULL_ORIGINATOR: Originator = Object.freeze({
 
 function describe(value: unknown): string {
   if (value === null) return 'null'
+  if (value === undefined) return 'nothing'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'object') return 'an object'

@@ -77,7 +77,9 @@ export class Pattern {
       last = match.index + token.length
       if (metaKey !== undefined) {
         if (metaKey.includes('$')) literalOnly = true
-        segments.push(metaKey === '*' ? { kind: 'allMetadata', token } : { kind: 'metadata', key: metaKey, token })
+        segments.push(
+          metaKey === '*' ? { kind: 'allMetadata', token } : { kind: 'metadata', key: metaKey, token }
+        )
       } else if (dataGroup !== undefined) {
         if (dataGroup.includes('${')) literalOnly = true
         segments.push(

@@ -1,0 +1,99 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { compilePattern } from '../../src/msg/pattern.js'
+import { makeMsg } from '../helpers/messages.js'
+
+const metadata = { deviceType: 'thermostat', deviceName: 'T1', ts: '1732400000000', empty: '' }
+const data = JSON.stringify({
+  temperature: 21.5,
+  name: 'kitchen',
+  on: true,
+  off: false,
+  nothing: null,
+  sensor: { temp: 19, unit: 'C', inner: { deep: 'x' } },
+  list: [1, 2, 3],
+  obj: { a: 1 }
+})
+
+const rows: { name: string; pattern: string; data?: string; metadata?: Record<string, string>; expected: string }[] = [
+  { name: 'static text stays as it is', pattern: 'my-topic', expected: 'my-topic' },
+  { name: 'metadata key', pattern: '${deviceType}', expected: 'thermostat' },
+  { name: 'metadata keys among text', pattern: 'tb.${deviceType}.${deviceName}-x', expected: 'tb.thermostat.T1-x' },
+  { name: 'metadata key used twice', pattern: '${deviceName}/${deviceName}', expected: 'T1/T1' },
+  { name: 'empty metadata value', pattern: 'a${empty}b', expected: 'ab' },
+  { name: 'missing metadata key left in place', pattern: 'x-${missing}', expected: 'x-${missing}' },
+  { name: 'metadata placeholder does not read data', pattern: '${temperature}', expected: '${temperature}' },
+  { name: 'data string without quotes', pattern: '$[name]', expected: 'kitchen' },
+  { name: 'data number as written', pattern: '$[temperature]', expected: '21.5' },
+  { name: 'data booleans', pattern: '$[on]/$[off]', expected: 'true/false' },
+  { name: 'data null', pattern: '$[nothing]', expected: 'null' },
+  { name: 'nested path', pattern: '$[sensor.temp]$[sensor.unit]', expected: '19C' },
+  { name: 'deeply nested path', pattern: '$[sensor.inner.deep]', expected: 'x' },
+  { name: 'object value left in place', pattern: '$[obj]', expected: '$[obj]' },
+  { name: 'array value left in place', pattern: '$[list]', expected: '$[list]' },
+  { name: 'array index is not a path', pattern: '$[list.0]', expected: '$[list.0]' },
+  { name: 'missing data key left in place', pattern: '$[nope]', expected: '$[nope]' },
+  { name: 'path through a scalar left in place', pattern: '$[name.x]', expected: '$[name.x]' },
+  { name: 'empty path segment left in place', pattern: '$[sensor..temp]', expected: '$[sensor..temp]' },
+  { name: 'leading dot left in place', pattern: '$[.name]', expected: '$[.name]' },
+  { name: 'trailing dot dropped as Java split does', pattern: '$[name.]', expected: 'kitchen' },
+  { name: 'empty brackets left in place', pattern: '$[]', expected: '$[]' },
+  { name: 'metadata and data together', pattern: '${deviceType}-$[sensor.unit]', expected: 'thermostat-C' },
+  { name: 'whole metadata', pattern: '${*}', expected: JSON.stringify(metadata) },
+  {
+    name: 'whole body, compact, numbers as written',
+    pattern: 'b=$[*]',
+    data: '{ "t" : 20.0,\n "s": "a b" , "l": [ 1 , 2 ] }',
+    expected: 'b={"t":20.0,"s":"a b","l":[1,2]}'
+  },
+  { name: 'number keeps its text 20.0', pattern: '$[t]', data: '{"t":20.0}', expected: '20.0' },
+  { name: 'number keeps exponent text', pattern: '$[t]', data: '{"t":1.5E3}', expected: '1.5E3' },
+  { name: 'negative number', pattern: '$[t]', data: '{"t": -0.10 }', expected: '-0.10' },
+  { name: 'nested number text', pattern: '$[a.b]', data: '{"a":{"x":"}","b":7.00}}', expected: '7.00' },
+  { name: 'duplicate key: last wins, as JSON.parse and Jackson', pattern: '$[t]', data: '{"t":1.0,"t":2.0}', expected: '2.0' },
+  { name: 'escaped key', pattern: '$[a"b]', data: '{"a\\"b":3.0}', expected: '3.0' },
+  { name: 'string with escapes is decoded', pattern: '$[s]', data: '{"s":"a\\nb\\u00e9"}', expected: 'a\nbé' },
+  { name: 'non-JSON data leaves data placeholders', pattern: '${deviceName}:$[name]', data: 'plain text', expected: 'T1:$[name]' },
+  { name: 'JSON array body leaves data paths', pattern: '$[0]', data: '[1,2]', expected: '$[0]' },
+  { name: 'JSON scalar body leaves data paths', pattern: '$[a]', data: '5', expected: '$[a]' },
+  { name: 'whole body of a non-JSON body left in place', pattern: '$[*]', data: 'nope', expected: '$[*]' },
+  {
+    name: 'metadata value that names a data placeholder is then resolved, as ThingsBoard does',
+    pattern: '${field}',
+    metadata: { field: '$[name]' },
+    expected: 'kitchen'
+  },
+  {
+    name: 'data path built from metadata, as ThingsBoard does',
+    pattern: '$[${key}]',
+    metadata: { key: 'temperature' },
+    expected: '21.5'
+  },
+  { name: 'prototype names are not metadata', pattern: '${constructor}', metadata: {}, expected: '${constructor}' },
+  { name: 'prototype names are not data', pattern: '$[constructor]', expected: '$[constructor]' },
+  { name: 'unclosed placeholder stays', pattern: '${deviceType', expected: '${deviceType' }
+]
+
+for (const row of rows) {
+  test(`pattern: ${row.name}`, () => {
+    const msg = makeMsg({ metadata: row.metadata ?? metadata, data: row.data ?? data })
+    assert.equal(compilePattern(row.pattern).resolve(msg), row.expected)
+  })
+}
+
+test('a pattern is compiled once and reused', () => {
+  assert.equal(compilePattern('${a}-x'), compilePattern('${a}-x'))
+})
+
+test('isStatic tells patterns without placeholders', () => {
+  assert.equal(compilePattern('plain').isStatic, true)
+  assert.equal(compilePattern('a-${b}').isStatic, false)
+  assert.equal(compilePattern('$[b]').isStatic, false)
+})
+
+test('resolving does not change the message', () => {
+  const msg = makeMsg({ metadata: { a: '1' }, data: '{"b":2.0}' })
+  const before = JSON.stringify(msg)
+  compilePattern('${a}$[b]$[*]${*}').resolve(msg)
+  assert.equal(JSON.stringify(msg), before)
+})
