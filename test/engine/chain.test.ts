@@ -1,0 +1,172 @@
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { loadChain, type Chain, type ChainExit } from '../../src/engine/chain.js'
+import { ChainLoadError } from '../../src/errors.js'
+import { chainExport, testRegistry } from '../helpers/test-nodes.js'
+import { makeMsg } from '../helpers/messages.js'
+
+const SWITCH = 'org.thingsboard.rule.engine.filter.TbMsgTypeSwitchNode'
+const LOG = 'org.thingsboard.rule.engine.action.TbLogNode'
+
+async function start(t: TestContext, exported: unknown): Promise<{ chain: Chain; exits: ChainExit[] }> {
+  const exits: ChainExit[] = []
+  const chain = await loadChain(exported, testRegistry(), { onExit: (exit) => exits.push(exit) })
+  t.after(() => chain.destroy())
+  return { chain, exits }
+}
+
+function summary(exits: ChainExit[]): string[] {
+  return exits.map((e) => `${e.node}/${e.relation}/${e.msg.type}/${e.msg.metadata.error ?? ''}`)
+}
+
+test('routes by message type and reports each message leaving the chain once', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: SWITCH, name: 'Switch' },
+        { type: LOG, name: 'Log' }
+      ],
+      [[0, 1, 'Post telemetry']]
+    )
+  )
+  for (const type of ['POST_TELEMETRY_REQUEST', 'POST_ATTRIBUTES_REQUEST', 'CUSTOM', 'ALARM']) chain.push(makeMsg({ type }))
+  await chain.drain()
+  assert.deepEqual(summary(exits), [
+    'Log/Success/POST_TELEMETRY_REQUEST/',
+    'Switch/Post attributes/POST_ATTRIBUTES_REQUEST/',
+    'Switch/Other/CUSTOM/',
+    'Switch/Other/ALARM/'
+  ])
+  assert.equal(chain.inFlight, 0)
+  assert.deepEqual(
+    chain.stats().map((s) => [s.name, s.received, Object.fromEntries(s.told)]),
+    [
+      ['Switch', 4, { 'Post telemetry': 1, 'Post attributes': 1, Other: 2 }],
+      ['Log', 1, { Success: 1 }]
+    ]
+  )
+})
+
+test('fans a message out to every connection of its relation, and drain waits for all copies', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: LOG, name: 'Log' },
+        { type: 'test.delay', name: 'Slow', configuration: { delayMs: 20 } },
+        { type: 'test.delay', name: 'Fast', configuration: { delayMs: 1 } }
+      ],
+      [
+        [0, 1, 'Success'],
+        [0, 2, 'Success']
+      ]
+    )
+  )
+  chain.push(makeMsg())
+  assert.equal(chain.inFlight, 2)
+  await chain.drain()
+  assert.deepEqual(
+    exits.map((e) => [e.node, e.relation, e.msg.metadata.delayed]),
+    [
+      ['Fast', 'Success', 'true'],
+      ['Slow', 'Success', 'true']
+    ]
+  )
+})
+
+for (const [mode, error] of [
+  ['sync', 'TypeError: boom'],
+  ['async', 'RangeError: rejected']
+] as const) {
+  test(`a node that ${mode === 'sync' ? 'throws' : 'rejects'} sends the message to Failure with error metadata`, async (t) => {
+    const { chain, exits } = await start(t, chainExport([{ type: 'test.throw', name: 'Thrower', configuration: { mode } }], []))
+    await chain.push(makeMsg({ metadata: { a: '1' } }))
+    await chain.drain()
+    assert.equal(exits.length, 1)
+    assert.equal(exits[0]?.relation, 'Failure')
+    assert.deepEqual(exits[0]?.msg.metadata, { a: '1', error })
+  })
+}
+
+test('a throw after the node told its message onwards does not send it twice', async (t) => {
+  const { chain, exits } = await start(t, chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'after-tell' } }], []))
+  chain.push(makeMsg())
+  await chain.drain()
+  assert.deepEqual(summary(exits), ['T/Success/POST_TELEMETRY_REQUEST/'])
+})
+
+test('a second telling of the same message is ignored', async (t) => {
+  const { chain, exits } = await start(t, chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'twice' } }], []))
+  chain.push(makeMsg())
+  await chain.drain()
+  assert.deepEqual(summary(exits), ['T/Success/POST_TELEMETRY_REQUEST/'])
+  assert.equal(chain.inFlight, 0)
+})
+
+test('backpressure: push returns the downstream acceptance through a synchronous node', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: SWITCH, name: 'Switch' },
+        { type: 'test.slow-accept', name: 'Slow' }
+      ],
+      [[0, 1, 'Post telemetry']]
+    )
+  )
+  const accepted = chain.push(makeMsg())
+  assert.ok(accepted instanceof Promise)
+  assert.equal(chain.push(makeMsg({ type: 'OTHER' })), undefined)
+  await accepted
+  await chain.drain()
+  assert.deepEqual(summary(exits), ['Switch/Other/OTHER/', 'Slow/Success/POST_TELEMETRY_REQUEST/'])
+})
+
+test('destroy fails the messages a node still holds, so none is lost', async () => {
+  const exits: ChainExit[] = []
+  const chain = await loadChain(chainExport([{ type: 'test.black-hole', name: 'Hole' }], []), testRegistry(), {
+    onExit: (e) => exits.push(e)
+  })
+  chain.push(makeMsg())
+  chain.push(makeMsg())
+  assert.equal(chain.inFlight, 2)
+  await chain.destroy()
+  assert.deepEqual(summary(exits), [
+    'Hole/Failure/POST_TELEMETRY_REQUEST/Error: node "Hole" stopped before it passed the message on',
+    'Hole/Failure/POST_TELEMETRY_REQUEST/Error: node "Hole" stopped before it passed the message on'
+  ])
+  assert.equal(chain.inFlight, 0)
+  assert.throws(() => chain.push(makeMsg()), /the chain is stopping/)
+})
+
+test('an unknown node type is a load error naming the node and the type', async () => {
+  await assert.rejects(
+    loadChain(chainExport([{ type: 'org.example.Nope', name: 'Mystery' }], []), testRegistry()),
+    (error: unknown) => {
+      assert.ok(error instanceof ChainLoadError)
+      assert.match(error.message, /^node "Mystery" \(index 0\): unknown node type "org\.example\.Nope" \(known: org\.thingsboard/)
+      return true
+    }
+  )
+})
+
+test('an invalid node configuration is a load error naming node, type and field', async () => {
+  await assert.rejects(
+    loadChain(chainExport([{ type: 'test.bad-config', name: 'Sizer', configuration: { size: 0 } }], []), testRegistry()),
+    (error: unknown) => {
+      assert.ok(error instanceof ChainLoadError)
+      assert.equal(error.message, 'node "Sizer" (test.bad-config, index 0): ConfigError: size must be an integer >= 1 (got 0)')
+      assert.equal(error.context.node, 'Sizer')
+      assert.equal(error.context.field, 'size')
+      return true
+    }
+  )
+})
+
+test('the built-in switch rejects a bad configuration with the field named', async () => {
+  await assert.rejects(
+    loadChain(chainExport([{ type: SWITCH, name: 'S', configuration: { version: 'x' } }], []), testRegistry()),
+    { message: `node "S" (${SWITCH}, index 0): ConfigError: version must be an integer >= 0 (got "x")` }
+  )
+})
