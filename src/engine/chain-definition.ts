@@ -46,7 +46,8 @@ function readNodes(raw: unknown): NodeSpec[] {
     if (typeof node.type !== 'string' || node.type === '') {
       throw new ChainLoadError(`${where}.type must be a ThingsBoard node class name`)
     }
-    const name = typeof node.name === 'string' && node.name !== '' ? node.name : `${node.type.split('.').pop()}#${index}`
+    const name =
+      typeof node.name === 'string' && node.name !== '' ? node.name : `${node.type.split('.').pop()}#${index}`
     return { index, id: nodeId(node, index), type: node.type, name, configuration: node.configuration ?? {} }
   })
 }
@@ -54,7 +55,8 @@ function readNodes(raw: unknown): NodeSpec[] {
 function readConnections(raw: unknown, nodeCount: number): ConnectionSpec[] {
   if (raw === undefined || raw === null) return []
   if (!Array.isArray(raw)) throw new ChainLoadError('metadata.connections must be an array')
-  const range = nodeCount === 0 ? 'the chain has no nodes' : `the chain has ${nodeCount} nodes (0-${nodeCount - 1})`
+  const range =
+    nodeCount === 0 ? 'the chain has no nodes' : `the chain has ${nodeCount} nodes (0-${nodeCount - 1})`
   return raw.map((connection: unknown, index) => {
     const where = `metadata.connections[${index}]`
     if (!isObject(connection)) throw new ChainLoadError(`${where} must be an object`)
@@ -103,7 +105,9 @@ export function readChainDefinition(raw: unknown): ChainDefinition {
   if (!isObject(raw)) throw new ChainLoadError('a rule chain export must be a JSON object')
   const metadata = isObject(raw.metadata) ? raw.metadata : raw
   if (!('nodes' in metadata)) {
-    throw new ChainLoadError('not a rule chain export: expected "metadata": { "nodes": [...], "connections": [...] }')
+    throw new ChainLoadError(
+      'not a rule chain export: expected "metadata": { "nodes": [...], "connections": [...] }'
+    )
   }
   const chain = isObject(raw.ruleChain) ? raw.ruleChain : {}
   const name = typeof chain.name === 'string' ? chain.name : 'rule chain'
@@ -118,7 +122,9 @@ export function readChainDefinition(raw: unknown): ChainDefinition {
   }
   const toOtherChains = metadata.ruleChainConnections
   if (Array.isArray(toOtherChains) && toOtherChains.length > 0) {
-    throw new ChainLoadError('metadata.ruleChainConnections: connections to other rule chains are not supported')
+    throw new ChainLoadError(
+      'metadata.ruleChainConnections: connections to other rule chains are not supported'
+    )
   }
   checkAcyclic(nodes, connections)
   return { name, firstNodeIndex: first, nodes, connections }

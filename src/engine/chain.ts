@@ -74,7 +74,9 @@ class ChainNode implements DeliveryOwner {
 
   failAfterThrow(delivery: Delivery, error: unknown): Acceptance {
     if (!delivery.done) return delivery.tellFailure(delivery.received, error)
-    this.logger.error(`node "${this.spec.name}" threw after telling its message onwards: ${describeError(error)}`)
+    this.logger.error(
+      `node "${this.spec.name}" threw after telling its message onwards: ${describeError(error)}`
+    )
     return undefined
   }
 
@@ -137,12 +139,16 @@ export class Chain {
         started.push(node)
       } catch (error) {
         for (const done of started) await Promise.resolve(done.node.destroy()).catch(() => {})
-        const reason = error instanceof RuleNodeError ? `${error.name}: ${error.message}` : describeError(error)
+        const reason =
+          error instanceof RuleNodeError ? `${error.name}: ${error.message}` : describeError(error)
         const field = error instanceof RuleNodeError ? error.context.field : undefined
-        throw new ChainLoadError(`node "${node.spec.name}" (${node.spec.type}, index ${node.spec.index}): ${reason}`, {
-          context: { node: node.spec.name, ...(field === undefined ? {} : { field }) },
-          cause: error
-        })
+        throw new ChainLoadError(
+          `node "${node.spec.name}" (${node.spec.type}, index ${node.spec.index}): ${reason}`,
+          {
+            context: { node: node.spec.name, ...(field === undefined ? {} : { field }) },
+            cause: error
+          }
+        )
       }
     }
   }
@@ -193,7 +199,10 @@ export class Chain {
         this.#logger.error(`node "${node.spec.name}" failed to stop: ${describeError(error)}`)
       }
       for (const delivery of [...node.pending]) {
-        delivery.tellFailure(delivery.received, new Error(`node "${node.spec.name}" stopped before it passed the message on`))
+        delivery.tellFailure(
+          delivery.received,
+          new Error(`node "${node.spec.name}" stopped before it passed the message on`)
+        )
       }
     }
   }
@@ -257,6 +266,10 @@ export async function startChain(
 }
 
 /** Checks a parsed ThingsBoard export, builds its nodes and initialises them. */
-export async function loadChain(exported: unknown, registry: NodeRegistry, options: ChainOptions = {}): Promise<Chain> {
+export async function loadChain(
+  exported: unknown,
+  registry: NodeRegistry,
+  options: ChainOptions = {}
+): Promise<Chain> {
   return startChain(readChainDefinition(exported), registry, options)
 }

@@ -27,7 +27,8 @@ export class NodeRegistry {
   /** Adds a node kind; a second kind with the same type or alias is a programming error. */
   register(definition: NodeDefinition): void {
     if (this.#byType.has(definition.type)) throw new Error(`node type ${definition.type} registered twice`)
-    if (this.find(definition.alias) !== undefined) throw new Error(`node alias ${definition.alias} registered twice`)
+    if (this.find(definition.alias) !== undefined)
+      throw new Error(`node alias ${definition.alias} registered twice`)
     this.#byType.set(definition.type, definition)
   }
 

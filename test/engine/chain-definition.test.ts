@@ -38,11 +38,25 @@ const bad: { name: string; raw: unknown; error: string }[] = [
     raw: { ruleChain: {} },
     error: 'not a rule chain export: expected "metadata": { "nodes": [...], "connections": [...] }'
   },
-  { name: 'empty nodes', raw: { metadata: { nodes: [] } }, error: 'metadata.nodes is empty: a chain needs at least one node' },
-  { name: 'node without type', raw: { metadata: { nodes: [{ name: 'x' }] } }, error: 'metadata.nodes[0].type must be a ThingsBoard node class name' },
+  {
+    name: 'empty nodes',
+    raw: { metadata: { nodes: [] } },
+    error: 'metadata.nodes is empty: a chain needs at least one node'
+  },
+  {
+    name: 'node without type',
+    raw: { metadata: { nodes: [{ name: 'x' }] } },
+    error: 'metadata.nodes[0].type must be a ThingsBoard node class name'
+  },
   {
     name: 'connection to a missing index',
-    raw: chainExport([{ type: SWITCH, name: 'S' }, { type: LOG, name: 'L' }], [[0, 7, 'Other']]),
+    raw: chainExport(
+      [
+        { type: SWITCH, name: 'S' },
+        { type: LOG, name: 'L' }
+      ],
+      [[0, 7, 'Other']]
+    ),
     error: 'metadata.connections[0].toIndex is 7, but the chain has 2 nodes (0-1)'
   },
   {
@@ -52,7 +66,13 @@ const bad: { name: string; raw: unknown; error: string }[] = [
   },
   {
     name: 'connection without a relation',
-    raw: chainExport([{ type: LOG, name: 'L' }, { type: LOG, name: 'M' }], [[0, 1, '']]),
+    raw: chainExport(
+      [
+        { type: LOG, name: 'L' },
+        { type: LOG, name: 'M' }
+      ],
+      [[0, 1, '']]
+    ),
     error: 'metadata.connections[0].type must be a relation name such as "Success"'
   },
   {
@@ -63,7 +83,11 @@ const bad: { name: string; raw: unknown; error: string }[] = [
   {
     name: 'a cycle',
     raw: chainExport(
-      [{ type: SWITCH, name: 'S' }, { type: LOG, name: 'A' }, { type: LOG, name: 'B' }],
+      [
+        { type: SWITCH, name: 'S' },
+        { type: LOG, name: 'A' },
+        { type: LOG, name: 'B' }
+      ],
       [
         [0, 1, 'Other'],
         [1, 2, 'Success'],

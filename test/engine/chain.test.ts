@@ -30,7 +30,8 @@ test('routes by message type and reports each message leaving the chain once', a
       [[0, 1, 'Post telemetry']]
     )
   )
-  for (const type of ['POST_TELEMETRY_REQUEST', 'POST_ATTRIBUTES_REQUEST', 'CUSTOM', 'ALARM']) chain.push(makeMsg({ type }))
+  for (const type of ['POST_TELEMETRY_REQUEST', 'POST_ATTRIBUTES_REQUEST', 'CUSTOM', 'ALARM'])
+    chain.push(makeMsg({ type }))
   await chain.drain()
   assert.deepEqual(summary(exits), [
     'Log/Success/POST_TELEMETRY_REQUEST/',
@@ -80,7 +81,10 @@ for (const [mode, error] of [
   ['async', 'RangeError: rejected']
 ] as const) {
   test(`a node that ${mode === 'sync' ? 'throws' : 'rejects'} sends the message to Failure with error metadata`, async (t) => {
-    const { chain, exits } = await start(t, chainExport([{ type: 'test.throw', name: 'Thrower', configuration: { mode } }], []))
+    const { chain, exits } = await start(
+      t,
+      chainExport([{ type: 'test.throw', name: 'Thrower', configuration: { mode } }], [])
+    )
     await chain.push(makeMsg({ metadata: { a: '1' } }))
     await chain.drain()
     assert.equal(exits.length, 1)
@@ -90,14 +94,20 @@ for (const [mode, error] of [
 }
 
 test('a throw after the node told its message onwards does not send it twice', async (t) => {
-  const { chain, exits } = await start(t, chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'after-tell' } }], []))
+  const { chain, exits } = await start(
+    t,
+    chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'after-tell' } }], [])
+  )
   chain.push(makeMsg())
   await chain.drain()
   assert.deepEqual(summary(exits), ['T/Success/POST_TELEMETRY_REQUEST/'])
 })
 
 test('a second telling of the same message is ignored', async (t) => {
-  const { chain, exits } = await start(t, chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'twice' } }], []))
+  const { chain, exits } = await start(
+    t,
+    chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'twice' } }], [])
+  )
   chain.push(makeMsg())
   await chain.drain()
   assert.deepEqual(summary(exits), ['T/Success/POST_TELEMETRY_REQUEST/'])
@@ -125,9 +135,13 @@ test('backpressure: push returns the downstream acceptance through a synchronous
 
 test('destroy fails the messages a node still holds, so none is lost', async () => {
   const exits: ChainExit[] = []
-  const chain = await loadChain(chainExport([{ type: 'test.black-hole', name: 'Hole' }], []), testRegistry(), {
-    onExit: (e) => exits.push(e)
-  })
+  const chain = await loadChain(
+    chainExport([{ type: 'test.black-hole', name: 'Hole' }], []),
+    testRegistry(),
+    {
+      onExit: (e) => exits.push(e)
+    }
+  )
   chain.push(makeMsg())
   chain.push(makeMsg())
   assert.equal(chain.inFlight, 2)
@@ -145,7 +159,10 @@ test('an unknown node type is a load error naming the node and the type', async 
     loadChain(chainExport([{ type: 'org.example.Nope', name: 'Mystery' }], []), testRegistry()),
     (error: unknown) => {
       assert.ok(error instanceof ChainLoadError)
-      assert.match(error.message, /^node "Mystery" \(index 0\): unknown node type "org\.example\.Nope" \(known: org\.thingsboard/)
+      assert.match(
+        error.message,
+        /^node "Mystery" \(index 0\): unknown node type "org\.example\.Nope" \(known: org\.thingsboard/
+      )
       return true
     }
   )
@@ -153,10 +170,16 @@ test('an unknown node type is a load error naming the node and the type', async 
 
 test('an invalid node configuration is a load error naming node, type and field', async () => {
   await assert.rejects(
-    loadChain(chainExport([{ type: 'test.bad-config', name: 'Sizer', configuration: { size: 0 } }], []), testRegistry()),
+    loadChain(
+      chainExport([{ type: 'test.bad-config', name: 'Sizer', configuration: { size: 0 } }], []),
+      testRegistry()
+    ),
     (error: unknown) => {
       assert.ok(error instanceof ChainLoadError)
-      assert.equal(error.message, 'node "Sizer" (test.bad-config, index 0): ConfigError: size must be an integer >= 1 (got 0)')
+      assert.equal(
+        error.message,
+        'node "Sizer" (test.bad-config, index 0): ConfigError: size must be an integer >= 1 (got 0)'
+      )
       assert.equal(error.context.node, 'Sizer')
       assert.equal(error.context.field, 'size')
       return true
@@ -166,7 +189,10 @@ test('an invalid node configuration is a load error naming node, type and field'
 
 test('the built-in switch rejects a bad configuration with the field named', async () => {
   await assert.rejects(
-    loadChain(chainExport([{ type: SWITCH, name: 'S', configuration: { version: 'x' } }], []), testRegistry()),
+    loadChain(
+      chainExport([{ type: SWITCH, name: 'S', configuration: { version: 'x' } }], []),
+      testRegistry()
+    ),
     { message: `node "S" (${SWITCH}, index 0): ConfigError: version must be an integer >= 0 (got "x")` }
   )
 })

@@ -48,15 +48,50 @@ test('reports fields it does not know', () => {
 })
 
 const errors: { name: string; config: unknown; error: string; field?: string }[] = [
-  { name: 'enum', config: { acks: '2' }, error: 'acks must be one of -1, 0, 1, all (got "2")', field: 'acks' },
-  { name: 'negative integer', config: { retries: -1 }, error: 'retries must be an integer >= 0 (got -1)', field: 'retries' },
-  { name: 'fraction', config: { retries: 1.5 }, error: 'retries must be an integer >= 0 (got 1.5)', field: 'retries' },
-  { name: 'over max', config: { linger: 101 }, error: 'linger must be an integer between 0 and 100 (got 101)', field: 'linger' },
-  { name: 'boolean', config: { headers: 'yes' }, error: 'headers must be true or false (got "yes")', field: 'headers' },
+  {
+    name: 'enum',
+    config: { acks: '2' },
+    error: 'acks must be one of -1, 0, 1, all (got "2")',
+    field: 'acks'
+  },
+  {
+    name: 'negative integer',
+    config: { retries: -1 },
+    error: 'retries must be an integer >= 0 (got -1)',
+    field: 'retries'
+  },
+  {
+    name: 'fraction',
+    config: { retries: 1.5 },
+    error: 'retries must be an integer >= 0 (got 1.5)',
+    field: 'retries'
+  },
+  {
+    name: 'over max',
+    config: { linger: 101 },
+    error: 'linger must be an integer between 0 and 100 (got 101)',
+    field: 'linger'
+  },
+  {
+    name: 'boolean',
+    config: { headers: 'yes' },
+    error: 'headers must be true or false (got "yes")',
+    field: 'headers'
+  },
   { name: 'string', config: { topic: 5 }, error: 'topic must be a string (got 5)', field: 'topic' },
   { name: 'empty string', config: { topic: ' ' }, error: 'topic must not be empty', field: 'topic' },
-  { name: 'map entry', config: { props: { a: [] } }, error: 'props.a must be a string (got an array)', field: 'props' },
-  { name: 'map', config: { props: 'a=b' }, error: 'props must be an object of strings (got "a=b")', field: 'props' },
+  {
+    name: 'map entry',
+    config: { props: { a: [] } },
+    error: 'props.a must be a string (got an array)',
+    field: 'props'
+  },
+  {
+    name: 'map',
+    config: { props: 'a=b' },
+    error: 'props must be an object of strings (got "a=b")',
+    field: 'props'
+  },
   { name: 'whole configuration', config: [], error: 'configuration must be a JSON object (got an array)' }
 ]
 

@@ -14,8 +14,10 @@ class DelayNode implements RuleNode {
   delayMs = 0
   readonly held = new Set<NodeJS.Timeout>()
   init(_ctx: NodeContext, configuration: unknown): void {
-    this.delayMs = parseConfig({ delayMs: integerField({ default: 1, min: 0, description: '' }) }, configuration).config
-      .delayMs
+    this.delayMs = parseConfig(
+      { delayMs: integerField({ default: 1, min: 0, description: '' }) },
+      configuration
+    ).config.delayMs
   }
   onMsg(ctx: MsgContext, msg: TbMsg): void {
     const timer = setTimeout(() => {
@@ -33,7 +35,10 @@ class DelayNode implements RuleNode {
 class ThrowNode implements RuleNode {
   mode = 'sync'
   init(_ctx: NodeContext, configuration: unknown): void {
-    this.mode = parseConfig({ mode: stringField({ default: 'sync', description: '' }) }, configuration).config.mode
+    this.mode = parseConfig(
+      { mode: stringField({ default: 'sync', description: '' }) },
+      configuration
+    ).config.mode
   }
   onMsg(ctx: MsgContext, msg: TbMsg): void | Promise<void> {
     if (this.mode === 'after-tell') {

@@ -39,7 +39,8 @@ test('fills id with a UUID v4 and ts with the current time', () => {
 })
 
 test('data given as a JSON value keeps its JSON text exactly as written', () => {
-  const line = '{"type":"T","originator":' + JSON.stringify(originator) + ',"data": {"t": 20.0, "n": [1, 2.50]} }'
+  const line =
+    '{"type":"T","originator":' + JSON.stringify(originator) + ',"data": {"t": 20.0, "n": [1, 2.50]} }'
   assert.equal(parseMessage(line).data, '{"t": 20.0, "n": [1, 2.50]}')
   assert.equal(parseMessage('{"type":"T","data":5.0}').data, '5.0')
   assert.equal(parseMessage('{"type":"T","data":[true,null]}').data, '[true,null]')
@@ -75,10 +76,22 @@ const bad: { name: string; line: string; error: string }[] = [
     line: '{"type":"T","metadata":{"deviceName":"T1","temp":21}}',
     error: 'metadata.temp must be a string (got number 21)'
   },
-  { name: 'metadata not an object', line: '{"type":"T","metadata":[]}', error: 'metadata must be an object of strings (got an array)' },
+  {
+    name: 'metadata not an object',
+    line: '{"type":"T","metadata":[]}',
+    error: 'metadata must be an object of strings (got an array)'
+  },
   { name: 'id not a UUID', line: '{"type":"T","id":"1"}', error: 'id must be a UUID (got "1")' },
-  { name: 'ts not an integer', line: '{"type":"T","ts":"now"}', error: 'ts must be a non-negative integer of milliseconds (got "now")' },
-  { name: 'unknown dataType', line: '{"type":"T","dataType":"XML"}', error: 'dataType must be one of JSON, TEXT, BINARY (got "XML")' }
+  {
+    name: 'ts not an integer',
+    line: '{"type":"T","ts":"now"}',
+    error: 'ts must be a non-negative integer of milliseconds (got "now")'
+  },
+  {
+    name: 'unknown dataType',
+    line: '{"type":"T","dataType":"XML"}',
+    error: 'dataType must be one of JSON, TEXT, BINARY (got "XML")'
+  }
 ]
 
 for (const row of bad) {

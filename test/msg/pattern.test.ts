@@ -15,10 +15,20 @@ const data = JSON.stringify({
   obj: { a: 1 }
 })
 
-const rows: { name: string; pattern: string; data?: string; metadata?: Record<string, string>; expected: string }[] = [
+const rows: {
+  name: string
+  pattern: string
+  data?: string
+  metadata?: Record<string, string>
+  expected: string
+}[] = [
   { name: 'static text stays as it is', pattern: 'my-topic', expected: 'my-topic' },
   { name: 'metadata key', pattern: '${deviceType}', expected: 'thermostat' },
-  { name: 'metadata keys among text', pattern: 'tb.${deviceType}.${deviceName}-x', expected: 'tb.thermostat.T1-x' },
+  {
+    name: 'metadata keys among text',
+    pattern: 'tb.${deviceType}.${deviceName}-x',
+    expected: 'tb.thermostat.T1-x'
+  },
   { name: 'metadata key used twice', pattern: '${deviceName}/${deviceName}', expected: 'T1/T1' },
   { name: 'empty metadata value', pattern: 'a${empty}b', expected: 'ab' },
   { name: 'missing metadata key left in place', pattern: 'x-${missing}', expected: 'x-${missing}' },
@@ -50,10 +60,25 @@ const rows: { name: string; pattern: string; data?: string; metadata?: Record<st
   { name: 'number keeps exponent text', pattern: '$[t]', data: '{"t":1.5E3}', expected: '1.5E3' },
   { name: 'negative number', pattern: '$[t]', data: '{"t": -0.10 }', expected: '-0.10' },
   { name: 'nested number text', pattern: '$[a.b]', data: '{"a":{"x":"}","b":7.00}}', expected: '7.00' },
-  { name: 'duplicate key: last wins, as JSON.parse and Jackson', pattern: '$[t]', data: '{"t":1.0,"t":2.0}', expected: '2.0' },
+  {
+    name: 'duplicate key: last wins, as JSON.parse and Jackson',
+    pattern: '$[t]',
+    data: '{"t":1.0,"t":2.0}',
+    expected: '2.0'
+  },
   { name: 'escaped key', pattern: '$[a"b]', data: '{"a\\"b":3.0}', expected: '3.0' },
-  { name: 'string with escapes is decoded', pattern: '$[s]', data: '{"s":"a\\nb\\u00e9"}', expected: 'a\nbé' },
-  { name: 'non-JSON data leaves data placeholders', pattern: '${deviceName}:$[name]', data: 'plain text', expected: 'T1:$[name]' },
+  {
+    name: 'string with escapes is decoded',
+    pattern: '$[s]',
+    data: '{"s":"a\\nb\\u00e9"}',
+    expected: 'a\nbé'
+  },
+  {
+    name: 'non-JSON data leaves data placeholders',
+    pattern: '${deviceName}:$[name]',
+    data: 'plain text',
+    expected: 'T1:$[name]'
+  },
   { name: 'JSON array body leaves data paths', pattern: '$[0]', data: '[1,2]', expected: '$[0]' },
   { name: 'JSON scalar body leaves data paths', pattern: '$[a]', data: '5', expected: '$[a]' },
   { name: 'whole body of a non-JSON body left in place', pattern: '$[*]', data: 'nope', expected: '$[*]' },
@@ -69,7 +94,12 @@ const rows: { name: string; pattern: string; data?: string; metadata?: Record<st
     metadata: { key: 'temperature' },
     expected: '21.5'
   },
-  { name: 'prototype names are not metadata', pattern: '${constructor}', metadata: {}, expected: '${constructor}' },
+  {
+    name: 'prototype names are not metadata',
+    pattern: '${constructor}',
+    metadata: {},
+    expected: '${constructor}'
+  },
   { name: 'prototype names are not data', pattern: '$[constructor]', expected: '$[constructor]' },
   { name: 'unclosed placeholder stays', pattern: '${deviceType', expected: '${deviceType' }
 ]

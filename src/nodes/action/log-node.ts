@@ -23,7 +23,9 @@ export class LogNode implements RuleNode {
     const { config: parsed } = parseConfig(config, configuration)
     const script = parsed.scriptLang === 'JS' ? parsed.jsScript : parsed.tbelScript
     if (script !== undefined && !isDefaultScript(script)) {
-      ctx.logger.warn(`node "${ctx.nodeName}": its ${parsed.scriptLang} script is not run; messages are logged as JSON`)
+      ctx.logger.warn(
+        `node "${ctx.nodeName}": its ${parsed.scriptLang} script is not run; messages are logged as JSON`
+      )
     }
   }
 

@@ -6,7 +6,11 @@ import type { TbMsg } from '../../msg/message.js'
 import { MSG_TYPE_RELATIONS } from './msg-type-relations.js'
 
 const config = {
-  version: integerField({ default: 0, min: 0, description: 'Configuration version, as ThingsBoard exports it' })
+  version: integerField({
+    default: 0,
+    min: 0,
+    description: 'Configuration version, as ThingsBoard exports it'
+  })
 } as const
 
 /** Routes each message on the relation named by its type (ThingsBoard's TbMsgTypeSwitchNode). */

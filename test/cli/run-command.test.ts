@@ -1,0 +1,149 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCli } from '../helpers/cli.js'
+
+const originator = { entityType: 'DEVICE', id: '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' }
+const msg = (n: number, type: string, data: unknown) => ({
+  id: `0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d0${n}`,
+  ts: 1732400000000 + n,
+  type,
+  originator,
+  metadata: { deviceName: `D${n}` },
+  data
+})
+
+test('runs a type switch -> log chain: exact NDJSON out, one error line per bad input line', async () => {
+  const input = [
+    JSON.stringify(msg(1, 'POST_TELEMETRY_REQUEST', { t: 20.0 })),
+    'not json',
+    JSON.stringify(msg(2, 'POST_ATTRIBUTES_REQUEST', '{"fw":"1.0"}')),
+    '',
+    '{"originator":{"entityType":"DEVICE","id":"nope"},"type":"X"}',
+    JSON.stringify({ ...msg(3, 'POST_TELEMETRY_REQUEST', {}), metadata: { n: 1 } }),
+    '{"id":"0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d04","ts":5,"type":"CUSTOM","data":{"v": 1.50}}'
+  ].join('\n')
+  const result = await runCli(['run', 'examples/switch-log.json'], input)
+  assert.equal(result.code, 0)
+  const out = result.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown)
+  assert.deepEqual(out, [
+    {
+      relation: 'Success',
+      node: 'Log Telemetry',
+      msg: { ...msg(1, 'POST_TELEMETRY_REQUEST', undefined), dataType: 'JSON', data: '{"t":20}' }
+    },
+    {
+      relation: 'Post attributes',
+      node: 'Message Type Switch',
+      msg: { ...msg(2, 'POST_ATTRIBUTES_REQUEST', undefined), dataType: 'JSON', data: '{"fw":"1.0"}' }
+    },
+    {
+      relation: 'Other',
+      node: 'Message Type Switch',
+      msg: {
+        id: '0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d04',
+        ts: 5,
+        type: 'CUSTOM',
+        originator: { entityType: 'DEVICE', id: '13814000-1dd2-11b2-8080-808080808080' },
+        metadata: {},
+        dataType: 'JSON',
+        data: '{"v": 1.50}'
+      }
+    }
+  ])
+  const errors = result.stderr.split('\n').filter((line) => line.startsWith('line '))
+  assert.deepEqual(errors, [
+    `line 2: not valid JSON: Unexpected token 'o', "not json" is not valid JSON`,
+    'line 5: originator.id must be a UUID (got "nope")',
+    'line 6: metadata.n must be a string (got number 1)'
+  ])
+  const logs = result.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg: string; level: number })
+  assert.deepEqual(
+    logs.map((l) => [l.level, l.msg]),
+    [[30, `Log Telemetry: POST_TELEMETRY_REQUEST from DEVICE ${originator.id}`]]
+  )
+})
+
+test('a line over --max-line-bytes is skipped with an error and the run goes on', async () => {
+  const long = JSON.stringify({ type: 'T', data: 'x'.repeat(2000) })
+  const result = await runCli(
+    ['run', 'examples/switch-log.json', '--max-line-bytes', '1000', '--log-level', 'warn'],
+    `${long}\n{"type":"A","id":"0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d09","ts":1}\n${long}`
+  )
+  assert.equal(result.code, 0)
+  assert.deepEqual(result.stderr.trimEnd().split('\n'), [
+    'line 1: line is longer than 1000 bytes (the limit; see --max-line-bytes); skipped',
+    'line 3: line is longer than 1000 bytes (the limit; see --max-line-bytes); skipped'
+  ])
+  const out = JSON.parse(result.stdout) as { relation: string; msg: { type: string } }
+  assert.equal(out.relation, 'Other')
+  assert.equal(out.msg.type, 'A')
+})
+
+test('a chain that is not JSON exits 1 naming the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'krn-'))
+  const path = join(dir, 'chain.json')
+  writeFileSync(path, '{ nope')
+  const result = await runCli(['run', path])
+  assert.equal(result.code, 1)
+  assert.match(
+    result.stderr,
+    new RegExp(`^kafka-rule-node: ChainLoadError: rule chain ${path} is not JSON: `)
+  )
+})
+
+test('a chain with an unknown node type exits 1 naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'krn-'))
+  const path = join(dir, 'chain.json')
+  writeFileSync(
+    path,
+    JSON.stringify({ metadata: { nodes: [{ type: 'org.x.Y', name: 'Odd' }], connections: [] } })
+  )
+  const result = await runCli(['run', path])
+  assert.equal(result.code, 1)
+  assert.match(
+    result.stderr,
+    /^kafka-rule-node: ChainLoadError: node "Odd" \(index 0\): unknown node type "org\.x\.Y"/
+  )
+})
+
+test('a wrong command line exits 2 with usage advice', async () => {
+  const result = await runCli(['run'])
+  assert.equal(result.code, 2)
+  assert.equal(
+    result.stderr,
+    'kafka-rule-node: run takes exactly one CHAIN.json\nRun `kafka-rule-node --help` for usage.\n'
+  )
+  const unknown = await runCli(['frobnicate'])
+  assert.equal(unknown.code, 2)
+  assert.match(unknown.stderr, /^kafka-rule-node: unknown command "frobnicate"/)
+})
+
+test('--help documents every command, and each command documents its options', async () => {
+  const help = await runCli(['--help'])
+  assert.equal(help.code, 0)
+  for (const command of ['run CHAIN.json', 'broker', 'describe', 'demo', 'help'])
+    assert.ok(help.stdout.includes(command), command)
+  const run = await runCli(['run', '--help'])
+  for (const option of ['--max-line-bytes', '--log-level', 'SIGTERM', 'Exit status'])
+    assert.ok(run.stdout.includes(option), option)
+})
+
+test('describe lists the node types and shows a node configuration', async () => {
+  const list = await runCli(['describe'])
+  assert.match(list.stdout, /msg-type-switch\s+org\.thingsboard\.rule\.engine\.filter\.TbMsgTypeSwitchNode/)
+  assert.match(list.stdout, /log\s+org\.thingsboard\.rule\.engine\.action\.TbLogNode/)
+  const log = await runCli(['describe', 'log'])
+  assert.match(log.stdout, /^log: org\.thingsboard\.rule\.engine\.action\.TbLogNode\n/)
+  assert.match(log.stdout, /Relations: Success\n/)
+  const unknown = await runCli(['describe', 'nope'])
+  assert.equal(unknown.code, 2)
+})
