@@ -3,10 +3,7 @@ import { logNodeDefinition } from './action/log-node.js'
 import { msgTypeSwitchDefinition } from './filter/msg-type-switch-node.js'
 
 /** Every node kind this package ships, in the order `describe` lists them. */
-export const builtinNodes: readonly NodeDefinition[] = [
-  msgTypeSwitchDefinition,
-  logNodeDefinition
-]
+export const builtinNodes: readonly NodeDefinition[] = [msgTypeSwitchDefinition, logNodeDefinition]
 
 /** A registry holding the built-in node kinds. */
 export function createDefaultRegistry(): NodeRegistry {
