@@ -8,6 +8,10 @@ import { createPinoLogger, LOG_LEVELS, type LogLevel } from './pino-logger.js'
 import { runChain } from './run-command.js'
 import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
 import { runDemo } from './demo-command.js'
+import { loadDevices } from '../ingest/devices.js'
+import { HttpIngest } from '../ingest/http-ingest.js'
+import { ServiceMetrics } from '../service/metrics.js'
+import { startProgress, type Progress } from './progress.js'
 
 interface BrokerCli {
   runBroker(args: string[]): Promise<number>
@@ -50,7 +54,10 @@ function parse(args: string[], options: OptionSpecs): ParsedArgs {
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     'max-line-bytes': { type: 'string' },
-    'log-level': { type: 'string' }
+    'log-level': { type: 'string' },
+    http: { type: 'string' },
+    host: { type: 'string' },
+    devices: { type: 'string' }
   })
   if (values.help === true) {
     process.stdout.write(runUsage)
@@ -68,6 +75,7 @@ async function run(args: string[]): Promise<number> {
   if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
+  const http = parseHttpOptions(values)
   const stop = new AbortController()
   let signals = 0
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -79,17 +87,57 @@ async function run(args: string[]): Promise<number> {
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
+  const logger = createPinoLogger(level as LogLevel)
+  const metrics = new ServiceMetrics()
+  let ingest: HttpIngest | undefined
+  let progress: Progress | undefined
   await runChain({
     chainPath,
     registry: createDefaultRegistry(),
     input: process.stdin,
     output: process.stdout,
     errors: process.stderr,
-    logger: createPinoLogger(level as LogLevel),
+    logger,
     maxLineBytes,
-    stop: stop.signal
+    stop: stop.signal,
+    untilStopped: http !== undefined,
+    metricsFor: (node) => metrics.forNode(node),
+    onStarted: async (chain) => {
+      if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
+      if (http === undefined) return
+      metrics.attachChain(chain)
+      ingest = new HttpIngest({ chain, devices: await loadDevices(http.devices), logger, metrics })
+      const address = await ingest.listen(http.port, http.host)
+      process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
+    },
+    onStopping: async () => {
+      progress?.stop()
+      await ingest?.close()
+    }
   })
   return 0
+}
+
+interface HttpSettings {
+  readonly port: number
+  readonly host: string
+  readonly devices: string
+}
+
+function parseHttpOptions(values: ParsedArgs['values']): HttpSettings | undefined {
+  const port = values.http
+  if (port === undefined) {
+    if (values.devices !== undefined || values.host !== undefined)
+      throw new UsageError('--devices and --host need --http PORT')
+    return undefined
+  }
+  if (typeof port !== 'string' || !/^\d+$/.test(port) || Number(port) > 65535) {
+    throw new UsageError(`--http must be a port number 0-65535 (got "${String(port)}")`)
+  }
+  if (typeof values.devices !== 'string')
+    throw new UsageError('--http needs --devices FILE (access token -> device)')
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
+  return { port: Number(port), host, devices: values.devices }
 }
 
 /** Runs the command line; resolves with the exit status. */

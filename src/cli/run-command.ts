@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Readable, Writable } from 'node:stream'
-import { loadChain, type Chain, type ChainExit } from '../engine/chain.js'
+import { loadChain, type Chain, type ChainExit, type ChainOptions } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
 import type { NodeRegistry } from '../engine/registry.js'
 import { ChainLoadError, RuleNodeError, describeError } from '../errors.js'
@@ -22,6 +22,12 @@ export interface RunOptions {
   readonly stop?: AbortSignal
   /** Called with the running chain, e.g. to add HTTP ingestion or progress reporting. */
   readonly onStarted?: (chain: Chain) => void | Promise<void>
+  /** Called once input has ended (or a stop came), before the chain is emptied: close other inputs here. */
+  readonly onStopping?: () => void | Promise<void>
+  /** Keep running after the end of stdin until `stop` is aborted (when other inputs, such as HTTP, feed the chain). */
+  readonly untilStopped?: boolean
+  /** Gives each node its metrics. */
+  readonly metricsFor?: ChainOptions['metricsFor']
 }
 
 /** What a run did, for its exit status and summary. */
@@ -30,6 +36,12 @@ export interface RunSummary {
   readonly badLines: number
   readonly entered: number
   readonly left: number
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) throw new Error('untilStopped needs a stop signal')
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
 }
 
 /** Reads the chain file and parses it, with errors that name the file. */
@@ -59,10 +71,17 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
   }
   const chain = await loadChain(await readChainFile(options.chainPath), options.registry, {
     onExit,
-    logger: options.logger
+    logger: options.logger,
+    ...(options.metricsFor === undefined ? {} : { metricsFor: options.metricsFor })
   })
   let lines = 0
   let badLines = 0
+  let othersStopped = false
+  const stopOtherInputs = async (): Promise<void> => {
+    if (othersStopped) return
+    othersStopped = true
+    await options.onStopping?.()
+  }
   // Destroying the input ends the read loop even while no line is arriving.
   const stopReading = (): void => void options.input.destroy()
   options.stop?.addEventListener('abort', stopReading, { once: true })
@@ -73,10 +92,13 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     } catch (error) {
       if (options.stop?.aborted !== true) throw error
     }
+    if (options.untilStopped === true) await untilAborted(options.stop)
+    await stopOtherInputs()
     // On a stop, destroy flushes instead: it does not wait for a linger or for retries to end.
     if (options.stop?.aborted !== true) await chain.drain()
   } finally {
     options.stop?.removeEventListener('abort', stopReading)
+    await stopOtherInputs()
     await chain.destroy()
     await writer.end()
   }

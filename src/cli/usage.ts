@@ -26,6 +26,19 @@ A message on input: {"type": "POST_TELEMETRY_REQUEST", "originator": {"entityTyp
 A bad input line gives one line on stderr, "line N: <what is wrong>", and the run goes on. At the end
 of input the run waits until every message has left the chain, then exits.
 
+HTTP service (ThingsBoard's device HTTP API shape):
+  --http PORT          also take messages over HTTP on PORT (0: any free port; the bound address is
+                       printed on stderr as "http: listening on HOST:PORT"). With --http the run
+                       goes on after the end of stdin, until SIGTERM or SIGINT.
+  --host HOST          address to listen on (default 127.0.0.1)
+  --devices FILE       access tokens: {"<token>": {"name": "T1", "type": "thermostat", "id": "<uuid>"}}
+    POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the message is in the chain)
+    POST /api/v1/{token}/attributes   -> POST_ATTRIBUTES_REQUEST
+       metadata deviceName, deviceType, ts; originator the device. Unknown token: 401; body not
+       JSON: 400 with the reason; body over 1 MiB: 413; chain full: 503 with Retry-After.
+    GET /metrics                      Prometheus text format
+    GET /healthz                      200 "ok" when every node that talks to a broker has reached it, else 503
+
 Options:
   --max-line-bytes N   longest input line accepted (default 1048576); longer lines are skipped with an error
   --log-level LEVEL    debug, info, warn, error or silent (default info); logs are JSON lines on stderr

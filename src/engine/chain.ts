@@ -6,6 +6,7 @@ import type { TbMsg } from '../msg/message.js'
 import { readChainDefinition, type ChainDefinition, type NodeSpec } from './chain-definition.js'
 import { Delivery, type DeliveryOwner } from './delivery.js'
 import { silentLogger, type Logger } from './logger.js'
+import { noMetrics, type NodeHealth, type NodeMetrics } from './node-metrics.js'
 import type { NodeRegistry } from './registry.js'
 import type { Acceptance, RuleNode } from './rule-node.js'
 
@@ -22,6 +23,13 @@ export interface ChainOptions {
   readonly onExit?: (exit: ChainExit) => void
   /** The logger nodes and the runtime write to. */
   readonly logger?: Logger
+  /** Gives each node the metrics it registers into, labelled for it. */
+  readonly metricsFor?: (node: { readonly name: string; readonly type: string }) => NodeMetrics
+}
+
+/** A node's health as `/healthz` reports it. */
+export interface NodeHealthReport extends NodeHealth {
+  readonly node: string
 }
 
 /** Counts for one node: messages in, and out per relation. */
@@ -36,16 +44,18 @@ class ChainNode implements DeliveryOwner {
   readonly spec: NodeSpec
   readonly node: RuleNode
   readonly logger: Logger
+  readonly metrics: NodeMetrics
   readonly chain: Chain
   readonly routes = new Map<string, ChainNode[]>()
   readonly pending = new Set<Delivery>()
   readonly stats: NodeStats
 
-  constructor(chain: Chain, spec: NodeSpec, node: RuleNode, logger: Logger) {
+  constructor(chain: Chain, spec: NodeSpec, node: RuleNode, logger: Logger, metrics: NodeMetrics) {
     this.chain = chain
     this.spec = spec
     this.node = node
     this.logger = logger
+    this.metrics = metrics
     this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map() }
   }
 
@@ -100,6 +110,7 @@ export class Chain {
   readonly #logger: Logger
   #inFlight = 0
   #entered = 0
+  readonly #exits = new Map<string, number>()
   #drainWaiters: (() => void)[] = []
   #stopping = false
 
@@ -119,7 +130,8 @@ export class Chain {
           { context: { node: spec.name } }
         )
       }
-      this.#nodes.push(new ChainNode(this, spec, kind.create(), this.#logger))
+      const metrics = options.metricsFor?.({ name: spec.name, type: spec.type }) ?? noMetrics
+      this.#nodes.push(new ChainNode(this, spec, kind.create(), this.#logger, metrics))
     }
     for (const c of definition.connections) {
       const from = this.#nodes[c.fromIndex] as ChainNode
@@ -161,6 +173,21 @@ export class Chain {
   /** Messages that have entered the chain. */
   get entered(): number {
     return this.#entered
+  }
+
+  /** The health of every node that reports one; the chain is healthy when all of them are. */
+  health(): NodeHealthReport[] {
+    const reports: NodeHealthReport[] = []
+    for (const node of this.#nodes) {
+      const health = node.node.health?.()
+      if (health !== undefined) reports.push({ node: node.spec.name, ...health })
+    }
+    return reports
+  }
+
+  /** Messages that have left the chain, per relation they left on. */
+  exitCounts(): ReadonlyMap<string, number> {
+    return this.#exits
   }
 
   /** Per-node counts, in chain order. */
@@ -217,7 +244,9 @@ export class Chain {
       if (next !== undefined) targets = targets === undefined ? next : [...targets, ...next]
     }
     if (targets === undefined || targets.length === 0) {
-      this.#onExit({ relation: relations[0] ?? '', node: from.spec.name, msg })
+      const exitRelation = relations[0] ?? ''
+      this.#exits.set(exitRelation, (this.#exits.get(exitRelation) ?? 0) + 1)
+      this.#onExit({ relation: exitRelation, node: from.spec.name, msg })
       this.#left()
       return undefined
     }

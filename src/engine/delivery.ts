@@ -1,6 +1,7 @@
 import { describeError } from '../errors.js'
 import type { TbMsg } from '../msg/message.js'
 import type { Logger } from './logger.js'
+import type { NodeMetrics } from './node-metrics.js'
 import { Relation } from './relations.js'
 import type { Acceptance, MsgContext } from './rule-node.js'
 
@@ -9,6 +10,7 @@ export interface DeliveryOwner {
   readonly nodeName: string
   readonly nodeId: string
   readonly logger: Logger
+  readonly metrics: NodeMetrics
   /** Routes `msg` out of this node along `relation`; called exactly once per delivery. */
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance
 }
@@ -34,6 +36,10 @@ export class Delivery implements MsgContext {
 
   get logger(): Logger {
     return this.#owner.logger
+  }
+
+  get metrics(): NodeMetrics {
+    return this.#owner.metrics
   }
 
   get done(): boolean {

@@ -1,5 +1,6 @@
 import type { TbMsg } from '../msg/message.js'
 import type { Logger } from './logger.js'
+import type { NodeHealth, NodeMetrics } from './node-metrics.js'
 
 /** What a node is given for the whole of its life (part of ThingsBoard's TbContext). */
 export interface NodeContext {
@@ -8,6 +9,8 @@ export interface NodeContext {
   /** The node's id: from the export, or its index in it. */
   readonly nodeId: string
   readonly logger: Logger
+  /** Where the node registers its own metrics, labelled with its name. */
+  readonly metrics: NodeMetrics
 }
 
 /** The result of passing a message on: a promise when a node downstream asks the caller to wait. */
@@ -38,4 +41,6 @@ export interface RuleNode {
   onMsg(ctx: MsgContext, msg: TbMsg): void | Promise<void>
   /** Stops the node; a node that holds messages delivers or fails each of them before this resolves. */
   destroy(): void | Promise<void>
+  /** For nodes that talk to a remote system: whether they have reached it. */
+  health?(): NodeHealth
 }

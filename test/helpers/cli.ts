@@ -23,3 +23,48 @@ export function runCli(args: string[], input: string | Buffer = ''): Promise<Pro
     child.stdin.end(input)
   })
 }
+
+/** A CLI process left running, with what it printed so far. */
+export interface RunningCli {
+  readonly child: import('node:child_process').ChildProcessWithoutNullStreams
+  stdout(): string
+  stderr(): string
+  /** Resolves with the first stderr match of `pattern`. */
+  waitForStderr(pattern: RegExp): Promise<RegExpExecArray>
+  /** Resolves when the process has exited. */
+  exited: Promise<ProcessResult>
+}
+
+/** Starts `kafka-rule-node ARGS` from the sources and leaves it running; the test stops it. */
+export function startCli(args: string[]): RunningCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  const watchers: (() => void)[] = []
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+    for (const watcher of watchers) watcher()
+  })
+  const exited = new Promise<ProcessResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+  )
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForStderr: (pattern) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = pattern.exec(stderr)
+          if (match !== null) resolve(match)
+        }
+        watchers.push(check)
+        check()
+        void exited.then(() => reject(new Error(`process exited before printing ${pattern}: ${stderr}`)))
+      })
+  }
+}

@@ -58,17 +58,21 @@ class ThrowNode implements RuleNode {
 
 /** Accepts one message at a time: onMsg resolves only after the previous one was told. */
 class SlowAcceptNode implements RuleNode {
-  accepted = 0
+  delayMs = 2
   onMsg(ctx: MsgContext, msg: TbMsg): Promise<void> {
-    this.accepted++
     return new Promise((resolve) =>
       setTimeout(() => {
         ctx.tellSuccess(msg)
         resolve()
-      }, 2)
+      }, this.delayMs)
     )
   }
-  init(): void {}
+  init(_ctx: NodeContext, configuration: unknown): void {
+    this.delayMs = parseConfig(
+      { delayMs: integerField({ default: 2, min: 0, description: '' }) },
+      configuration
+    ).config.delayMs
+  }
   destroy(): void {}
 }
 

@@ -1,0 +1,178 @@
+// The HTTP front: ThingsBoard's device HTTP API shape (`POST /api/v1/{accessToken}/telemetry` and
+// `/attributes`), plus `/metrics` and `/healthz`. A 200 means the message is in the chain, and the
+// chain's accounting guarantees it leaves on Success or Failure; when a node pushes back, new
+// requests get 503 with Retry-After instead of piling up in memory.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Chain } from '../engine/chain.js'
+import type { Logger } from '../engine/logger.js'
+import { TbMsg } from '../msg/message.js'
+import type { ServiceMetrics } from '../service/metrics.js'
+import type { Device } from './devices.js'
+
+/** What the HTTP front needs. */
+export interface HttpIngestOptions {
+  readonly chain: Chain
+  readonly devices: ReadonlyMap<string, Device>
+  readonly logger: Logger
+  readonly metrics?: ServiceMetrics
+  /** Largest request body accepted (default 1 MiB); larger ones get 413. */
+  readonly maxBodyBytes?: number
+}
+
+const MESSAGE_TYPES: Readonly<Record<string, string>> = {
+  telemetry: 'POST_TELEMETRY_REQUEST',
+  attributes: 'POST_ATTRIBUTES_REQUEST'
+}
+const DEVICE_API = /^\/api\/v1\/([^/]+)\/(telemetry|attributes)\/?$/
+
+class BodyTooLarge extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new BodyTooLarge())
+        request.resume()
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', reject)
+  })
+}
+
+function reply(
+  response: ServerResponse,
+  status: number,
+  body = '',
+  headers: Record<string, string> = {}
+): void {
+  const type = body.startsWith('{') ? 'application/json' : 'text/plain; charset=utf-8'
+  response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers })
+  response.end(body)
+}
+
+const error = (message: string): string => JSON.stringify({ error: message })
+
+/** The HTTP front of a running chain. */
+export class HttpIngest {
+  readonly server: Server
+  readonly #options: HttpIngestOptions
+  readonly #maxBodyBytes: number
+  // Requests whose message a node asked to wait for; while any wait, new ones are turned away.
+  #waiting = 0
+
+  constructor(options: HttpIngestOptions) {
+    this.#options = options
+    this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
+    this.server = createServer((request, response) => {
+      this.#handle(request, response).catch((failure: unknown) => {
+        options.logger.error(`HTTP ${request.method} ${request.url} failed: ${String(failure)}`)
+        if (!response.headersSent) reply(response, 500, error('internal error'))
+      })
+    })
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject)
+        resolve()
+      })
+    })
+    return this.server.address() as AddressInfo
+  }
+
+  /** Stops taking requests and waits for open ones to finish. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve())
+      this.server.closeIdleConnections()
+    })
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0] ?? '/'
+    if (path === '/metrics' && request.method === 'GET') return this.#metrics(response)
+    if (path === '/healthz' && request.method === 'GET') return this.#health(response)
+    const match = DEVICE_API.exec(path)
+    if (match === null) return reply(response, 404, error(`no such endpoint: ${request.method} ${path}`))
+    if (request.method !== 'POST') return reply(response, 405, error('use POST'), { allow: 'POST' })
+    const [, token = '', kind = ''] = match
+    const device = this.#options.devices.get(decodeURIComponent(token))
+    if (device === undefined) {
+      request.resume()
+      return reply(response, 401, error('unknown device access token'))
+    }
+    let body: string
+    try {
+      body = await readBody(request, this.#maxBodyBytes)
+    } catch (failure) {
+      if (failure instanceof BodyTooLarge) {
+        return reply(response, 413, error(`body is larger than ${this.#maxBodyBytes} bytes`), {
+          connection: 'close'
+        })
+      }
+      throw failure
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch (failure) {
+      return reply(response, 400, error(`body is not JSON: ${(failure as Error).message}`))
+    }
+    if (typeof parsed !== 'object' || parsed === null) {
+      return reply(response, 400, error('body must be a JSON object or array'))
+    }
+    if (this.#waiting > 0)
+      return reply(response, 503, error('busy: the chain is full, retry later'), { 'retry-after': '1' })
+    const now = Date.now()
+    const msg = TbMsg.create({
+      ts: now,
+      type: MESSAGE_TYPES[kind] ?? 'POST_TELEMETRY_REQUEST',
+      originator: { entityType: 'DEVICE', id: device.id },
+      metadata: { deviceName: device.name, deviceType: device.type, ts: String(now) },
+      data: body
+    })
+    let accepted
+    try {
+      accepted = this.#options.chain.push(msg)
+    } catch (failure) {
+      return reply(response, 503, error(`not accepting messages: ${(failure as Error).message}`), {
+        'retry-after': '1'
+      })
+    }
+    if (accepted !== undefined) {
+      this.#waiting++
+      try {
+        await accepted
+      } finally {
+        this.#waiting--
+      }
+    }
+    reply(response, 200)
+  }
+
+  async #metrics(response: ServerResponse): Promise<void> {
+    const metrics = this.#options.metrics
+    if (metrics === undefined) return reply(response, 404, error('metrics are off'))
+    const text = await metrics.text()
+    response.writeHead(200, { 'content-type': metrics.registry.contentType })
+    response.end(text)
+  }
+
+  #health(response: ServerResponse): void {
+    const reports = this.#options.chain.health()
+    const failing = reports.filter((r) => !r.ok)
+    if (failing.length === 0) return reply(response, 200, 'ok\n')
+    reply(response, 503, JSON.stringify({ status: 'unhealthy', nodes: reports }))
+  }
+}

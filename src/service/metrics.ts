@@ -1,0 +1,132 @@
+// Prometheus metrics for a running chain, on prom-client. Chain counts are read at scrape time
+// from the runtime's own counters, so metrics cost nothing per message.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Chain } from '../engine/chain.js'
+import type { CounterMetric, HistogramMetric, NodeMetrics } from '../engine/node-metrics.js'
+
+const PREFIX = 'krn_'
+
+/** The service's metrics registry: process metrics, chain counts, and what nodes register. */
+export class ServiceMetrics {
+  readonly registry = new Registry()
+  readonly #counters = new Map<string, Counter<'node'>>()
+  readonly #histograms = new Map<string, Histogram<'node'>>()
+  readonly #gauges = new Map<string, Map<string, () => number>>()
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX })
+  }
+
+  /** Exposes a chain's counts: messages in, out per relation, per node, in flight. */
+  attachChain(chain: Chain): void {
+    const registers = [this.registry]
+    new Counter({
+      name: `${PREFIX}messages_in_total`,
+      help: 'Messages that entered the chain',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(chain.entered)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}messages_out_total`,
+      help: 'Messages that left the chain, by the relation they left on',
+      labelNames: ['relation'],
+      registers,
+      collect() {
+        this.reset()
+        for (const [relation, count] of chain.exitCounts()) this.inc({ relation }, count)
+      }
+    })
+    new Gauge({
+      name: `${PREFIX}messages_in_flight`,
+      help: 'Messages in the chain that have not left it yet',
+      registers,
+      collect() {
+        this.set(chain.inFlight)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}node_messages_in_total`,
+      help: 'Messages received by each node',
+      labelNames: ['node'],
+      registers,
+      collect() {
+        this.reset()
+        for (const stats of chain.stats()) this.inc({ node: stats.name }, stats.received)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}node_messages_out_total`,
+      help: 'Messages told onwards by each node, by relation',
+      labelNames: ['node', 'relation'],
+      registers,
+      collect() {
+        this.reset()
+        for (const stats of chain.stats()) {
+          for (const [relation, count] of stats.told) this.inc({ node: stats.name, relation }, count)
+        }
+      }
+    })
+  }
+
+  /** The NodeMetrics a node registers into, labelled with its name. */
+  forNode(node: { readonly name: string }): NodeMetrics {
+    return {
+      counter: (name, help) => this.#counter(name, help).labels({ node: node.name }) as CounterMetric,
+      gauge: (name, help, read) => this.#gauge(name, help).set(node.name, read),
+      histogram: (name, help, buckets) =>
+        this.#histogram(name, help, buckets).labels({ node: node.name }) as HistogramMetric
+    }
+  }
+
+  /** The exposition in Prometheus text format. */
+  async text(): Promise<string> {
+    return this.registry.metrics()
+  }
+
+  #counter(name: string, help: string): Counter<'node'> {
+    let counter = this.#counters.get(name)
+    if (counter === undefined) {
+      counter = new Counter({ name: PREFIX + name, help, labelNames: ['node'], registers: [this.registry] })
+      this.#counters.set(name, counter)
+    }
+    return counter
+  }
+
+  #histogram(name: string, help: string, buckets: readonly number[]): Histogram<'node'> {
+    let histogram = this.#histograms.get(name)
+    if (histogram === undefined) {
+      histogram = new Histogram({
+        name: PREFIX + name,
+        help,
+        labelNames: ['node'],
+        buckets: [...buckets],
+        registers: [this.registry]
+      })
+      this.#histograms.set(name, histogram)
+    }
+    return histogram
+  }
+
+  #gauge(name: string, help: string): Map<string, () => number> {
+    let readers = this.#gauges.get(name)
+    if (readers === undefined) {
+      const all = new Map<string, () => number>()
+      readers = all
+      new Gauge({
+        name: PREFIX + name,
+        help,
+        labelNames: ['node'],
+        registers: [this.registry],
+        collect() {
+          for (const [node, read] of all) this.set({ node }, read())
+        }
+      })
+      this.#gauges.set(name, all)
+    }
+    return readers
+  }
+}

@@ -1,0 +1,179 @@
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { loadChain, type ChainExit } from '../../src/engine/chain.js'
+import { silentLogger } from '../../src/engine/logger.js'
+import { parseDevices } from '../../src/ingest/devices.js'
+import { HttpIngest } from '../../src/ingest/http-ingest.js'
+import { ServiceMetrics } from '../../src/service/metrics.js'
+import { ConfigError } from '../../src/errors.js'
+import { chainExport, testRegistry } from '../helpers/test-nodes.js'
+
+const SWITCH = 'org.thingsboard.rule.engine.filter.TbMsgTypeSwitchNode'
+const LOG = 'org.thingsboard.rule.engine.action.TbLogNode'
+const devices = parseDevices({
+  'token-t1': { name: 'T1', type: 'thermostat', id: '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' },
+  'token-m7': { name: 'M7', type: 'meter', id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }
+})
+
+interface TestNode {
+  type: string
+  name: string
+  configuration?: unknown
+}
+
+async function service(
+  t: TestContext,
+  nodes: TestNode[] = [
+    { type: SWITCH, name: 'Switch' },
+    { type: LOG, name: 'Log' }
+  ]
+) {
+  const exits: ChainExit[] = []
+  const metrics = new ServiceMetrics()
+  const chain = await loadChain(
+    chainExport(nodes, nodes.length > 1 ? [[0, 1, 'Post telemetry']] : []),
+    testRegistry(),
+    {
+      onExit: (e) => exits.push(e),
+      metricsFor: (node) => metrics.forNode(node)
+    }
+  )
+  metrics.attachChain(chain)
+  const ingest = new HttpIngest({ chain, devices, logger: silentLogger, metrics })
+  const address = await ingest.listen(0)
+  t.after(async () => {
+    await ingest.close()
+    await chain.destroy()
+  })
+  const url = (path: string) => `http://127.0.0.1:${address.port}${path}`
+  return { chain, exits, metrics, url }
+}
+
+test('telemetry and attributes become messages with the device as originator and its metadata', async (t) => {
+  const { chain, exits, url } = await service(t)
+  const before = Date.now()
+  const telemetry = await fetch(url('/api/v1/token-t1/telemetry'), {
+    method: 'POST',
+    body: '{"temperature": 21.50}'
+  })
+  assert.equal(telemetry.status, 200)
+  const attributes = await fetch(url('/api/v1/token-m7/attributes'), { method: 'POST', body: '{"fw":"1.0"}' })
+  assert.equal(attributes.status, 200)
+  await chain.drain()
+  assert.equal(exits.length, 2)
+  const [first, second] = exits
+  assert.equal(first?.relation, 'Success')
+  assert.equal(first?.node, 'Log')
+  assert.equal(first?.msg.type, 'POST_TELEMETRY_REQUEST')
+  assert.deepEqual(first?.msg.originator, {
+    entityType: 'DEVICE',
+    id: '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
+  })
+  assert.equal(first?.msg.data, '{"temperature": 21.50}')
+  const ts = Number(first?.msg.metadata.ts)
+  assert.ok(ts >= before && ts <= Date.now())
+  assert.deepEqual(first?.msg.metadata, { deviceName: 'T1', deviceType: 'thermostat', ts: String(ts) })
+  assert.equal(first?.msg.ts, ts)
+  assert.equal(second?.relation, 'Post attributes')
+  assert.equal(second?.msg.type, 'POST_ATTRIBUTES_REQUEST')
+  assert.deepEqual(second?.msg.originator, {
+    entityType: 'DEVICE',
+    id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
+  })
+  assert.equal(second?.msg.metadata.deviceName, 'M7')
+})
+
+test('an unknown token is 401, a body that is not JSON is 400 with the reason, nothing enters the chain', async (t) => {
+  const { chain, url } = await service(t)
+  const unknown = await fetch(url('/api/v1/nope/telemetry'), { method: 'POST', body: '{}' })
+  assert.equal(unknown.status, 401)
+  assert.deepEqual(await unknown.json(), { error: 'unknown device access token' })
+  const bad = await fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '{"t":' })
+  assert.equal(bad.status, 400)
+  assert.match(((await bad.json()) as { error: string }).error, /^body is not JSON: /)
+  const scalar = await fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '5' })
+  assert.equal(scalar.status, 400)
+  assert.deepEqual(await scalar.json(), { error: 'body must be a JSON object or array' })
+  const big = await fetch(url('/api/v1/token-t1/telemetry'), {
+    method: 'POST',
+    body: `{"a":"${'x'.repeat(1 << 20)}"}`
+  })
+  assert.equal(big.status, 413)
+  const wrongMethod = await fetch(url('/api/v1/token-t1/telemetry'))
+  assert.equal(wrongMethod.status, 405)
+  const missing = await fetch(url('/api/v2/x'))
+  assert.equal(missing.status, 404)
+  assert.equal(chain.entered, 0)
+})
+
+test('metrics count messages in, out per relation and per node, in Prometheus text', async (t) => {
+  const { chain, url } = await service(t)
+  for (const token of ['token-t1', 'token-m7', 'token-t1']) {
+    assert.equal(
+      (await fetch(url(`/api/v1/${token}/telemetry`), { method: 'POST', body: '{"v":1}' })).status,
+      200
+    )
+  }
+  assert.equal(
+    (await fetch(url('/api/v1/token-t1/attributes'), { method: 'POST', body: '{"v":1}' })).status,
+    200
+  )
+  await chain.drain()
+  const response = await fetch(url('/metrics'))
+  assert.equal(response.status, 200)
+  assert.match(response.headers.get('content-type') ?? '', /^text\/plain/)
+  const text = await response.text()
+  const lines = text.split('\n').filter((l) => l.startsWith('krn_messages_') || l.startsWith('krn_node_'))
+  assert.deepEqual(lines, [
+    'krn_messages_in_total 4',
+    'krn_messages_out_total{relation="Success"} 3',
+    'krn_messages_out_total{relation="Post attributes"} 1',
+    'krn_messages_in_flight 0',
+    'krn_node_messages_in_total{node="Switch"} 4',
+    'krn_node_messages_in_total{node="Log"} 3',
+    'krn_node_messages_out_total{node="Switch",relation="Post telemetry"} 3',
+    'krn_node_messages_out_total{node="Switch",relation="Post attributes"} 1',
+    'krn_node_messages_out_total{node="Log",relation="Success"} 3'
+  ])
+  assert.match(text, /^krn_process_resident_memory_bytes \d+/m)
+})
+
+test('healthz is ok when no node reports trouble', async (t) => {
+  const { url } = await service(t)
+  const response = await fetch(url('/healthz'))
+  assert.equal(response.status, 200)
+  assert.equal(await response.text(), 'ok\n')
+})
+
+test('while a node makes the caller wait, new requests get 503 with Retry-After and are not taken in', async (t) => {
+  const { chain, exits, url } = await service(t, [
+    { type: 'test.slow-accept', name: 'Slow', configuration: { delayMs: 300 } }
+  ])
+  const first = fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '{"n":1}' })
+  // Wait until the first request is inside the chain and held by the node.
+  while (chain.entered === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+  const second = await fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '{"n":2}' })
+  assert.equal(second.status, 503)
+  assert.equal(second.headers.get('retry-after'), '1')
+  assert.equal((await first).status, 200)
+  const third = await fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '{"n":3}' })
+  assert.equal(third.status, 200)
+  await chain.drain()
+  assert.deepEqual(
+    exits.map((e) => [e.relation, e.msg.data]),
+    [
+      ['Success', '{"n":1}'],
+      ['Success', '{"n":3}']
+    ]
+  )
+})
+
+test('a devices file with a bad entry is refused naming the token and field', () => {
+  assert.throws(() => parseDevices({ abc: { name: 'X', id: 'nope' } }, 'devices.json'), {
+    message: 'devices.json: device "abc".id must be a UUID (got "nope")'
+  })
+  assert.throws(() => parseDevices([], 'devices.json'), ConfigError)
+  assert.throws(() => parseDevices({ t: { type: 'x', id: '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' } }, 'd'), {
+    message: 'd: device "t".name must be a non-empty string'
+  })
+})
