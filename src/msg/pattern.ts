@@ -1,10 +1,12 @@
 // ThingsBoard's TbNodeUtils.processPattern, compiled once per pattern.
 //
-// ThingsBoard substitutes by plain text replacement: first every metadata entry `${key}`, then
-// every `$[path]` (regex `\$\[(.*?)]`) in what resulted, walking the body when it is a JSON
-// object. The compiled form gives the same result in one pass; the rare inputs where text put in
-// by one substitution could feed the next (a value holding `${`, `$[` or `]`, or a placeholder
-// nested in another) take the literal replacement route instead, so results stay identical.
+// ThingsBoard works by text replacement in two passes: first each metadata entry's `${key}` is
+// replaced, entry by entry; then each `$[path]` found (regex `\$\[(.*?)]`) in that result is
+// replaced, walking the body when it is a JSON object. The first pass is compiled here into
+// segments and done in one go; that equals the entry-by-entry replacement unless a substituted
+// value could itself form a `${...}` (it holds `$` or `{`), and then the literal algorithm runs.
+// The second pass runs ThingsBoard's own loop on the first pass's result, so it is exact by
+// construction; it costs nothing when the result holds no `$[`.
 
 import type { TbMsg, Metadata } from './message.js'
 import { compactJson, rawValueAt } from './json-text.js'
@@ -12,11 +14,8 @@ import { compactJson, rawValueAt } from './json-text.js'
 type Segment =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'metadata'; readonly key: string; readonly token: string }
-  | { readonly kind: 'allMetadata'; readonly token: string }
-  | { readonly kind: 'data'; readonly path: readonly string[]; readonly token: string }
-  | { readonly kind: 'allData'; readonly token: string }
 
-const TOKEN = /\$\{([^}]*)\}|\$\[(.*?)\]/g
+const METADATA_TOKEN = /\$\{([^}]*)\}/g
 const DATA_TOKEN = /\$\[(.*?)\]/g
 
 /** Java's `String.split("\\.")`: trailing empty parts are dropped. */
@@ -50,13 +49,27 @@ function dataValue(msg: TbMsg, body: Record<string, unknown>, path: readonly str
   }
 }
 
-function metadataValue(metadata: Metadata, key: string): string | undefined {
-  return Object.hasOwn(metadata, key) ? metadata[key] : undefined
+/** Replaces every `$[path]` of `text` from the message body: ThingsBoard's second pass. */
+function resolveData(text: string, msg: TbMsg): string {
+  if (!text.includes('$[')) return text
+  const body = msg.body()
+  if (body === undefined) return text
+  let result = text
+  for (const match of text.matchAll(DATA_TOKEN)) {
+    const group = match[1] ?? ''
+    let value: string | undefined
+    if (group === '*') value = compactJson(msg.data)
+    else if (isJsonObject(body)) value = dataValue(msg, body, splitPath(group))
+    if (value !== undefined) result = result.replaceAll(match[0], value)
+  }
+  return result
 }
 
-/** True when text put in by a substitution could be read as a placeholder by ThingsBoard's next step. */
-function couldFeedBack(value: string): boolean {
-  return value.includes('$') || value.includes(']')
+/** ThingsBoard's first pass literally: each metadata entry replaced in turn, then `${*}`. */
+function resolveMetadataByReplacement(pattern: string, metadata: Metadata): string {
+  let result = pattern
+  for (const key in metadata) result = result.replaceAll('${' + key + '}', metadata[key] ?? '')
+  return result.replaceAll('${*}', JSON.stringify(metadata))
 }
 
 /** A pattern compiled once from its text; `resolve` gives ThingsBoard's result for a message. */
@@ -64,89 +77,57 @@ export class Pattern {
   readonly source: string
   readonly #segments: readonly Segment[]
   readonly #literalOnly: boolean
-  readonly #readsData: boolean
 
   constructor(source: string) {
     this.source = source
     const segments: Segment[] = []
-    let literalOnly = false
     let last = 0
-    for (const match of source.matchAll(TOKEN)) {
-      const [token, metaKey, dataGroup] = match
+    for (const match of source.matchAll(METADATA_TOKEN)) {
+      const [token, key = ''] = match
       if (match.index > last) segments.push({ kind: 'text', text: source.slice(last, match.index) })
+      segments.push({ kind: 'metadata', key, token })
       last = match.index + token.length
-      if (metaKey !== undefined) {
-        if (metaKey.includes('$')) literalOnly = true
-        segments.push(
-          metaKey === '*' ? { kind: 'allMetadata', token } : { kind: 'metadata', key: metaKey, token }
-        )
-      } else if (dataGroup !== undefined) {
-        if (dataGroup.includes('${')) literalOnly = true
-        segments.push(
-          dataGroup === '*' ? { kind: 'allData', token } : { kind: 'data', path: splitPath(dataGroup), token }
-        )
-      }
     }
     if (last < source.length) segments.push({ kind: 'text', text: source.slice(last) })
     this.#segments = segments
-    this.#literalOnly = literalOnly
-    this.#readsData = segments.some((s) => s.kind === 'data' || s.kind === 'allData')
+    // Keys holding `$` or `{`, or text that forms a new `${` once placeholders are taken out,
+    // depend on the order of replacement: those patterns always take the literal route.
+    this.#literalOnly =
+      segments.some((s) => s.kind === 'metadata' && (s.key.includes('$') || s.key.includes('{'))) ||
+      source.replace(METADATA_TOKEN, '').includes('${')
   }
 
   /** True when the pattern has no placeholders: it resolves to its own text. */
   get isStatic(): boolean {
-    return this.#segments.every((s) => s.kind === 'text')
+    return !this.source.includes('${') && !this.source.includes('$[')
   }
 
   /** The pattern with placeholders replaced from this message's metadata and data. */
   resolve(msg: TbMsg): string {
-    if (this.#literalOnly) return resolveByReplacement(this.source, msg)
-    const body = this.#readsData ? msg.body() : undefined
+    return resolveData(this.#resolveMetadata(msg.metadata), msg)
+  }
+
+  #resolveMetadata(metadata: Metadata): string {
+    if (this.#literalOnly) return resolveMetadataByReplacement(this.source, metadata)
     let out = ''
     for (const segment of this.#segments) {
-      switch (segment.kind) {
-        case 'text':
-          out += segment.text
-          break
-        case 'metadata': {
-          const value = metadataValue(msg.metadata, segment.key)
-          if (value === undefined) out += segment.token
-          else if (couldFeedBack(value)) return resolveByReplacement(this.source, msg)
-          else out += value
-          break
-        }
-        case 'allMetadata':
-          out += metadataValue(msg.metadata, '*') ?? JSON.stringify(msg.metadata)
-          break
-        case 'data': {
-          const value = isJsonObject(body) ? dataValue(msg, body, segment.path) : undefined
-          out += value ?? segment.token
-          break
-        }
-        case 'allData':
-          out += body === undefined ? segment.token : compactJson(msg.data)
-          break
+      if (segment.kind === 'text') {
+        out += segment.text
+        continue
       }
+      const value =
+        segment.key === '*' && !Object.hasOwn(metadata, '*')
+          ? JSON.stringify(metadata)
+          : Object.hasOwn(metadata, segment.key)
+            ? metadata[segment.key]
+            : undefined
+      if (value === undefined) out += segment.token
+      else if (value.includes('$') || value.includes('{'))
+        return resolveMetadataByReplacement(this.source, metadata)
+      else out += value
     }
     return out
   }
-}
-
-/** ThingsBoard's algorithm step by step: replace each metadata entry, then each data placeholder. */
-function resolveByReplacement(pattern: string, msg: TbMsg): string {
-  let result = pattern
-  for (const key in msg.metadata) result = result.replaceAll('${' + key + '}', msg.metadata[key] ?? '')
-  result = result.replaceAll('${*}', JSON.stringify(msg.metadata))
-  const body = msg.body()
-  if (body === undefined) return result
-  for (const match of [...result.matchAll(DATA_TOKEN)]) {
-    const group = match[1] ?? ''
-    let value: string | undefined
-    if (group === '*') value = compactJson(msg.data)
-    else if (isJsonObject(body)) value = dataValue(msg, body, splitPath(group))
-    if (value !== undefined) result = result.replaceAll('$[' + group + ']', value)
-  }
-  return result
 }
 
 const cache = new Map<string, Pattern>()

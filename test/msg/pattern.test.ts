@@ -95,6 +95,31 @@ const rows: {
     expected: '21.5'
   },
   {
+    name: 'a value that forms a placeholder with the text after it is replaced when its key comes later',
+    pattern: '$${a}b}',
+    metadata: { a: '{', b: 'B' },
+    expected: 'B'
+  },
+  {
+    name: 'a value that forms a placeholder is left when its key came earlier, as ThingsBoard iterates',
+    pattern: '$${a}b}',
+    metadata: { b: 'B', a: '{' },
+    expected: '${b}'
+  },
+  {
+    name: 'an empty value that joins text into a placeholder',
+    pattern: '$${a}{b}',
+    metadata: { a: '', b: 'B' },
+    expected: 'B'
+  },
+  {
+    name: 'a data value that names another data placeholder found in the same pattern',
+    pattern: '$[ref]-$[name]',
+    metadata: {},
+    data: '{"ref":"$[name]","name":"N"}',
+    expected: 'N-N'
+  },
+  {
     name: 'prototype names are not metadata',
     pattern: '${constructor}',
     metadata: {},
