@@ -14,3 +14,9 @@ export function seededRandom(seed: number): () => number {
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T
 }
+
+/** `length` bytes from a seeded generator. */
+export function randomBytes(seed: number, length: number): number[] {
+  const random = seededRandom(seed)
+  return Array.from({ length }, () => Math.floor(random() * 256))
+}
