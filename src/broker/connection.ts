@@ -1,0 +1,188 @@
+// One client connection: size-prefixed frames in, responses out in request order (Kafka answers a
+// connection's requests in the order they came, holding later ones while one long-polls).
+
+import type { Socket } from 'node:net'
+import type { Api, RequestContext } from './apis/api.js'
+import type { BrokerLogger } from './broker-logger.js'
+import type { FaultState } from './faults.js'
+import { ErrorCode } from './protocol/error-codes.js'
+import { Reader } from './protocol/reader.js'
+import { readRequestHeader, type RequestHeader } from './protocol/request-header.js'
+import { decode, encode, type Struct } from './protocol/schema.js'
+import { Writer } from './protocol/writer.js'
+import { SaslSession } from './sasl/sasl-session.js'
+
+/** What a connection needs from the broker. */
+export interface ConnectionOptions {
+  readonly apis: ReadonlyMap<number, Api>
+  readonly faults: FaultState
+  readonly logger: BrokerLogger
+  readonly maxRequestBytes: number
+  readonly users: ReadonlyMap<string, string> | undefined
+  readonly context: Omit<RequestContext, 'sasl' | 'injectedError' | 'closed'>
+  readonly countRequest: (api: string) => void
+}
+
+const SASL_APIS = new Set(['ApiVersions', 'SaslHandshake', 'SaslAuthenticate'])
+const API_VERSIONS_KEY = 18
+
+/** Serves one socket. */
+export class Connection {
+  readonly #socket: Socket
+  readonly #options: ConnectionOptions
+  readonly #sasl: SaslSession
+  readonly #frames: Buffer[] = []
+  #pending: Buffer[] = []
+  #pendingBytes = 0
+  #processing = false
+  #requests = 0
+  #closed = false
+
+  constructor(socket: Socket, options: ConnectionOptions) {
+    this.#socket = socket
+    this.#options = options
+    this.#sasl = new SaslSession(options.users)
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+    socket.on('error', () => this.close())
+    socket.on('close', () => (this.#closed = true))
+  }
+
+  get address(): string {
+    return `${this.#socket.remoteAddress ?? '?'}:${this.#socket.remotePort ?? '?'}`
+  }
+
+  /** Drops the connection. */
+  close(): void {
+    this.#closed = true
+    this.#socket.destroy()
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#pending.push(chunk)
+    this.#pendingBytes += chunk.length
+    let data = this.#pending.length === 1 ? chunk : Buffer.concat(this.#pending, this.#pendingBytes)
+    let at = 0
+    while (data.length - at >= 4) {
+      const size = data.readInt32BE(at)
+      if (size < 8 || size > this.#options.maxRequestBytes) {
+        this.#options.logger.warn(
+          `${this.address}: request frame of ${size} bytes is outside 8..${this.#options.maxRequestBytes}; closing the connection`
+        )
+        this.close()
+        return
+      }
+      if (data.length - at - 4 < size) break
+      this.#frames.push(data.subarray(at + 4, at + 4 + size))
+      at += 4 + size
+    }
+    data = data.subarray(at)
+    this.#pending = data.length === 0 ? [] : [data]
+    this.#pendingBytes = data.length
+    if (!this.#processing) void this.#process()
+  }
+
+  async #process(): Promise<void> {
+    this.#processing = true
+    this.#socket.cork()
+    try {
+      while (this.#frames.length > 0 && !this.#closed) {
+        const frame = this.#frames.shift() as Buffer
+        const result = this.#handle(frame)
+        if (result !== undefined) {
+          this.#socket.uncork()
+          await result
+          this.#socket.cork()
+        }
+      }
+    } catch (error) {
+      this.#options.logger.warn(`${this.address}: ${(error as Error).message}; closing the connection`)
+      this.close()
+    } finally {
+      this.#socket.uncork()
+      this.#processing = false
+    }
+  }
+
+  // Returns a promise only when the request must wait (long poll, injected delay).
+  #handle(frame: Buffer): Promise<void> | undefined {
+    const reader = new Reader(frame)
+    const header = readRequestHeader(reader)
+    const api = this.#options.apis.get(header.apiKey)
+    this.#requests++
+    if (api === undefined) {
+      this.#options.logger.warn(
+        `${this.address}: unsupported API key ${header.apiKey}; answered UNSUPPORTED_VERSION`
+      )
+      this.#write(header, false, new Writer(8).int16(ErrorCode.UNSUPPORTED_VERSION).finish())
+      return undefined
+    }
+    this.#options.countRequest(api.name)
+    if (this.#sasl.required && !SASL_APIS.has(api.name)) {
+      throw new Error(`${api.name} request before SASL authentication`)
+    }
+    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+      return this.#unsupportedVersion(api, header)
+    }
+    const flexible = header.apiVersion >= api.flexibleFrom
+    if (flexible) reader.skipTags()
+    const request = decode(reader, api.request, header.apiVersion, flexible)
+    const context: RequestContext = {
+      ...this.#options.context,
+      sasl: this.#sasl,
+      injectedError: this.#options.faults.takeFailure(api.name),
+      closed: () => this.#closed
+    }
+    const delay = this.#options.faults.delayFor(api.name)
+    const answer = (response: Struct | null): void => this.#answer(api, header, flexible, response)
+    if (delay > 0) {
+      return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(async () =>
+        answer(await api.handle(request, header.apiVersion, context))
+      )
+    }
+    const response = api.handle(request, header.apiVersion, context)
+    if (response instanceof Promise) return response.then(answer)
+    answer(response)
+    return undefined
+  }
+
+  #answer(api: Api, header: RequestHeader, flexible: boolean, response: Struct | null): void {
+    if (response !== null) {
+      const body = new Writer(256)
+      encode(body, api.response, header.apiVersion, flexible, response)
+      // KIP-511: ApiVersions responses keep header v0 even in flexible versions.
+      this.#write(header, flexible && api.key !== API_VERSIONS_KEY, body.finish())
+      if (response.closeAfter === true) this.#socket.end()
+    }
+    const limit = this.#options.faults.closeAfterRequests
+    if (limit > 0 && this.#requests >= limit) {
+      this.#options.logger.info(`${this.address}: closing after ${this.#requests} requests (fault injection)`)
+      this.close()
+    }
+  }
+
+  #unsupportedVersion(api: Api, header: RequestHeader): undefined {
+    this.#options.logger.warn(
+      `${this.address}: ${api.name} v${header.apiVersion} is not served (${api.minVersion}-${api.maxVersion})`
+    )
+    // ApiVersions answers in v0 so that any client can read the supported range (KIP-511);
+    // other APIs answer in the nearest version served, with the error in every entry.
+    const version =
+      api.key === API_VERSIONS_KEY ? 0 : Math.min(Math.max(header.apiVersion, api.minVersion), api.maxVersion)
+    const body = new Writer(64)
+    const flexible = version >= api.flexibleFrom
+    encode(body, api.response, version, flexible, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
+    this.#write(header, flexible, body.finish())
+    return undefined
+  }
+
+  #write(header: RequestHeader, tagged: boolean, body: Buffer): void {
+    if (this.#closed) return
+    const head = Buffer.allocUnsafe(tagged ? 9 : 8)
+    head.writeInt32BE(body.length + head.length - 4, 0)
+    head.writeInt32BE(header.correlationId, 4)
+    if (tagged) head[8] = 0
+    this.#socket.write(head)
+    this.#socket.write(body)
+  }
+}

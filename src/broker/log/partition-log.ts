@@ -1,0 +1,175 @@
+// One partition's log: stored batches with their assigned offsets, the idempotent producers'
+// sequence state (KIP-98), and waiters for Fetch long polls.
+
+import { ErrorCode } from '../protocol/error-codes.js'
+import { BATCH, type BatchHeader } from './record-batch.js'
+
+/** A stored batch and the offsets it holds. */
+export interface StoredBatch {
+  readonly baseOffset: number
+  readonly lastOffset: number
+  readonly maxTimestamp: bigint
+  readonly bytes: Buffer
+}
+
+/** What an append did: the base offset of the first batch, or an error code. */
+export interface AppendResult {
+  readonly errorCode: number
+  readonly baseOffset: number
+}
+
+interface ProducerState {
+  epoch: number
+  lastSequence: number
+  // The last five batches, as the Java broker keeps them, to answer a retried batch with its offset.
+  recent: { baseSequence: number; lastSequence: number; baseOffset: number }[]
+}
+
+/** Appends batches, serves reads by offset, and notifies long-polling fetches. */
+export class PartitionLog {
+  readonly batches: StoredBatch[] = []
+  #next = 0
+  readonly #producers = new Map<bigint, ProducerState>()
+  #waiters: (() => void)[] = []
+
+  constructor(readonly onAppend?: (bytes: Buffer) => void) {}
+
+  get highWatermark(): number {
+    return this.#next
+  }
+
+  get logStartOffset(): number {
+    return this.batches[0]?.baseOffset ?? this.#next
+  }
+
+  /** Appends the batches of one produce request for this partition, all or none. */
+  append(batches: readonly BatchHeader[]): AppendResult {
+    let first = -1
+    for (const batch of batches) {
+      const check = this.#checkSequence(batch)
+      // A duplicate is answered with its original offset and not stored again.
+      if (check !== undefined) return check
+      const baseOffset = this.#next
+      batch.bytes.writeBigInt64BE(BigInt(baseOffset), BATCH.baseOffset)
+      batch.bytes.writeInt32BE(0, BATCH.leaderEpoch)
+      this.#store({
+        baseOffset,
+        lastOffset: baseOffset + batch.lastOffsetDelta,
+        maxTimestamp: batch.maxTimestamp,
+        bytes: batch.bytes
+      })
+      this.onAppend?.(batch.bytes)
+      this.#remember(batch, baseOffset)
+      if (first < 0) first = baseOffset
+    }
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const wake of waiters) wake()
+    return { errorCode: ErrorCode.NONE, baseOffset: first }
+  }
+
+  /** Re-adds a batch read back from disk at start, with its offsets as stored. */
+  restore(bytes: Buffer): void {
+    const baseOffset = Number(bytes.readBigInt64BE(BATCH.baseOffset))
+    const lastOffsetDelta = bytes.readInt32BE(BATCH.lastOffsetDelta)
+    this.#store({
+      baseOffset,
+      lastOffset: baseOffset + lastOffsetDelta,
+      maxTimestamp: bytes.readBigInt64BE(BATCH.maxTimestamp),
+      bytes
+    })
+    const header = {
+      bytes,
+      recordCount: bytes.readInt32BE(BATCH.recordCount),
+      lastOffsetDelta,
+      maxTimestamp: 0n,
+      producerId: bytes.readBigInt64BE(BATCH.producerId),
+      producerEpoch: bytes.readInt16BE(BATCH.producerEpoch),
+      baseSequence: bytes.readInt32BE(BATCH.baseSequence)
+    }
+    this.#remember(header, baseOffset)
+  }
+
+  #store(batch: StoredBatch): void {
+    this.batches.push(batch)
+    this.#next = batch.lastOffset + 1
+  }
+
+  // KIP-98: a batch from an idempotent producer must continue its sequence; a retried batch that
+  // is already in the log is answered with its original offset and not written again.
+  #checkSequence(batch: BatchHeader): AppendResult | undefined {
+    if (batch.producerId < 0n) return undefined
+    const state = this.#producers.get(batch.producerId)
+    if (state === undefined || batch.producerEpoch > state.epoch) {
+      if (batch.baseSequence !== 0 && state !== undefined)
+        return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 }
+      return undefined
+    }
+    if (batch.producerEpoch < state.epoch)
+      return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, baseOffset: -1 }
+    const seen = state.recent.find((r) => r.baseSequence === batch.baseSequence)
+    if (seen !== undefined) return { errorCode: ErrorCode.NONE, baseOffset: seen.baseOffset }
+    if (batch.baseSequence !== state.lastSequence + 1) {
+      const older = batch.baseSequence <= state.lastSequence
+      return {
+        errorCode: older ? ErrorCode.DUPLICATE_SEQUENCE_NUMBER : ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        baseOffset: -1
+      }
+    }
+    return undefined
+  }
+
+  #remember(batch: BatchHeader, baseOffset: number): void {
+    if (batch.producerId < 0n) return
+    let state = this.#producers.get(batch.producerId)
+    if (state === undefined || batch.producerEpoch !== state.epoch) {
+      state = { epoch: batch.producerEpoch, lastSequence: -1, recent: [] }
+      this.#producers.set(batch.producerId, state)
+    }
+    const lastSequence = batch.baseSequence + batch.lastOffsetDelta
+    state.lastSequence = lastSequence
+    state.recent.push({ baseSequence: batch.baseSequence, lastSequence, baseOffset })
+    if (state.recent.length > 5) state.recent.shift()
+  }
+
+  /** Batches from the one holding `offset`, up to `maxBytes` (at least one batch, as Kafka does). */
+  read(offset: number, maxBytes: number): Buffer[] {
+    const out: Buffer[] = []
+    let lo = 0
+    let hi = this.batches.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.batches[mid] as StoredBatch).lastOffset < offset) lo = mid + 1
+      else hi = mid
+    }
+    let size = 0
+    for (let i = lo; i < this.batches.length; i++) {
+      const bytes = (this.batches[i] as StoredBatch).bytes
+      if (out.length > 0 && size + bytes.length > maxBytes) break
+      out.push(bytes)
+      size += bytes.length
+    }
+    return out
+  }
+
+  /** The first offset whose batch has a timestamp at or after `timestamp` (ListOffsets), or -1. */
+  offsetForTimestamp(timestamp: bigint): number {
+    for (const batch of this.batches) if (batch.maxTimestamp >= timestamp) return batch.baseOffset
+    return -1
+  }
+
+  /** Resolves on the next append, or after `ms`. */
+  waitForData(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== wake)
+        resolve()
+      }, ms)
+      const wake = (): void => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.#waiters.push(wake)
+    })
+  }
+}
