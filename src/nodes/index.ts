@@ -1,9 +1,14 @@
 import { NodeRegistry, type NodeDefinition } from '../engine/registry.js'
 import { logNodeDefinition } from './action/log-node.js'
 import { msgTypeSwitchDefinition } from './filter/msg-type-switch-node.js'
+import { kafkaNodeDefinition } from './kafka/kafka-node.js'
 
 /** Every node kind this package ships, in the order `describe` lists them. */
-export const builtinNodes: readonly NodeDefinition[] = [msgTypeSwitchDefinition, logNodeDefinition]
+export const builtinNodes: readonly NodeDefinition[] = [
+  msgTypeSwitchDefinition,
+  logNodeDefinition,
+  kafkaNodeDefinition
+]
 
 /** A registry holding the built-in node kinds. */
 export function createDefaultRegistry(): NodeRegistry {

@@ -1,0 +1,51 @@
+// Header value charsets: the Java names ThingsBoard accepts (Charset.forName) that Node encodes.
+
+import { ConfigError } from '../../errors.js'
+
+/** How header values are encoded. */
+export interface HeaderEncoding {
+  readonly charset: string
+  encode(value: string): Buffer
+}
+
+// Java's encoders replace a character the charset cannot map (a surrogate pair counts as one) with '?'.
+function unmappable(value: string, max: number): string {
+  let out = ''
+  for (const char of value) out += (char.codePointAt(0) as number) <= max ? char : '?'
+  return out
+}
+
+const ENCODERS: Readonly<Record<string, (value: string) => Buffer>> = {
+  'UTF-8': (v) => Buffer.from(v, 'utf8'),
+  'US-ASCII': (v) => Buffer.from(unmappable(v, 0x7f), 'latin1'),
+  'ISO-8859-1': (v) => Buffer.from(unmappable(v, 0xff), 'latin1'),
+  'UTF-16LE': (v) => Buffer.from(v, 'utf16le'),
+  'UTF-16BE': (v) => Buffer.from(v, 'utf16le').swap16(),
+  // Java's UTF-16 encoder writes a big-endian byte order mark first.
+  'UTF-16': (v) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(v, 'utf16le').swap16()])
+}
+
+const ALIASES: Readonly<Record<string, string>> = {
+  UTF8: 'UTF-8',
+  ASCII: 'US-ASCII',
+  ISO8859_1: 'ISO-8859-1',
+  'ISO-LATIN-1': 'ISO-8859-1',
+  LATIN1: 'ISO-8859-1',
+  UTF_16: 'UTF-16',
+  UTF_16BE: 'UTF-16BE',
+  UTF_16LE: 'UTF-16LE'
+}
+
+/** The encoder for a Java charset name (case-insensitive, with Java's common aliases). */
+export function headerEncoding(name: string): HeaderEncoding {
+  const upper = name.trim().toUpperCase()
+  const charset = ENCODERS[upper] === undefined ? ALIASES[upper] : upper
+  const encode = charset === undefined ? undefined : ENCODERS[charset]
+  if (charset === undefined || encode === undefined) {
+    throw new ConfigError(
+      `kafkaHeadersCharset must be one of ${Object.keys(ENCODERS).join(', ')} (got ${JSON.stringify(name)})`,
+      { field: 'kafkaHeadersCharset' }
+    )
+  }
+  return { charset, encode }
+}

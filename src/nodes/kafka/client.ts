@@ -1,0 +1,43 @@
+// Builds the @platformatic/kafka producer from the node's settings. The client's own retries are
+// off (the node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on
+// metadata as the Java producer asks brokers to; SNI is sent with the bootstrap host name.
+
+import { Producer, stringSerializer } from '@platformatic/kafka'
+import type { ProducerSettings } from './producer-properties.js'
+
+/** A producer of Buffer keys and values with string header names. */
+export type KafkaClient = Producer<Buffer, Buffer, string, Buffer>
+
+/** Creates the client; it connects on first use. */
+export function createClient(settings: ProducerSettings): KafkaClient {
+  const tls = settings.tls
+  const firstHost = (settings.bootstrapServers[0] ?? 'localhost').replace(/:\d+$/, '')
+  return new Producer<Buffer, Buffer, string, Buffer>({
+    clientId: settings.clientId,
+    bootstrapBrokers: [...settings.bootstrapServers],
+    retries: 0,
+    timeout: settings.requestTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    connectTimeout: Math.min(settings.requestTimeoutMs, 10_000),
+    maxInflights: settings.maxInFlight,
+    acks: settings.acks,
+    idempotent: settings.idempotent,
+    autocreateTopics: true,
+    ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
+    serializers: { headerKey: stringSerializer },
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+            ...(tls.key === undefined ? {} : { key: tls.key }),
+            rejectUnauthorized: true,
+            // ssl.endpoint.identification.algorithm="" keeps the chain check but skips the host name.
+            ...(tls.verifyHostname ? {} : { checkServerIdentity: () => undefined })
+          },
+          tlsServerName: firstHost
+        }),
+    ...(settings.sasl === undefined ? {} : { sasl: { ...settings.sasl } })
+  })
+}

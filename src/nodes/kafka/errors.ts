@@ -1,0 +1,104 @@
+// What can go wrong when publishing, as errors of our own: the broker's error code (by its
+// protocol name), a connection that failed, a deadline that passed, a record too large. Whether
+// to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
+
+import { RuleNodeError, type ErrorContext } from '../../errors.js'
+
+/** The broker answered with a Kafka error code (e.g. NOT_LEADER_OR_FOLLOWER). */
+export class KafkaBrokerError extends RuleNodeError {
+  constructor(
+    message: string,
+    options: { code: string; retriable: boolean; context: ErrorContext; cause?: unknown }
+  ) {
+    super(message, options)
+  }
+}
+
+/** The broker could not be reached, or the connection broke. */
+export class KafkaConnectionError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext, cause?: unknown) {
+    super(message, { code: 'CONNECTION', retriable: true, context, cause })
+  }
+}
+
+/** A record was not delivered within delivery.timeout.ms, or its topic's metadata within max.block.ms. */
+export class KafkaTimeoutError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext, cause?: unknown) {
+    super(message, { code: 'TIMEOUT', retriable: false, context, cause })
+  }
+}
+
+/** A record larger than max.request.size or buffer.memory: it can never be sent. */
+export class RecordTooLargeError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext) {
+    super(message, { code: 'RECORD_TOO_LARGE', retriable: false, context })
+  }
+}
+
+/** The node was stopped before the record could be sent. */
+export class ProducerClosedError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext) {
+    super(message, { code: 'PRODUCER_CLOSED', retriable: false, context })
+  }
+}
+
+interface ClientErrorShape {
+  readonly code?: unknown
+  readonly message?: unknown
+  readonly apiId?: unknown
+  readonly apiCode?: unknown
+  readonly canRetry?: unknown
+  readonly errors?: unknown
+}
+
+function flatten(error: unknown, out: ClientErrorShape[] = []): ClientErrorShape[] {
+  if (typeof error !== 'object' || error === null) return out
+  const shaped = error as ClientErrorShape
+  out.push(shaped)
+  if (Array.isArray(shaped.errors)) for (const inner of shaped.errors) flatten(inner, out)
+  return out
+}
+
+/** Turns an error from @platformatic/kafka into ours, keeping the broker's error code and the retry decision. */
+export function fromClientError(error: unknown, context: ErrorContext): RuleNodeError {
+  if (error instanceof RuleNodeError) return error
+  const all = flatten(error)
+  const protocol = all.find((e) => typeof e.apiCode === 'number')
+  if (protocol !== undefined) {
+    const name = typeof protocol.apiId === 'string' ? protocol.apiId : `error ${String(protocol.apiCode)}`
+    return new KafkaBrokerError(
+      `broker answered ${name} (${String(protocol.apiCode)}) for ${where(context)}: ${String(protocol.message)}`,
+      {
+        code: name,
+        retriable: protocol.canRetry === true,
+        context,
+        cause: error
+      }
+    )
+  }
+  const network = all.find((e) => e.code === 'PLT_KFK_NETWORK' || e.code === 'PLT_KFK_TIMEOUT')
+  const innermost = all.at(-1)
+  const detail = typeof innermost?.message === 'string' ? innermost.message : String(error)
+  if (network !== undefined || all.length > 1) {
+    return new KafkaConnectionError(
+      `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
+      context,
+      error
+    )
+  }
+  // Anything else from the client (a bad option, an unsupported feature) will not get better on retry.
+  return new KafkaBrokerError(`producing to ${where(context)} failed: ${detail}`, {
+    code: 'CLIENT',
+    retriable: false,
+    context,
+    cause: error
+  })
+}
+
+/** `topic t partition p`, for messages. */
+export function where(context: ErrorContext): string {
+  if (context.topic === undefined) return 'the topic'
+  return context.partition === undefined
+    ? `topic ${context.topic}`
+    : `topic ${context.topic} partition ${context.partition}`
+}

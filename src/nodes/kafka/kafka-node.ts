@@ -1,0 +1,301 @@
+// TbKafkaNode: publishes each message's data to Kafka and passes the message on `Success` with
+// its topic, partition and offset, or on `Failure` with the error. The node batches itself
+// (accumulator -> sender, one produce request per batch) so that linger.ms, batch.size,
+// buffer.memory, retries and delivery.timeout.ms keep the Java producer's meaning.
+
+import type { NodeDefinition } from '../../engine/registry.js'
+import { Relation } from '../../engine/relations.js'
+import type { MsgContext, NodeContext, RuleNode } from '../../engine/rule-node.js'
+import type { NodeHealth } from '../../engine/node-metrics.js'
+import { RuleNodeError, describeError } from '../../errors.js'
+import type { TbMsg } from '../../msg/message.js'
+import { Accumulator, type Batch } from './accumulator.js'
+import { BufferMemory } from './buffer-memory.js'
+import { kafkaNodeConfigSpec, parseKafkaNodeConfig, type KafkaNodeConfig } from './config.js'
+import {
+  KafkaTimeoutError,
+  ProducerClosedError,
+  RecordTooLargeError,
+  fromClientError,
+  where
+} from './errors.js'
+import { createClient, type KafkaClient } from './client.js'
+import { KafkaMetrics } from './kafka-metrics.js'
+import { Partitioner } from './partitioner.js'
+import { Sender } from './sender.js'
+import { TopicMetadata } from './topic-metadata.js'
+
+/** One message on its way to Kafka. */
+export interface PendingRecord {
+  readonly ctx: MsgContext
+  readonly msg: TbMsg
+  readonly topic: string
+  readonly key: Buffer | undefined
+  readonly value: Buffer
+  readonly headers: Map<string, Buffer> | undefined
+  readonly size: number
+  readonly accepted: number
+  readonly deadline: number
+}
+
+// A record's overhead in a v2 batch (length, attributes, deltas, lengths), as the Java producer estimates.
+const RECORD_OVERHEAD = 21
+const HEADER_PREFIX = 'tb_msg_md_'
+
+/** The Kafka node. */
+export class KafkaNode implements RuleNode {
+  #config!: KafkaNodeConfig
+  #ctx!: NodeContext
+  #producer!: KafkaClient
+  #memory!: BufferMemory
+  #accumulator!: Accumulator<PendingRecord>
+  #sender!: Sender<PendingRecord>
+  #metadata!: TopicMetadata<PendingRecord>
+  #metrics!: KafkaMetrics
+  readonly #partitioner = new Partitioner()
+  #closing = false
+  #reached = false
+  #lastError = 'not connected yet'
+
+  init(ctx: NodeContext, configuration: unknown): void {
+    this.#ctx = ctx
+    this.#config = parseKafkaNodeConfig(configuration, (warning) =>
+      ctx.logger.warn(`node "${ctx.nodeName}": ${warning}`)
+    )
+    const settings = this.#config.producer
+    this.#producer = createClient(settings)
+    this.#memory = new BufferMemory(settings.bufferMemoryBytes)
+    this.#metrics = new KafkaMetrics(ctx.metrics, this)
+    this.#sender = new Sender<PendingRecord>(
+      settings.maxInFlight,
+      settings.retries,
+      settings.retryBackoffMs,
+      {
+        produce: (batch) => this.#produce(batch),
+        toError: (error, batch) => {
+          const mapped = fromClientError(error, {
+            topic: batch.topic,
+            partition: batch.partition,
+            node: ctx.nodeName
+          })
+          this.#noteError(mapped)
+          return mapped
+        },
+        expired: (batch, last) =>
+          new KafkaTimeoutError(
+            `${batch.records.length} record(s) for ${where({ topic: batch.topic, partition: batch.partition })} expired: not delivered within delivery.timeout.ms ${settings.deliveryTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}`,
+            { topic: batch.topic, partition: batch.partition }
+          ),
+        delivered: (batch, baseOffset) => this.#delivered(batch, baseOffset),
+        failed: (batch, error) => {
+          this.#metrics.errors.inc(batch.records.length)
+          for (const record of batch.records) this.#fail(record, error)
+        },
+        retried: () => this.#metrics.retries.inc()
+      }
+    )
+    this.#accumulator = new Accumulator<PendingRecord>(
+      settings.batchSizeBytes,
+      settings.lingerMs,
+      (batch) => {
+        this.#metadata.partitionsOf(batch.topic, (count) =>
+          this.#partitioner.batchClosed(batch.topic, batch.partition, count)
+        )
+        this.#sender.enqueue(batch)
+      }
+    )
+    this.#metadata = new TopicMetadata<PendingRecord>({
+      maxBlockMs: settings.maxBlockMs,
+      retryBackoffMs: settings.retryBackoffMs,
+      fetch: async (topic) => {
+        const metadata = await this.#producer.metadata({ topics: [topic], autocreateTopics: true })
+        this.#reached = true
+        return metadata.topics.get(topic)?.partitionsCount ?? 0
+      },
+      ready: (record, partitions) => this.#append(record, partitions),
+      failed: (record, error) => {
+        this.#noteError(error)
+        this.#metrics.errors.inc()
+        this.#fail(record, error)
+      },
+      toError: (error, topic) =>
+        fromClientError(error, { topic, node: ctx.nodeName, broker: settings.bootstrapServers.join(',') })
+    })
+    this.#probe()
+  }
+
+  /** Bytes held by accepted records (for metrics). */
+  get bufferUsed(): number {
+    return this.#memory.used
+  }
+
+  /** Produce requests under way (for metrics). */
+  get inFlight(): number {
+    return this.#sender.inFlight
+  }
+
+  onMsg(ctx: MsgContext, msg: TbMsg): Promise<void> | undefined {
+    if (this.#closing) {
+      ctx.tellFailure(
+        msg,
+        new ProducerClosedError('the Kafka node is stopping; message not sent', { node: this.#ctx.nodeName })
+      )
+      return undefined
+    }
+    const topic = this.#config.topic.resolve(msg)
+    const keyText = this.#config.key?.resolve(msg)
+    const key = keyText === undefined ? undefined : Buffer.from(keyText, 'utf8')
+    const value = Buffer.from(msg.data, 'utf8')
+    let headers: Map<string, Buffer> | undefined
+    let size = RECORD_OVERHEAD + value.length + (key?.length ?? 0)
+    const encoding = this.#config.headers
+    if (encoding !== undefined) {
+      headers = new Map()
+      for (const [name, text] of Object.entries(msg.metadata)) {
+        const bytes = encoding.encode(text)
+        headers.set(HEADER_PREFIX + name, bytes)
+        size += HEADER_PREFIX.length + name.length + bytes.length + 2
+      }
+    }
+    const settings = this.#config.producer
+    const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)
+    if (size > limit) {
+      const which =
+        settings.maxRequestSizeBytes <= settings.bufferMemoryBytes ? 'max.request.size' : 'buffer.memory'
+      ctx.tellFailure(
+        msg,
+        new RecordTooLargeError(
+          `the record is ${size} bytes, more than ${which} (${limit} bytes); it cannot be sent to topic ${topic}`,
+          { topic }
+        )
+      )
+      return undefined
+    }
+    const now = Date.now()
+    const record: PendingRecord = {
+      ctx,
+      msg,
+      topic,
+      key,
+      value,
+      headers,
+      size,
+      accepted: now,
+      deadline: now + settings.deliveryTimeoutMs
+    }
+    if (this.#memory.tryReserve(size)) {
+      this.#metadata.route(record)
+      return undefined
+    }
+    // No room: the caller waits until records complete (buffer.memory), as Java's send() blocks.
+    return this.#memory.reserve(size).then(
+      () => this.#metadata.route(record),
+      (error: unknown) => void ctx.tellFailure(msg, error)
+    )
+  }
+
+  #append(record: PendingRecord, partitions: number): void {
+    const partition = this.#partitioner.partition(record.topic, record.key, partitions)
+    this.#accumulator.append(record.topic, partition, record)
+  }
+
+  async #produce(batch: Batch<PendingRecord>): Promise<number> {
+    const started = performance.now()
+    const settings = this.#config.producer
+    const result = await this.#producer.send({
+      messages: batch.records.map((record) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        ...(record.key === undefined ? {} : { key: record.key }),
+        value: record.value,
+        ...(record.headers === undefined ? {} : { headers: record.headers }),
+        timestamp: BigInt(record.msg.ts)
+      })),
+      acks: settings.acks
+    })
+    this.#reached = true
+    this.#metrics.latency.observe((performance.now() - started) / 1000)
+    this.#metrics.batches.inc()
+    this.#metrics.records.inc(batch.records.length)
+    this.#metrics.bytes.inc(batch.bytes)
+    if (settings.acks === 0) return -1
+    const offset = result.offsets?.find(
+      (o) => o.topic === batch.topic && o.partition === batch.partition
+    )?.offset
+    if (offset === undefined)
+      throw new KafkaTimeoutError(
+        `no offset came back for ${where({ topic: batch.topic, partition: batch.partition })}`,
+        {}
+      )
+    return Number(offset)
+  }
+
+  #delivered(batch: Batch<PendingRecord>, baseOffset: number): void {
+    for (let i = 0; i < batch.records.length; i++) {
+      const record = batch.records[i] as PendingRecord
+      this.#memory.release(record.size)
+      // Java reports offset -1 when acks=0: the broker does not answer.
+      const offset = baseOffset < 0 ? -1 : baseOffset + i
+      record.ctx.tellSuccess(
+        record.msg.withMetadata({
+          offset: String(offset),
+          partition: String(batch.partition),
+          topic: batch.topic
+        })
+      )
+    }
+  }
+
+  #fail(record: PendingRecord, error: unknown): void {
+    this.#memory.release(record.size)
+    record.ctx.tellFailure(record.msg, error)
+  }
+
+  #noteError(error: RuleNodeError): void {
+    this.#lastError = describeError(error)
+    if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reached = false
+  }
+
+  health(): NodeHealth {
+    if (this.#reached)
+      return { ok: true, detail: `connected to ${this.#config.producer.bootstrapServers.join(',')}` }
+    return {
+      ok: false,
+      detail: `cannot reach ${this.#config.producer.bootstrapServers.join(',')}: ${this.#lastError}`
+    }
+  }
+
+  // Reaches for the brokers without blocking init: ThingsBoard's node starts while the broker is down.
+  #probe(): void {
+    this.#producer.metadata({ topics: [] }).then(
+      () => (this.#reached = true),
+      (error: unknown) => this.#noteError(fromClientError(error, { node: this.#ctx.nodeName }))
+    )
+  }
+
+  async destroy(): Promise<void> {
+    this.#closing = true
+    // Records still waiting for buffer room cannot be accepted any more.
+    this.#memory.rejectWaiting(
+      new ProducerClosedError('the Kafka node stopped before the message was accepted', {
+        node: this.#ctx.nodeName
+      })
+    )
+    // Flush: every accepted record is delivered or failed before the producer closes.
+    await this.#metadata.idle()
+    this.#accumulator.flush()
+    await this.#sender.idle()
+    await this.#producer.close(true)
+  }
+}
+
+/** The Kafka node, as registered. */
+export const kafkaNodeDefinition: NodeDefinition = {
+  type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode',
+  alias: 'kafka',
+  description:
+    'Publishes the message data to a Kafka topic; adds offset, partition and topic on "Success", error on "Failure".',
+  relations: [Relation.SUCCESS, Relation.FAILURE],
+  config: kafkaNodeConfigSpec,
+  create: () => new KafkaNode()
+}

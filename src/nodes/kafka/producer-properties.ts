@@ -1,0 +1,303 @@
+// Translates the Java producer properties of `otherProperties` into typed settings. Each known
+// property is understood (or refused with a clear error when this client cannot honour it); an
+// unknown one is reported by name, never silently dropped.
+
+import { readFileSync } from 'node:fs'
+import * as zlib from 'node:zlib'
+import { ConfigError } from '../../errors.js'
+import type { Acks } from './config.js'
+import { parseJaasConfig } from './jaas.js'
+
+/** SASL credentials for the client. */
+export interface SaslSettings {
+  readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
+  readonly username: string
+  readonly password: string
+}
+
+/** TLS settings for the client. */
+export interface TlsSettings {
+  readonly ca: string | undefined
+  readonly cert: string | undefined
+  readonly key: string | undefined
+  /** ssl.endpoint.identification.algorithm = https (default) verifies the host name. */
+  readonly verifyHostname: boolean
+}
+
+/** The producer's settings, with units in their names. */
+export interface ProducerSettings {
+  readonly bootstrapServers: readonly string[]
+  readonly clientId: string
+  readonly acks: Acks
+  readonly retries: number
+  readonly retryBackoffMs: number
+  readonly batchSizeBytes: number
+  readonly lingerMs: number
+  readonly bufferMemoryBytes: number
+  readonly maxRequestSizeBytes: number
+  readonly requestTimeoutMs: number
+  readonly deliveryTimeoutMs: number
+  readonly maxBlockMs: number
+  readonly maxInFlight: number
+  readonly idempotent: boolean
+  readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+  readonly tls: TlsSettings | undefined
+  readonly sasl: SaslSettings | undefined
+}
+
+/** The fields of the node's own configuration that map to producer properties. */
+export type BaseSettings = Pick<
+  ProducerSettings,
+  'bootstrapServers' | 'retries' | 'batchSizeBytes' | 'lingerMs' | 'bufferMemoryBytes' | 'acks'
+>
+
+const fail = (property: string, problem: string): ConfigError =>
+  new ConfigError(`otherProperties.${property} ${problem}`, { field: 'otherProperties' })
+
+function integer(
+  properties: Readonly<Record<string, string>>,
+  name: string,
+  fallback: number,
+  min = 0
+): number {
+  const text = properties[name]
+  if (text === undefined) return fallback
+  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
+    throw fail(name, `must be an integer >= ${min} (got ${JSON.stringify(text)})`)
+  return Number(text)
+}
+
+function bool(properties: Readonly<Record<string, string>>, name: string): boolean | undefined {
+  const text = properties[name]?.trim().toLowerCase()
+  if (text === undefined) return undefined
+  if (text !== 'true' && text !== 'false')
+    throw fail(name, `must be true or false (got ${JSON.stringify(properties[name])})`)
+  return text === 'true'
+}
+
+// ThingsBoard turns "\n" escapes in these PEM values into newlines.
+const pem = (value: string | undefined): string | undefined => value?.replaceAll('\\n', '\n')
+
+/** Properties this translation understands; every other one gets a warning. */
+export const KNOWN_PROPERTIES = new Set([
+  'bootstrap.servers',
+  'acks',
+  'retries',
+  'batch.size',
+  'linger.ms',
+  'buffer.memory',
+  'security.protocol',
+  'sasl.mechanism',
+  'sasl.jaas.config',
+  'sasl.username',
+  'sasl.password',
+  'ssl.endpoint.identification.algorithm',
+  'ssl.truststore.type',
+  'ssl.truststore.certificates',
+  'ssl.truststore.location',
+  'ssl.keystore.type',
+  'ssl.keystore.certificate.chain',
+  'ssl.keystore.key',
+  'ssl.keystore.location',
+  'ssl.truststore.password',
+  'ssl.keystore.password',
+  'ssl.key.password',
+  'compression.type',
+  'enable.idempotence',
+  'max.in.flight.requests.per.connection',
+  'request.timeout.ms',
+  'delivery.timeout.ms',
+  'max.block.ms',
+  'retry.backoff.ms',
+  'client.id',
+  'max.request.size',
+  'partitioner.class',
+  'client.dns.lookup',
+  'key.serializer',
+  'value.serializer',
+  'session.timeout.ms'
+])
+
+const DEFAULT_PARTITIONERS = new Set([
+  'org.apache.kafka.clients.producer.internals.DefaultPartitioner',
+  'org.apache.kafka.clients.producer.UniformStickyPartitioner'
+])
+const STRING_SERIALIZER = 'org.apache.kafka.common.serialization.StringSerializer'
+
+function tlsSettings(properties: Readonly<Record<string, string>>): TlsSettings {
+  for (const [location, type] of [
+    ['ssl.truststore.location', 'ssl.truststore.type'],
+    ['ssl.keystore.location', 'ssl.keystore.type']
+  ] as const) {
+    if (properties[location] !== undefined && (properties[type] ?? 'JKS').toUpperCase() !== 'PEM') {
+      throw fail(
+        location,
+        `points to a ${properties[type] ?? 'JKS'} store, which this node cannot read; give PEM text in ${location.replace('location', location.startsWith('ssl.truststore') ? 'certificates' : 'certificate.chain')} (with ${type}=PEM) instead`
+      )
+    }
+  }
+  const readPem = (location: string): string | undefined => {
+    const path = properties[location]
+    if (path === undefined) return undefined
+    try {
+      return readFileSync(path, 'utf8')
+    } catch (error) {
+      throw fail(location, `cannot be read: ${(error as Error).message}`)
+    }
+  }
+  const algorithm = properties['ssl.endpoint.identification.algorithm']
+  if (algorithm !== undefined && algorithm !== '' && algorithm.toLowerCase() !== 'https') {
+    throw fail(
+      'ssl.endpoint.identification.algorithm',
+      `must be "https" or "" (got ${JSON.stringify(algorithm)})`
+    )
+  }
+  const keyText = pem(properties['ssl.keystore.key'])
+  if (keyText !== undefined && properties['ssl.key.password'] !== undefined) {
+    throw fail('ssl.key.password', 'is not supported: give ssl.keystore.key as an unencrypted PEM key')
+  }
+  return {
+    ca: pem(properties['ssl.truststore.certificates']) ?? readPem('ssl.truststore.location'),
+    cert: pem(properties['ssl.keystore.certificate.chain']) ?? readPem('ssl.keystore.location'),
+    key: keyText,
+    verifyHostname: algorithm === undefined || algorithm !== ''
+  }
+}
+
+function saslSettings(properties: Readonly<Record<string, string>>): SaslSettings {
+  const mechanism = (properties['sasl.mechanism'] ?? 'GSSAPI').trim().toUpperCase()
+  if (mechanism === 'GSSAPI')
+    throw fail(
+      'sasl.mechanism',
+      'GSSAPI (Kerberos, the Java default) is not supported; use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512'
+    )
+  if (mechanism === 'OAUTHBEARER')
+    throw fail(
+      'sasl.mechanism',
+      'OAUTHBEARER is not supported (it needs a token callback); use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512'
+    )
+  if (mechanism !== 'PLAIN' && mechanism !== 'SCRAM-SHA-256' && mechanism !== 'SCRAM-SHA-512') {
+    throw fail(
+      'sasl.mechanism',
+      `must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (got ${JSON.stringify(properties['sasl.mechanism'])})`
+    )
+  }
+  let username = properties['sasl.username']
+  let password = properties['sasl.password']
+  const jaas = properties['sasl.jaas.config']
+  if (jaas !== undefined) {
+    const login = parseJaasConfig(jaas)
+    const expected = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule'
+    if (!login.module.endsWith(expected)) {
+      throw fail(
+        'sasl.jaas.config',
+        `uses ${login.module}, but sasl.mechanism ${mechanism} needs org.apache.kafka.common.security.${mechanism === 'PLAIN' ? 'plain' : 'scram'}.${expected}`
+      )
+    }
+    username = login.options.username ?? username
+    password = login.options.password ?? password
+  }
+  if (username === undefined || password === undefined) {
+    throw fail(
+      'sasl.jaas.config',
+      `must give username="..." and password="..." for ${mechanism} (or set sasl.username and sasl.password)`
+    )
+  }
+  return { mechanism, username, password }
+}
+
+function compression(properties: Readonly<Record<string, string>>): ProducerSettings['compression'] {
+  const value = (properties['compression.type'] ?? 'none').trim().toLowerCase()
+  if (value !== 'none' && value !== 'gzip' && value !== 'snappy' && value !== 'lz4' && value !== 'zstd') {
+    throw fail(
+      'compression.type',
+      `must be one of none, gzip, snappy, lz4, zstd (got ${JSON.stringify(properties['compression.type'])})`
+    )
+  }
+  if (value === 'zstd' && typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync !== 'function') {
+    throw fail(
+      'compression.type',
+      `zstd needs Node.js 22.15 or later (this is ${process.version}); use gzip, snappy or lz4`
+    )
+  }
+  return value
+}
+
+/** Builds the producer's settings from the node's fields and `otherProperties`, which override them. */
+export function producerSettings(
+  base: BaseSettings,
+  properties: Readonly<Record<string, string>>,
+  warn: (message: string) => void
+): ProducerSettings {
+  for (const name of Object.keys(properties)) {
+    if (!KNOWN_PROPERTIES.has(name))
+      warn(`otherProperties.${name} is not a producer property this node knows; it is ignored`)
+  }
+  for (const name of ['key.serializer', 'value.serializer']) {
+    const value = properties[name]
+    if (value !== undefined && value !== STRING_SERIALIZER)
+      throw fail(
+        name,
+        `must be ${STRING_SERIALIZER}: records are sent as UTF-8 strings (got ${JSON.stringify(value)})`
+      )
+  }
+  const partitioner = properties['partitioner.class']
+  if (partitioner !== undefined && !DEFAULT_PARTITIONERS.has(partitioner)) {
+    throw fail(
+      'partitioner.class',
+      `${JSON.stringify(partitioner)} is not supported; the node partitions as the Java default (murmur2 of the key)`
+    )
+  }
+  const protocol = (properties['security.protocol'] ?? 'PLAINTEXT').trim().toUpperCase()
+  if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
+    throw fail(
+      'security.protocol',
+      `must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (got ${JSON.stringify(properties['security.protocol'])})`
+    )
+  }
+  const acksText = properties.acks?.trim()
+  let acks = base.acks
+  if (acksText !== undefined) {
+    if (!['-1', 'all', '0', '1'].includes(acksText))
+      throw fail('acks', `must be one of -1, all, 0, 1 (got ${JSON.stringify(acksText)})`)
+    acks = acksText === '0' ? 0 : acksText === '1' ? 1 : -1
+  }
+  const idempotent = bool(properties, 'enable.idempotence') ?? false
+  const maxInFlight = integer(properties, 'max.in.flight.requests.per.connection', 5, 1)
+  const retries = integer(properties, 'retries', base.retries)
+  if (idempotent && acks !== -1)
+    throw fail('enable.idempotence', 'needs acks=all (-1), as the Java producer requires')
+  if (idempotent && maxInFlight > 5)
+    throw fail(
+      'max.in.flight.requests.per.connection',
+      `must be at most 5 with enable.idempotence (got ${maxInFlight})`
+    )
+  const lingerMs = integer(properties, 'linger.ms', base.lingerMs)
+  const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000, 1)
+  const deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000, 1)
+  if (deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
+    throw fail(
+      'delivery.timeout.ms',
+      `must be at least linger.ms + request.timeout.ms = ${lingerMs + requestTimeoutMs} (got ${deliveryTimeoutMs})`
+    )
+  }
+  return {
+    bootstrapServers: base.bootstrapServers,
+    clientId: properties['client.id'] ?? 'kafka-rule-node',
+    acks,
+    retries,
+    retryBackoffMs: integer(properties, 'retry.backoff.ms', 100),
+    batchSizeBytes: integer(properties, 'batch.size', base.batchSizeBytes),
+    lingerMs,
+    bufferMemoryBytes: integer(properties, 'buffer.memory', base.bufferMemoryBytes, 1),
+    maxRequestSizeBytes: integer(properties, 'max.request.size', 1_048_576, 1),
+    requestTimeoutMs,
+    deliveryTimeoutMs,
+    maxBlockMs: integer(properties, 'max.block.ms', 60_000),
+    maxInFlight,
+    idempotent,
+    compression: compression(properties),
+    tls: protocol === 'SSL' || protocol === 'SASL_SSL' ? tlsSettings(properties) : undefined,
+    sasl: protocol.startsWith('SASL_') ? saslSettings(properties) : undefined
+  }
+}
