@@ -23,6 +23,8 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     acks: settings.acks,
     idempotent: settings.idempotent,
     autocreateTopics: true,
+    // A stale-metadata answer is a retriable error for the node's sender, not a hidden extra attempt.
+    repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
     serializers: { headerKey: stringSerializer },
     ...(tls === undefined
