@@ -49,6 +49,7 @@ interface ClientErrorShape {
   readonly apiCode?: unknown
   readonly canRetry?: unknown
   readonly errors?: unknown
+  readonly cause?: unknown
 }
 
 function flatten(error: unknown, out: ClientErrorShape[] = []): ClientErrorShape[] {
@@ -56,6 +57,8 @@ function flatten(error: unknown, out: ClientErrorShape[] = []): ClientErrorShape
   const shaped = error as ClientErrorShape
   out.push(shaped)
   if (Array.isArray(shaped.errors)) for (const inner of shaped.errors) flatten(inner, out)
+  // The root cause (a TLS or socket error) says what the user must fix; keep it reachable.
+  if (shaped.cause !== undefined && out.length < 20) flatten(shaped.cause, out)
   return out
 }
 
@@ -77,8 +80,9 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     )
   }
   const network = all.find((e) => e.code === 'PLT_KFK_NETWORK' || e.code === 'PLT_KFK_TIMEOUT')
-  const innermost = all.at(-1)
-  const detail = typeof innermost?.message === 'string' ? innermost.message : String(error)
+  const messages = all.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== '')
+  const detail =
+    messages.length === 0 ? String(error) : [...new Set([messages[0], messages.at(-1)])].join(': ')
   if (network !== undefined || all.length > 1) {
     return new KafkaConnectionError(
       `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
