@@ -1,0 +1,241 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ConfigError } from '../../../src/errors.js'
+import { Acks, parseKafkaNodeConfig } from '../../../src/nodes/kafka/config.js'
+import { parseJaasConfig } from '../../../src/nodes/kafka/jaas.js'
+import { makeMsg } from '../../helpers/messages.js'
+
+// A TbKafkaNode configuration as ThingsBoard exports it (configuration version 0, with serializers).
+const THINGSBOARD_EXPORT = {
+  topicPattern: 'my-topic',
+  keyPattern: null,
+  bootstrapServers: 'localhost:9092',
+  retries: 0,
+  batchSize: 16384,
+  linger: 0,
+  bufferMemory: 33554432,
+  acks: '-1',
+  keySerializer: 'org.apache.kafka.common.serialization.StringSerializer',
+  valueSerializer: 'org.apache.kafka.common.serialization.StringSerializer',
+  otherProperties: {},
+  addMetadataKeyValuesAsKafkaHeaders: false,
+  kafkaHeadersCharset: 'UTF-8'
+}
+
+function parse(raw: unknown): { config: ReturnType<typeof parseKafkaNodeConfig>; warnings: string[] } {
+  const warnings: string[] = []
+  return { config: parseKafkaNodeConfig(raw, (w) => warnings.push(w)), warnings }
+}
+
+test('the default configuration has ThingsBoard defaults and the Java producer defaults', () => {
+  const { config, warnings } = parse({})
+  assert.deepEqual(warnings, [])
+  assert.equal(config.topic.resolve(makeMsg()), 'my-topic')
+  assert.equal(config.key, undefined)
+  assert.equal(config.headers, undefined)
+  assert.deepEqual(config.producer, {
+    bootstrapServers: ['localhost:9092'],
+    clientId: 'kafka-rule-node',
+    acks: Acks.All,
+    retries: 0,
+    retryBackoffMs: 100,
+    batchSizeBytes: 16384,
+    lingerMs: 0,
+    bufferMemoryBytes: 33554432,
+    maxRequestSizeBytes: 1048576,
+    requestTimeoutMs: 30000,
+    deliveryTimeoutMs: 120000,
+    maxBlockMs: 60000,
+    maxInFlight: 5,
+    idempotent: false,
+    compression: 'none',
+    tls: undefined,
+    sasl: undefined
+  })
+})
+
+test('a configuration exported from ThingsBoard loads unchanged, serializers dropped without a warning', () => {
+  const { config, warnings } = parse(THINGSBOARD_EXPORT)
+  assert.deepEqual(warnings, [])
+  assert.equal(config.producer.acks, Acks.All)
+  assert.equal(config.key, undefined)
+})
+
+test('otherProperties override the fields and translate Java names', () => {
+  const { config, warnings } = parse({
+    ...THINGSBOARD_EXPORT,
+    acks: '1',
+    linger: 5,
+    otherProperties: {
+      acks: 'all',
+      'linger.ms': '20',
+      'batch.size': '65536',
+      retries: '3',
+      'enable.idempotence': 'true',
+      'compression.type': 'gzip',
+      'max.in.flight.requests.per.connection': '2',
+      'delivery.timeout.ms': '60000',
+      'request.timeout.ms': '5000',
+      'client.id': 'edge-1',
+      'some.unknown.property': 'x'
+    }
+  })
+  const p = config.producer
+  assert.deepEqual(
+    [
+      p.acks,
+      p.lingerMs,
+      p.batchSizeBytes,
+      p.retries,
+      p.idempotent,
+      p.compression,
+      p.maxInFlight,
+      p.deliveryTimeoutMs,
+      p.requestTimeoutMs,
+      p.clientId
+    ],
+    [Acks.All, 20, 65536, 3, true, 'gzip', 2, 60000, 5000, 'edge-1']
+  )
+  assert.deepEqual(warnings, [
+    'otherProperties.some.unknown.property is not a producer property this node knows; it is ignored'
+  ])
+})
+
+test('SASL from sasl.jaas.config (PLAIN and SCRAM) or from sasl.username and sasl.password; PEM with \\n escapes', () => {
+  const pem = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----'
+  const plain = parse({
+    otherProperties: {
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'PLAIN',
+      'sasl.jaas.config':
+        'org.apache.kafka.common.security.plain.PlainLoginModule required username="K" password="S\\"x";',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': pem
+    }
+  }).config.producer
+  assert.deepEqual(plain.sasl, { mechanism: 'PLAIN', username: 'K', password: 'S"x' })
+  assert.deepEqual(plain.tls, {
+    ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    cert: undefined,
+    key: undefined,
+    verifyHostname: true
+  })
+  const scram = parse({
+    otherProperties: {
+      'security.protocol': 'SASL_PLAINTEXT',
+      'sasl.mechanism': 'SCRAM-SHA-256',
+      'sasl.username': 'u',
+      'sasl.password': 'p'
+    }
+  }).config.producer
+  assert.deepEqual(
+    [scram.sasl, scram.tls],
+    [{ mechanism: 'SCRAM-SHA-256', username: 'u', password: 'p' }, undefined]
+  )
+})
+
+const BAD: { name: string; config: unknown; error: RegExp }[] = [
+  { name: 'acks 2', config: { acks: '2' }, error: /^acks must be one of -1, all, 0, 1 \(got "2"\)$/ },
+  { name: 'negative linger', config: { linger: -1 }, error: /^linger must be an integer >= 0 \(got -1\)$/ },
+  {
+    name: 'batchSize text',
+    config: { batchSize: 'big' },
+    error: /^batchSize must be an integer >= 0 \(got "big"\)$/
+  },
+  { name: 'empty topic', config: { topicPattern: ' ' }, error: /^topicPattern must not be empty$/ },
+  {
+    name: 'bad bootstrap',
+    config: { bootstrapServers: 'localhost' },
+    error: /^bootstrapServers must be a comma-separated list of host:port \(got "localhost"\)$/
+  },
+  {
+    name: 'unknown charset',
+    config: { kafkaHeadersCharset: 'EBCDIC-42' },
+    error: /^kafkaHeadersCharset must be one of UTF-8, .* \(got "EBCDIC-42"\)$/
+  },
+  {
+    name: 'otherProperties not an object',
+    config: { otherProperties: 'x' },
+    error: /^otherProperties must be an object of strings/
+  },
+  {
+    name: 'GSSAPI',
+    config: { otherProperties: { 'security.protocol': 'SASL_SSL' } },
+    error: /^otherProperties\.sasl\.mechanism GSSAPI \(Kerberos, the Java default\) is not supported/
+  },
+  {
+    name: 'OAUTHBEARER',
+    config: { otherProperties: { 'security.protocol': 'SASL_SSL', 'sasl.mechanism': 'OAUTHBEARER' } },
+    error: /^otherProperties\.sasl\.mechanism OAUTHBEARER is not supported/
+  },
+  {
+    name: 'JKS trust store',
+    config: {
+      otherProperties: { 'security.protocol': 'SSL', 'ssl.truststore.location': '/etc/kafka/truststore.jks' }
+    },
+    error: /^otherProperties\.ssl\.truststore\.location points to a JKS store, which this node cannot read/
+  },
+  {
+    name: 'bad security protocol',
+    config: { otherProperties: { 'security.protocol': 'TLS' } },
+    error:
+      /^otherProperties\.security\.protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL \(got "TLS"\)$/
+  },
+  {
+    name: 'jaas module mismatch',
+    config: {
+      otherProperties: {
+        'security.protocol': 'SASL_SSL',
+        'sasl.mechanism': 'SCRAM-SHA-512',
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b";'
+      }
+    },
+    error:
+      /^otherProperties\.sasl\.jaas\.config uses .*PlainLoginModule, but sasl\.mechanism SCRAM-SHA-512 needs/
+  },
+  {
+    name: 'idempotence without acks all',
+    config: { acks: '1', otherProperties: { 'enable.idempotence': 'true' } },
+    error: /^otherProperties\.enable\.idempotence needs acks=all/
+  },
+  {
+    name: 'unknown compression',
+    config: { otherProperties: { 'compression.type': 'brotli' } },
+    error:
+      /^otherProperties\.compression\.type must be one of none, gzip, snappy, lz4, zstd \(got "brotli"\)$/
+  },
+  {
+    name: 'custom partitioner',
+    config: { otherProperties: { 'partitioner.class': 'com.acme.MyPartitioner' } },
+    error: /^otherProperties\.partitioner\.class "com\.acme\.MyPartitioner" is not supported/
+  },
+  {
+    name: 'delivery timeout too short',
+    config: { otherProperties: { 'delivery.timeout.ms': '1000' } },
+    error:
+      /^otherProperties\.delivery\.timeout\.ms must be at least linger\.ms \+ request\.timeout\.ms = 30000 \(got 1000\)$/
+  }
+]
+
+for (const row of BAD) {
+  test(`rejects a configuration with ${row.name}, naming the field`, () => {
+    assert.throws(
+      () => parse(row.config),
+      (error: unknown) => error instanceof ConfigError && row.error.test(error.message)
+    )
+  })
+}
+
+test('JAAS options in double quotes, single quotes or bare, with escapes', () => {
+  assert.deepEqual(
+    parseJaasConfig(
+      `org.apache.kafka.common.security.scram.ScramLoginModule required username='bob' password="p\\"w;d" tokenauth=true;`
+    ),
+    {
+      module: 'org.apache.kafka.common.security.scram.ScramLoginModule',
+      options: { username: 'bob', password: 'p"w;d', tokenauth: 'true' }
+    }
+  )
+  assert.throws(() => parseJaasConfig('username="x"'), /sasl\.jaas\.config must look like/)
+})
