@@ -1,5 +1,6 @@
-// SaslHandshake (key 17), version 1 (KIP-152: the tokens then travel in SaslAuthenticate; the v0
-// raw-token exchange is not served).
+// SaslHandshake (key 17), versions 0-1. Clients that see v1 (KIP-152) send the tokens in
+// SaslAuthenticate; the v0 raw-token exchange that follows a v0 handshake is not served. v0 is
+// listed because librdkafka requires the range to start at 0 before it will authenticate.
 //
 // SaslHandshake Request (Version: 1) => mechanism
 // SaslHandshake Response (Version: 1) => error_code [mechanisms]
@@ -13,7 +14,7 @@ import type { Api } from './api.js'
 export const saslHandshakeApi: Api = {
   key: 17,
   name: 'SaslHandshake',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 1,
   flexibleFrom: 99,
   request: [field('mechanism', 'string')],

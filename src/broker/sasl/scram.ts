@@ -59,7 +59,11 @@ export class ScramExchange {
     const attrs = attributes(message)
     const proofAt = message.lastIndexOf(',p=')
     if (attrs.p === undefined || proofAt < 0) return { error: 'malformed SCRAM client-final message' }
-    if (attrs.r !== attributes(this.#serverFirst).r) return { error: 'SCRAM nonce mismatch' }
+    const nonce = attributes(this.#serverFirst).r ?? ''
+    const clientNonce = attributes(this.#clientFirstBare).r ?? ''
+    // librdkafka 2.0.2 (Debian's kcat) sends its own nonce again in front of the combined one;
+    // the proof still covers the message as sent, so accept that form as well.
+    if (attrs.r !== nonce && attrs.r !== clientNonce + nonce) return { error: 'SCRAM nonce mismatch' }
     if (this.#password === undefined) return { error: `authentication failed for user ${this.user}` }
     const length = this.hash === 'sha256' ? 32 : 64
     const salted = pbkdf2Sync(this.#password, this.#salt, ITERATIONS, length, this.hash)
