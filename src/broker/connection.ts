@@ -157,7 +157,9 @@ export class Connection {
     const limit = this.#options.faults.closeAfterRequests
     if (limit > 0 && this.#requests >= limit) {
       this.#options.logger.info(`${this.address}: closing after ${this.#requests} requests (fault injection)`)
-      this.close()
+      // end(), not destroy(): the answers already written still reach the client.
+      this.#closed = true
+      this.#socket.end()
     }
   }
 

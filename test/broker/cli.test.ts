@@ -1,0 +1,32 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startCli, runCli } from '../helpers/cli.js'
+import { runCommand } from '../helpers/process.js'
+
+test('kafka-rule-node broker prints "listening on HOST:PORT", serves kcat, and exits 0 on SIGTERM', async (t) => {
+  const cli = startCli(['broker', '--port', '0', '--partitions', '2'])
+  t.after(() => cli.child.kill('SIGKILL'))
+  const address = await new Promise<string>((resolve, reject) => {
+    const check = (): void => {
+      const match = /^listening on (127\.0\.0\.1:\d+)$/m.exec(cli.stdout())
+      if (match?.[1] !== undefined) resolve(match[1])
+    }
+    cli.child.stdout.on('data', check)
+    void cli.exited.then(() => reject(new Error(`exited early: ${cli.stderr()}`)))
+  })
+  const metadata = await runCommand('kcat', ['-L', '-b', address, '-t', 'cli-topic'])
+  assert.match(metadata.stdout, /topic "cli-topic" with 2 partitions:/)
+  cli.child.kill('SIGTERM')
+  const result = await cli.exited
+  assert.equal(result.code, 0)
+  assert.match(result.stderr, /development broker: for development and tests, not for production/)
+})
+
+test('kafka-rule-node broker with a bad option exits 2 naming it', async () => {
+  const result = await runCli(['broker', '--partitions', 'many'])
+  assert.equal(result.code, 2)
+  assert.match(
+    result.stderr,
+    /^kafka-rule-node broker: --partitions must be an integer from 1 to 65535 \(got "many"\)/
+  )
+})
