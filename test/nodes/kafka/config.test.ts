@@ -239,3 +239,11 @@ test('JAAS options in double quotes, single quotes or bare, with escapes', () =>
   )
   assert.throws(() => parseJaasConfig('username="x"'), /sasl\.jaas\.config must look like/)
 })
+
+test("the README's configuration table is the one the declaration generates", async () => {
+  const { readFile } = await import('node:fs/promises')
+  const { configTableMarkdown } = await import('../../../src/engine/config-spec.js')
+  const { kafkaNodeConfigSpec } = await import('../../../src/nodes/kafka/config.js')
+  const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8')
+  assert.ok(readme.includes(configTableMarkdown(kafkaNodeConfigSpec)), 'regenerate the table in README.md')
+})
