@@ -75,7 +75,12 @@ export class ServiceMetrics {
   /** The NodeMetrics a node registers into, labelled with its name. */
   forNode(node: { readonly name: string }): NodeMetrics {
     return {
-      counter: (name, help) => this.#counter(name, help).labels({ node: node.name }) as CounterMetric,
+      counter: (name, help) => {
+        const counter = this.#counter(name, help).labels({ node: node.name })
+        // Shown as 0 from the start, so that a scrape can tell "none yet" from "not measured".
+        counter.inc(0)
+        return counter as CounterMetric
+      },
       gauge: (name, help, read) => this.#gauge(name, help).set(node.name, read),
       histogram: (name, help, buckets) =>
         this.#histogram(name, help, buckets).labels({ node: node.name }) as HistogramMetric
