@@ -18,8 +18,10 @@ const READY = /^listening on (\S+:\d+)$/m
 export async function startBrokerProcess(options: {
   partitions: number
   timeoutMs: number
+  /** The kafka-rule-node entry point; default: this process's own. */
+  entry?: string
 }): Promise<BrokerProcess> {
-  const entry = process.argv[1]
+  const entry = options.entry ?? process.argv[1]
   if (entry === undefined) throw new Error('cannot find the kafka-rule-node entry point to start the broker')
   const child = spawn(
     process.execPath,

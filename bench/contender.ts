@@ -1,0 +1,93 @@
+// A contender's own process: `tsx bench/contender.ts '<json task>'`. Prints one JSON line with its
+// counts, wall time, CPU time, peak RSS and latency percentiles, so that each figure is its own.
+
+import { runKafkajsNaive } from './contenders/kafkajs-naive.js'
+import { runNodeChain } from './contenders/node-chain.js'
+import { runPlatformaticNaive } from './contenders/platformatic-naive.js'
+import type { ContenderRun } from './contenders/run.js'
+import { workload } from './workload.js'
+
+/** What main.ts asks a contender process to do. */
+export interface ContenderTask {
+  readonly contender: 'node-default' | 'node-tuned' | 'platformatic-naive' | 'kafkajs-naive'
+  readonly broker: string
+  readonly topic: string
+  readonly messages: number
+  readonly bodyBytes: number
+  /** Messages per second to offer; 0: as fast as accepted. */
+  readonly rate: number
+}
+
+/** What a contender process reports. */
+export interface ContenderResult {
+  readonly done: number
+  readonly failed: number
+  readonly seconds: number
+  readonly cpuSeconds: number
+  readonly maxRssMb: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+}
+
+const WINDOW = 1000
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] as number
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2] ?? '{}') as ContenderTask
+  const items = workload(task.messages, task.bodyBytes)
+  const latencies = new Float64Array(task.messages)
+  let measured = 0
+  let counts = { done: 0, failed: 0 }
+  const run: ContenderRun = {
+    items,
+    broker: task.broker,
+    topic: task.topic,
+    async offer(count, send) {
+      const pending = new Set<Promise<void>>()
+      const started = performance.now()
+      for (let i = 0; i < count; i++) {
+        if (task.rate > 0) {
+          const due = started + (i * 1000) / task.rate
+          const wait = due - performance.now()
+          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
+        }
+        const result = send(i)
+        if (result === undefined) continue
+        const tracked: Promise<void> = result.then(() => void pending.delete(tracked))
+        pending.add(tracked)
+        if (pending.size >= WINDOW) await Promise.race(pending)
+      }
+      await Promise.all(pending)
+    },
+    latency(ms) {
+      if (measured < latencies.length) latencies[measured++] = ms
+    },
+    finish(done, failed) {
+      counts = { done, failed }
+    }
+  }
+  const cpuBefore = process.cpuUsage()
+  const started = performance.now()
+  if (task.contender === 'node-default') await runNodeChain(run, {})
+  else if (task.contender === 'node-tuned') await runNodeChain(run, { linger: 5, batchSize: 262144 })
+  else if (task.contender === 'platformatic-naive') await runPlatformaticNaive(run)
+  else await runKafkajsNaive(run)
+  const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
+  const sorted = latencies.subarray(0, measured).sort()
+  const result: ContenderResult = {
+    ...counts,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99)
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+}
+
+await main()

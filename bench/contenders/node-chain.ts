@@ -1,0 +1,67 @@
+// The Kafka node inside the chain runtime: messages pushed as the CLI pushes them (awaiting
+// backpressure), done when each has left on Success with its offset.
+
+import { loadChain } from '../../src/engine/chain.js'
+import { silentLogger } from '../../src/engine/logger.js'
+import { TbMsg } from '../../src/msg/message.js'
+import { createDefaultRegistry } from '../../src/nodes/index.js'
+import type { ContenderRun } from './run.js'
+
+/** Runs the node with `configuration` over the workload. */
+export async function runNodeChain(run: ContenderRun, tuning: Record<string, unknown>): Promise<void> {
+  let done = 0
+  let failed = 0
+  const sentAt = new Float64Array(run.items.length)
+  const chain = await loadChain(
+    {
+      metadata: {
+        firstNodeIndex: 0,
+        nodes: [
+          {
+            type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode',
+            name: 'Kafka',
+            configuration: {
+              topicPattern: run.topic,
+              keyPattern: '${deviceName}',
+              bootstrapServers: run.broker,
+              acks: '-1',
+              addMetadataKeyValuesAsKafkaHeaders: true,
+              ...tuning
+            }
+          }
+        ],
+        connections: []
+      }
+    },
+    createDefaultRegistry(),
+    {
+      logger: silentLogger,
+      onExit: (exit) => {
+        if (exit.relation === 'Success' && exit.msg.metadata.offset !== undefined) done++
+        else failed++
+        const index = Number(exit.msg.metadata.benchIndex)
+        run.latency(performance.now() - (sentAt[index] as number))
+      }
+    }
+  )
+  const messages = run.items.map(
+    (item, i) =>
+      new TbMsg({
+        id: '00000000-0000-4000-8000-000000000001',
+        ts: 1732400000000 + i,
+        type: 'POST_TELEMETRY_REQUEST',
+        originator: { entityType: 'DEVICE', id: '00000000-0000-4000-8000-0000000000aa' },
+        metadata: { ...item.metadata, benchIndex: String(i) },
+        dataType: 'JSON',
+        data: item.value
+      })
+  )
+  await run.offer(messages.length, async (i) => {
+    sentAt[i] = performance.now()
+    const accepted = chain.push(messages[i] as TbMsg)
+    if (accepted !== undefined) await accepted
+  })
+  await chain.drain()
+  await chain.destroy()
+  run.finish(done, failed)
+}

@@ -1,0 +1,16 @@
+// What a contender is given and reports: the workload, the broker, the topic, how to offer
+// messages (as fast as accepted, or at a fixed rate), and its counts.
+
+import type { WorkItem } from '../workload.js'
+
+/** One contender's run in its own process. */
+export interface ContenderRun {
+  readonly items: readonly WorkItem[]
+  readonly broker: string
+  readonly topic: string
+  /** Calls `send(i)` for each index: back to back, or paced at the offered rate. */
+  offer(count: number, send: (index: number) => Promise<void> | void): Promise<void>
+  /** Records one message's time from entry to acknowledgement, in ms. */
+  latency(ms: number): void
+  finish(done: number, failed: number): void
+}
