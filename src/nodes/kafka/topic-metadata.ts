@@ -69,10 +69,17 @@ export class TopicMetadata<R extends { readonly topic: string }> {
         }
       } catch (error) {
         last = this.options.toError(error, topic)
+        // An answer that will not change (an illegal topic name, a refused login) fails at once.
+        if (!last.retriable) break
       }
       const left = this.options.maxBlockMs - (Date.now() - started)
       if (left <= 0) break
       await new Promise((resolve) => setTimeout(resolve, Math.min(this.options.retryBackoffMs, left)))
+    }
+    if (last !== undefined && !last.retriable) {
+      const final = last
+      this.#settle(topic, (record) => this.options.failed(record, final))
+      return
     }
     const error = new KafkaTimeoutError(
       `topic ${topic} not present in metadata after ${this.options.maxBlockMs} ms (max.block.ms)${last === undefined ? '' : `; last error: ${last.message}`}`,
