@@ -46,7 +46,7 @@ test("Confluent Cloud's properties work verbatim: SASL PLAIN over TLS with SNI",
   assert.deepEqual(node.warnings, [])
 })
 
-test('SCRAM-SHA-512 over TLS: the right password publishes, the wrong one fails every message at once with the broker's answer', async (t) => {
+test('SCRAM-SHA-512 over TLS: the right password publishes, the wrong one fails every message at once with the broker answer', async (t) => {
   const { cert, key } = testCertificate()
   const broker = await startTestBroker(t, { partitions: 1, tls: { cert, key }, saslUsers: USERS })
   const topic = uniqueTopic('scram')
