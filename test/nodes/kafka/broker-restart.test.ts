@@ -8,53 +8,56 @@ import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
 import { uniqueTopic } from '../../helpers/broker.js'
 
-test('broker killed mid-stream and restarted on the same port with its data: with retries, every message ends in the topic', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'krn-restart-'))
-  let broker: Broker = await startBroker({ port: 0, dataDir, partitions: 2 })
-  t.after(() => broker.close())
-  const port = broker.port
-  const topic = uniqueTopic('restart')
-  const node = await kafkaChain(t, {
-    topicPattern: topic,
-    keyPattern: '${n}',
-    linger: 5,
-    retries: 100,
-    bootstrapServers: `127.0.0.1:${port}`,
-    otherProperties: {
-      'retry.backoff.ms': '50',
-      'request.timeout.ms': '2000',
-      'delivery.timeout.ms': '30000'
+for (const idempotent of [false, true]) {
+  test(`broker killed mid-stream and restarted on the same port with its data: every message ends in the topic (idempotence ${idempotent ? 'on: no duplicates' : 'off: duplicates counted'})`, async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'krn-restart-'))
+    let broker: Broker = await startBroker({ port: 0, dataDir, partitions: 2 })
+    t.after(() => broker.close())
+    const port = broker.port
+    const topic = uniqueTopic('restart')
+    const node = await kafkaChain(t, {
+      topicPattern: topic,
+      keyPattern: '${n}',
+      linger: 5,
+      retries: 100,
+      bootstrapServers: `127.0.0.1:${port}`,
+      otherProperties: {
+        'retry.backoff.ms': '50',
+        'request.timeout.ms': '2000',
+        'delivery.timeout.ms': '30000'
+      }
+    })
+    const total = 3000
+    let storedBeforeKill = 0
+    for (let n = 0; n < total; n++) {
+      if (n === 1000) {
+        storedBeforeKill = broker.highWatermark(topic, 0) + broker.highWatermark(topic, 1)
+        await broker.close()
+        setTimeout(() => {
+          void startBroker({ port, dataDir, partitions: 2 }).then((restarted) => (broker = restarted))
+        }, 300)
+      }
+      await node.chain.push(makeMsg({ metadata: { n: String(n) }, data: String(n) }))
+      // A steady stream, so that batches are under way when the broker goes.
+      if (n % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
     }
+    await node.chain.drain()
+    const success = node.exits.filter((e) => e.relation === 'Success')
+    const failure = node.exits.filter((e) => e.relation === 'Failure')
+    assert.ok(
+      storedBeforeKill > 0 && storedBeforeKill < total,
+      `records were flowing when the broker died (${storedBeforeKill})`
+    )
+    assert.equal(success.length + failure.length, total)
+    assert.deepEqual(
+      failure.map((e) => e.msg.metadata.error),
+      []
+    )
+    const stored = [0, 1].flatMap((p) => broker.records(topic, p).map((r) => r.value?.toString()))
+    const distinct = new Set(stored)
+    assert.equal(distinct.size, total, 'every message is in the topic')
+    // Without idempotence a batch whose answer was lost may be stored twice; count, don't hide.
+    t.diagnostic(`duplicates after the restart: ${stored.length - distinct.size}`)
+    if (idempotent) assert.equal(stored.length, total, 'no duplicates with idempotence')
   })
-  const total = 3000
-  let storedBeforeKill = 0
-  for (let n = 0; n < total; n++) {
-    if (n === 1000) {
-      storedBeforeKill = broker.highWatermark(topic, 0) + broker.highWatermark(topic, 1)
-      await broker.close()
-      setTimeout(() => {
-        void startBroker({ port, dataDir, partitions: 2 }).then((restarted) => (broker = restarted))
-      }, 300)
-    }
-    await node.chain.push(makeMsg({ metadata: { n: String(n) }, data: String(n) }))
-    // A steady stream, so that batches are under way when the broker goes.
-    if (n % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  await node.chain.drain()
-  const success = node.exits.filter((e) => e.relation === 'Success')
-  const failure = node.exits.filter((e) => e.relation === 'Failure')
-  assert.ok(
-    storedBeforeKill > 0 && storedBeforeKill < total,
-    `records were flowing when the broker died (${storedBeforeKill})`
-  )
-  assert.equal(success.length + failure.length, total)
-  assert.deepEqual(
-    failure.map((e) => e.msg.metadata.error),
-    []
-  )
-  const stored = [0, 1].flatMap((p) => broker.records(topic, p).map((r) => r.value?.toString()))
-  const distinct = new Set(stored)
-  assert.equal(distinct.size, total, 'every message is in the topic')
-  // Without idempotence a batch whose answer was lost may be stored twice; count, don't hide.
-  t.diagnostic(`duplicates after the restart: ${stored.length - distinct.size}`)
-})
+}
