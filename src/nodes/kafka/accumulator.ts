@@ -18,6 +18,10 @@ export class Batch<R extends Sized> {
   /** The error of the last failed send, if any. */
   lastError: Error | undefined
   timer: NodeJS.Timeout | undefined
+  /** The encoded batch once built: a retry sends the same bytes (and sequence numbers). */
+  payload: Buffer | undefined
+  /** The producer id generation `payload` was stamped under, or -1 (not idempotent). */
+  generation = -1
 
   constructor(
     readonly topic: string,

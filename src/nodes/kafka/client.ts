@@ -1,6 +1,8 @@
-// Builds the @platformatic/kafka producer from the node's settings. The client's own retries are
-// off (the node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on
-// metadata as the Java producer asks brokers to; SNI is sent with the bootstrap host name.
+// Builds the @platformatic/kafka client from the node's settings. The node uses it for cluster
+// metadata, connections (TLS, SASL), API versions and producer ids, and sends its own encoded
+// batches over those connections (batch-transport.ts). The client's own retries are off (the
+// node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
+// as the Java producer asks brokers to; SNI is sent with the bootstrap host name.
 
 import { Producer, stringSerializer } from '@platformatic/kafka'
 import type { ProducerSettings } from './producer-properties.js'
@@ -20,8 +22,8 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     requestTimeout: settings.requestTimeoutMs,
     connectTimeout: Math.min(settings.requestTimeoutMs, 10_000),
     maxInflights: settings.maxInFlight,
-    acks: settings.acks,
-    idempotent: settings.idempotent,
+    // The node stamps its own batches (idempotence.ts); the client only asks for the producer id.
+    idempotent: false,
     autocreateTopics: true,
     // A stale-metadata answer is a retriable error for the node's sender, not a hidden extra attempt.
     repeatOnStaleMetadata: false,

@@ -19,20 +19,21 @@ import {
   fromClientError,
   where
 } from './errors.js'
+import { BatchTransport } from './batch-transport.js'
 import { createClient, type KafkaClient } from './client.js'
+import { HeaderNames } from './header-names.js'
+import { Idempotence } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
 import { Partitioner } from './partitioner.js'
+import { NO_PRODUCER, encodeRecordBatch, type BatchRecord, type EncodedHeader } from './record-batch.js'
 import { Sender } from './sender.js'
 import { TopicMetadata } from './topic-metadata.js'
 
 /** One message on its way to Kafka. */
-export interface PendingRecord {
+export interface PendingRecord extends BatchRecord {
   readonly ctx: MsgContext
   readonly msg: TbMsg
   readonly topic: string
-  readonly key: Buffer | undefined
-  readonly value: Buffer
-  readonly headers: Map<string, Buffer> | undefined
   readonly size: number
   readonly accepted: number
   readonly deadline: number
@@ -40,13 +41,15 @@ export interface PendingRecord {
 
 // A record's overhead in a v2 batch (length, attributes, deltas, lengths), as the Java producer estimates.
 const RECORD_OVERHEAD = 21
-const HEADER_PREFIX = 'tb_msg_md_'
 
 /** The Kafka node. */
 export class KafkaNode implements RuleNode {
   #config!: KafkaNodeConfig
   #ctx!: NodeContext
   #producer!: KafkaClient
+  #transport!: BatchTransport
+  #idempotence: Idempotence | undefined
+  readonly #headerNames = new HeaderNames()
   #memory!: BufferMemory
   #accumulator!: Accumulator<PendingRecord>
   #sender!: Sender<PendingRecord>
@@ -64,6 +67,11 @@ export class KafkaNode implements RuleNode {
     )
     const settings = this.#config.producer
     this.#producer = createClient(settings)
+    this.#transport = new BatchTransport(this.#producer, settings.acks, settings.requestTimeoutMs)
+    if (settings.idempotent) {
+      const producer = this.#producer
+      this.#idempotence = new Idempotence(() => producer.initIdempotentProducer({}))
+    }
     this.#memory = new BufferMemory(settings.bufferMemoryBytes)
     this.#metrics = new KafkaMetrics(ctx.metrics, this)
     this.#sender = new Sender<PendingRecord>(
@@ -88,6 +96,8 @@ export class KafkaNode implements RuleNode {
           ),
         delivered: (batch, baseOffset) => this.#delivered(batch, baseOffset),
         failed: (batch, error) => {
+          // Its sequence numbers will never reach the broker: later batches need a new producer id.
+          if (batch.generation >= 0) this.#idempotence?.reset(batch.generation)
           this.#metrics.errors.inc(batch.records.length)
           for (const record of batch.records) this.#fail(record, error)
         },
@@ -146,15 +156,15 @@ export class KafkaNode implements RuleNode {
     const keyText = this.#config.key?.resolve(msg)
     const key = keyText === undefined ? undefined : Buffer.from(keyText, 'utf8')
     const value = Buffer.from(msg.data, 'utf8')
-    let headers: Map<string, Buffer> | undefined
+    let headers: EncodedHeader[] | undefined
     let size = RECORD_OVERHEAD + value.length + (key?.length ?? 0)
     const encoding = this.#config.headers
     if (encoding !== undefined) {
-      headers = new Map()
+      headers = []
       for (const [name, text] of Object.entries(msg.metadata)) {
-        const bytes = encoding.encode(text)
-        headers.set(HEADER_PREFIX + name, bytes)
-        size += HEADER_PREFIX.length + name.length + bytes.length + 2
+        const header: EncodedHeader = [this.#headerNames.encode(name), encoding.encode(text)]
+        headers.push(header)
+        size += header[0].length + header[1].length + 2
       }
     }
     const settings = this.#config.producer
@@ -179,6 +189,7 @@ export class KafkaNode implements RuleNode {
       key,
       value,
       headers,
+      timestamp: msg.ts,
       size,
       accepted: now,
       deadline: now + settings.deliveryTimeoutMs
@@ -202,32 +213,23 @@ export class KafkaNode implements RuleNode {
   async #produce(batch: Batch<PendingRecord>): Promise<number> {
     const started = performance.now()
     const settings = this.#config.producer
-    const result = await this.#producer.send({
-      messages: batch.records.map((record) => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        ...(record.key === undefined ? {} : { key: record.key }),
-        value: record.value,
-        ...(record.headers === undefined ? {} : { headers: record.headers }),
-        timestamp: BigInt(record.msg.ts)
-      })),
-      acks: settings.acks
-    })
+    const idempotence = this.#idempotence
+    // Encoded once; again only when the producer id it was stamped with was given up.
+    if (
+      batch.payload === undefined ||
+      (idempotence !== undefined && batch.generation !== idempotence.generation)
+    ) {
+      const stamp = await idempotence?.stamp(batch.topic, batch.partition, batch.records.length)
+      batch.payload = encodeRecordBatch(batch.records, settings.compression, stamp ?? NO_PRODUCER)
+      batch.generation = stamp?.generation ?? -1
+    }
+    const baseOffset = await this.#transport.produce(batch.topic, batch.partition, batch.payload)
     this.#reached = true
     this.#metrics.latency.observe((performance.now() - started) / 1000)
     this.#metrics.batches.inc()
     this.#metrics.records.inc(batch.records.length)
     this.#metrics.bytes.inc(batch.bytes)
-    if (settings.acks === 0) return -1
-    const offset = result.offsets?.find(
-      (o) => o.topic === batch.topic && o.partition === batch.partition
-    )?.offset
-    if (offset === undefined)
-      throw new KafkaTimeoutError(
-        `no offset came back for ${where({ topic: batch.topic, partition: batch.partition })}`,
-        {}
-      )
-    return Number(offset)
+    return baseOffset
   }
 
   #delivered(batch: Batch<PendingRecord>, baseOffset: number): void {

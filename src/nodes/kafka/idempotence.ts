@@ -1,0 +1,66 @@
+// KIP-98 for the node's own batches: one producer id and epoch from the brokers, and per
+// partition the next sequence number. A batch is stamped once, when it is first sent, so that a
+// retry carries the same sequence and the broker can drop it if the first try got through. When a
+// stamped batch fails for good its partition's sequence has a gap the broker will never accept;
+// the node then starts over with a new producer id (as the Java producer bumps its epoch), and
+// batches stamped under the old one are stamped afresh.
+
+import type { ProducerStamp } from './record-batch.js'
+
+/** A stamp, and the producer id generation it belongs to. */
+export interface Stamp extends ProducerStamp {
+  readonly generation: number
+}
+
+/** Asks the brokers for a producer id and epoch (InitProducerId). */
+export type InitProducerId = () => Promise<{ producerId: bigint; producerEpoch: number }>
+
+// Sequence numbers are int32 and wrap to 0, as in the Java producer.
+const SEQUENCE_LIMIT = 2 ** 31
+
+/** The producer identity and sequence numbers of an idempotent producer. */
+export class Idempotence {
+  #identity: Promise<{ producerId: bigint; producerEpoch: number }> | undefined
+  readonly #next = new Map<string, number>()
+  #generation = 0
+
+  constructor(readonly init: InitProducerId) {}
+
+  /** The current producer id generation; a batch stamped under an older one must be stamped again. */
+  get generation(): number {
+    return this.#generation
+  }
+
+  /** Reserves `count` sequence numbers of the partition for one batch. */
+  async stamp(topic: string, partition: number, count: number): Promise<Stamp> {
+    const generation = this.#generation
+    const identity = await this.#identify()
+    // A reset while waiting for the id: take the new one.
+    if (generation !== this.#generation) return this.stamp(topic, partition, count)
+    const id = `${topic}\0${partition}`
+    const baseSequence = this.#next.get(id) ?? 0
+    this.#next.set(id, (baseSequence + count) % SEQUENCE_LIMIT)
+    return { ...identity, baseSequence, generation }
+  }
+
+  /** Starts over with a new producer id (after a stamped batch failed for good). */
+  reset(generation: number): void {
+    // Several failures of one generation reset it once.
+    if (generation !== this.#generation) return
+    this.#generation++
+    this.#identity = undefined
+    this.#next.clear()
+  }
+
+  #identify(): Promise<{ producerId: bigint; producerEpoch: number }> {
+    if (this.#identity === undefined) {
+      const asked = this.init()
+      this.#identity = asked
+      // A failed request is asked again by the next batch, not remembered.
+      asked.catch(() => {
+        if (this.#identity === asked) this.#identity = undefined
+      })
+    }
+    return this.#identity
+  }
+}

@@ -1,0 +1,194 @@
+// Encodes a partition's records as one RecordBatch (magic 2), in a single buffer sized up front:
+// the node hands the client finished batches, so no per-record objects or writers are built on
+// the hot path. Layout from the protocol guide ("Record Batch"):
+//
+//   baseOffset int64 | batchLength int32 | partitionLeaderEpoch int32 | magic int8 | crc uint32
+//   | attributes int16 | lastOffsetDelta int32 | baseTimestamp int64 | maxTimestamp int64
+//   | producerId int64 | producerEpoch int16 | baseSequence int32 | records count int32 | records
+//
+//   record: length varint | attributes int8 | timestampDelta varlong | offsetDelta varint
+//           | keyLength varint | key | valueLength varint | value | headers count varint
+//           | (headerKeyLength varint | headerKey | headerValueLength varint | headerValue)*
+//
+// The CRC (CRC-32C) covers attributes to the end; with compression, everything after the record
+// count is compressed.
+
+import { compressionsAlgorithms, crc32c } from '@platformatic/kafka'
+
+/** One header: its name and value, already encoded. */
+export type EncodedHeader = readonly [name: Buffer, value: Buffer]
+
+/** What a batch needs of a record. */
+export interface BatchRecord {
+  readonly key: Buffer | undefined
+  readonly value: Buffer
+  readonly headers: readonly EncodedHeader[] | undefined
+  /** Milliseconds since the epoch (CreateTime). */
+  readonly timestamp: number
+}
+
+/** Compression codecs by their Kafka name. */
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+
+/** Who writes the batch: an idempotent producer's id, epoch and first sequence, or none (-1). */
+export interface ProducerStamp {
+  readonly producerId: bigint
+  readonly producerEpoch: number
+  readonly baseSequence: number
+}
+
+export const NO_PRODUCER: ProducerStamp = { producerId: -1n, producerEpoch: -1, baseSequence: -1 }
+
+const HEADER_BYTES = 61
+const CRC_OFFSET = 17
+const ATTRIBUTES_OFFSET = 21
+const RECORDS_OFFSET = HEADER_BYTES
+
+const CODEC_BITS: Record<Compression, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 }
+
+/** Encodes the records as one batch; `records` must not be empty. */
+export function encodeRecordBatch(
+  records: readonly BatchRecord[],
+  compression: Compression,
+  producer: ProducerStamp = NO_PRODUCER
+): Buffer {
+  const first = records[0]
+  if (first === undefined) throw new RangeError('a record batch needs at least one record')
+  const baseTimestamp = first.timestamp
+  let maxTimestamp = baseTimestamp
+  let bodyBytes = 0
+  const lengths = new Array<number>(records.length)
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as BatchRecord
+    if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp
+    const length = recordBodyLength(record, record.timestamp - baseTimestamp, i)
+    lengths[i] = length
+    bodyBytes += varIntLength(length) + length
+  }
+
+  const body = Buffer.allocUnsafe(compression === 'none' ? HEADER_BYTES + bodyBytes : bodyBytes)
+  let at = compression === 'none' ? RECORDS_OFFSET : 0
+  for (let i = 0; i < records.length; i++) {
+    at = writeRecord(body, at, records[i] as BatchRecord, lengths[i] as number, baseTimestamp, i)
+  }
+
+  let batch: Buffer
+  if (compression === 'none') {
+    batch = body
+  } else {
+    const compressed = compressionsAlgorithms[compression].compressSync(body)
+    batch = Buffer.allocUnsafe(HEADER_BYTES + compressed.length)
+    compressed.copy(batch, RECORDS_OFFSET)
+  }
+
+  batch.writeBigInt64BE(0n, 0)
+  batch.writeInt32BE(batch.length - 12, 8)
+  batch.writeInt32BE(-1, 12) // partitionLeaderEpoch: set by the broker
+  batch.writeInt8(2, 16)
+  batch.writeInt16BE(CODEC_BITS[compression], ATTRIBUTES_OFFSET) // CreateTime, not transactional
+  batch.writeInt32BE(records.length - 1, 23)
+  writeInt64(batch, baseTimestamp, 27)
+  writeInt64(batch, maxTimestamp, 35)
+  batch.writeBigInt64BE(producer.producerId, 43)
+  batch.writeInt16BE(producer.producerEpoch, 51)
+  batch.writeInt32BE(producer.baseSequence, 53)
+  batch.writeInt32BE(records.length, 57)
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET)
+  return batch
+}
+
+function recordBodyLength(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
+  let length = 1 + varLongLength(timestampDelta) + varIntLength(offsetDelta)
+  length += record.key === undefined ? 1 : varIntLength(record.key.length) + record.key.length
+  length += varIntLength(record.value.length) + record.value.length
+  const headers = record.headers
+  if (headers === undefined) return length + 1
+  length += varIntLength(headers.length)
+  for (const [name, value] of headers) {
+    length += varIntLength(name.length) + name.length + varIntLength(value.length) + value.length
+  }
+  return length
+}
+
+function writeRecord(
+  out: Buffer,
+  at: number,
+  record: BatchRecord,
+  length: number,
+  baseTimestamp: number,
+  offsetDelta: number
+): number {
+  at = writeVarInt(out, length, at)
+  out[at++] = 0
+  at = writeVarLong(out, record.timestamp - baseTimestamp, at)
+  at = writeVarInt(out, offsetDelta, at)
+  if (record.key === undefined) {
+    at = writeVarInt(out, -1, at)
+  } else {
+    at = writeVarInt(out, record.key.length, at)
+    at += record.key.copy(out, at)
+  }
+  at = writeVarInt(out, record.value.length, at)
+  at += record.value.copy(out, at)
+  const headers = record.headers
+  if (headers === undefined) return writeVarInt(out, 0, at)
+  at = writeVarInt(out, headers.length, at)
+  for (const [name, value] of headers) {
+    at = writeVarInt(out, name.length, at)
+    at += name.copy(out, at)
+    at = writeVarInt(out, value.length, at)
+    at += value.copy(out, at)
+  }
+  return at
+}
+
+// Zig-zag varints (protobuf's encoding) for 32-bit values.
+function varIntLength(value: number): number {
+  let zigzag = ((value << 1) ^ (value >> 31)) >>> 0
+  let length = 1
+  while (zigzag >= 0x80) {
+    zigzag >>>= 7
+    length++
+  }
+  return length
+}
+
+function writeVarInt(out: Buffer, value: number, at: number): number {
+  let zigzag = ((value << 1) ^ (value >> 31)) >>> 0
+  while (zigzag >= 0x80) {
+    out[at++] = (zigzag & 0x7f) | 0x80
+    zigzag >>>= 7
+  }
+  out[at++] = zigzag
+  return at
+}
+
+// Timestamp deltas can pass 32 bits; they stay exact in a double up to 2^53, so the zig-zag is
+// done in arithmetic rather than with 32-bit operators.
+function zigzag64(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1
+}
+
+function varLongLength(value: number): number {
+  let zigzag = zigzag64(value)
+  let length = 1
+  while (zigzag >= 0x80) {
+    zigzag = Math.floor(zigzag / 128)
+    length++
+  }
+  return length
+}
+
+function writeVarLong(out: Buffer, value: number, at: number): number {
+  let zigzag = zigzag64(value)
+  while (zigzag >= 0x80) {
+    out[at++] = (zigzag % 128) | 0x80
+    zigzag = Math.floor(zigzag / 128)
+  }
+  out[at++] = zigzag
+  return at
+}
+
+function writeInt64(out: Buffer, value: number, at: number): void {
+  out.writeBigInt64BE(BigInt(value), at)
+}
