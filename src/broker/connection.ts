@@ -147,6 +147,12 @@ export class Connection {
   }
 
   #answer(api: Api, header: RequestHeader, flexible: boolean, response: Struct | null): void {
+    if (response !== null && this.#options.faults.takeDrop(api.name)) {
+      this.#options.logger.info(`${this.address}: ${api.name} handled, answer dropped (fault injection)`)
+      this.#closed = true
+      this.#socket.destroy()
+      return
+    }
     if (response !== null) {
       const body = new Writer(256)
       encode(body, api.response, header.apiVersion, flexible, response)

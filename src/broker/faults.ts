@@ -10,6 +10,8 @@ export interface BrokerFaults {
   delay(ms: number, api?: string): void
   /** Answer the next `count` requests of `api` with `errorCode` (per partition where the API has them). */
   failNext(api: string, errorCode: number, count: number): void
+  /** Handle the next `count` requests of `api` but close the connection instead of answering (a lost answer). */
+  dropAnswers(api: string, count: number): void
   /** Switches every fault off. */
   clear(): void
 }
@@ -20,6 +22,7 @@ export class FaultState implements BrokerFaults {
   closeAfterRequests = 0
   delays = new Map<string, number>()
   failures = new Map<string, { errorCode: number; count: number }>()
+  drops = new Map<string, number>()
 
   refuseConnections(on: boolean): void {
     this.refusing = on
@@ -37,7 +40,12 @@ export class FaultState implements BrokerFaults {
     this.failures.set(api, { errorCode, count })
   }
 
+  dropAnswers(api: string, count: number): void {
+    this.drops.set(api, count)
+  }
+
   clear(): void {
+    this.drops.clear()
     this.refusing = false
     this.closeAfterRequests = 0
     this.delays.clear()
@@ -56,5 +64,14 @@ export class FaultState implements BrokerFaults {
     failure.count--
     if (failure.count === 0) this.failures.delete(api)
     return failure.errorCode
+  }
+
+  /** Whether to lose the answer to this request of `api`, counting it down. */
+  takeDrop(api: string): boolean {
+    const left = this.drops.get(api) ?? 0
+    if (left <= 0) return false
+    if (left === 1) this.drops.delete(api)
+    else this.drops.set(api, left - 1)
+    return true
   }
 }

@@ -8,7 +8,7 @@ import { silentBrokerLogger, type BrokerLogger } from './broker-logger.js'
 import { Connection } from './connection.js'
 import { FaultState, type BrokerFaults } from './faults.js'
 import { GroupCoordinator } from './groups/group-coordinator.js'
-import { decodeBatch, type StoredRecord } from './log/record-batch.js'
+import { batchCodec, decodeBatch, type StoredRecord } from './log/record-batch.js'
 import { TopicStore } from './log/topic-store.js'
 
 export type { BrokerFaults } from './faults.js'
@@ -45,6 +45,8 @@ export interface Broker {
   requestCount(api: string): number
   /** The records stored in a partition, decoded (gzip and uncompressed batches). */
   records(topic: string, partition: number): StoredRecord[]
+  /** The compression of each stored batch of a partition ('none', 'gzip', 'snappy', 'lz4', 'zstd'). */
+  codecs(topic: string, partition: number): string[]
   /** The next offset of a partition; -1 when there is no such partition. */
   highWatermark(topic: string, partition: number): number
   /** Creates a topic with a partition count of its own. */
@@ -133,6 +135,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     records(topic, partition) {
       return (partitionOf(topic, partition)?.batches ?? []).flatMap((batch) => decodeBatch(batch.bytes))
     },
+    codecs: (topic, partition) =>
+      (partitionOf(topic, partition)?.batches ?? []).map((batch) => batchCodec(batch.bytes)),
     highWatermark: (topic, partition) => partitionOf(topic, partition)?.highWatermark ?? -1,
     createTopic(name, partitions) {
       if (!store.topics.has(name)) store.create(name, partitions)

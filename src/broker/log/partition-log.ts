@@ -100,8 +100,10 @@ export class PartitionLog {
   #checkSequence(batch: BatchHeader): AppendResult | undefined {
     if (batch.producerId < 0n) return undefined
     const state = this.#producers.get(batch.producerId)
+    // A producer (or epoch) new to this partition starts at sequence 0; anything else means
+    // earlier batches are missing, as when one before it failed and is being retried.
     if (state === undefined || batch.producerEpoch > state.epoch) {
-      if (batch.baseSequence !== 0 && state !== undefined)
+      if (batch.baseSequence !== 0)
         return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 }
       return undefined
     }

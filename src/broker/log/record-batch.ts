@@ -76,6 +76,12 @@ export interface StoredRecord {
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
+/** The compression named in a batch's attributes. */
+export function batchCodec(batch: Buffer): string {
+  const codec = batch.readInt16BE(BATCH.attributes) & 0x07
+  return CODECS[codec] ?? `codec ${codec}`
+}
+
 /** Decodes the records of one stored batch; gzip and uncompressed only (the others need libraries). */
 export function decodeBatch(batch: Buffer): StoredRecord[] {
   const baseOffset = Number(batch.readBigInt64BE(BATCH.baseOffset))

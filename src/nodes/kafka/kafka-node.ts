@@ -13,6 +13,7 @@ import { Accumulator, type Batch } from './accumulator.js'
 import { BufferMemory } from './buffer-memory.js'
 import { kafkaNodeConfigSpec, parseKafkaNodeConfig, type KafkaNodeConfig } from './config.js'
 import {
+  KafkaBrokerError,
   KafkaTimeoutError,
   ProducerClosedError,
   RecordTooLargeError,
@@ -81,11 +82,17 @@ export class KafkaNode implements RuleNode {
       {
         produce: (batch) => this.#produce(batch),
         toError: (error, batch) => {
-          const mapped = fromClientError(error, {
-            topic: batch.topic,
-            partition: batch.partition,
-            node: ctx.nodeName
-          })
+          const context = { topic: batch.topic, partition: batch.partition, node: ctx.nodeName }
+          let mapped = fromClientError(error, context)
+          // A batch sent while an earlier one of its partition failed arrives out of sequence; it goes
+          // through once the earlier one is retried, as the Java producer retries it.
+          if (mapped.code === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && batch.generation >= 0 && !mapped.retriable)
+            mapped = new KafkaBrokerError(mapped.message, {
+              code: mapped.code,
+              retriable: true,
+              context,
+              cause: error
+            })
           this.#noteError(mapped)
           return mapped
         },

@@ -4,6 +4,8 @@ import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
 
+const NOT_LEADER_OR_FOLLOWER = 6
+
 test('a broker slower than request.timeout.ms: Failure naming the timeout when retries run out', async (t) => {
   const broker = await startTestBroker(t, { partitions: 1 })
   const topic = uniqueTopic('slow')
@@ -61,4 +63,90 @@ test('a topic name the broker rejects fails at once with its error, not after ma
     /^KafkaBrokerError: broker answered INVALID_TOPIC_EXCEPTION \(17\) for topic bad topic x/
   )
   assert.ok(Date.now() - started < 10_000)
+})
+
+for (const idempotent of [true, false]) {
+  test(`a produce answer lost after the broker wrote the batch: the retry ${idempotent ? 'carries the same sequence numbers and adds nothing' : 'writes the records again (idempotence off)'}`, async (t) => {
+    const broker = await startTestBroker(t, { partitions: 1 })
+    const topic = uniqueTopic('lost-answer')
+    broker.createTopic(topic, 1)
+    const node = await kafkaChain(t, {
+      topicPattern: topic,
+      bootstrapServers: address(broker),
+      linger: 20,
+      retries: 3,
+      otherProperties: { 'enable.idempotence': String(idempotent), 'retry.backoff.ms': '20' }
+    })
+    broker.faults.dropAnswers('Produce', 1)
+    const exits = await node.run(Array.from({ length: 10 }, (_, n) => makeMsg({ data: `m${n}` })))
+    assert.deepEqual(
+      exits.map((e) => [e.relation, e.msg.data, e.msg.metadata.offset]),
+      // Success reports where the delivered copy went: the first one, or the retry's.
+      Array.from({ length: 10 }, (_, n) => ['Success', `m${n}`, String(idempotent ? n : n + 10)])
+    )
+    assert.equal(broker.requestCount('Produce'), 2)
+    const stored = broker.records(topic, 0).map((r) => [r.offset, r.value?.toString()])
+    const once = Array.from({ length: 10 }, (_, n) => [n, `m${n}`])
+    // Without idempotence the broker cannot tell the retry from new records: a second copy follows.
+    assert.deepEqual(stored, idempotent ? once : [...once, ...once.map(([n, v]) => [Number(n) + 10, v])])
+  })
+}
+
+test('an idempotent batch that fails for good: later batches go out under a new producer id, not out of sequence', async (t) => {
+  const INVALID_RECORD = 87
+  const broker = await startTestBroker(t, { partitions: 1 })
+  const topic = uniqueTopic('idem-reset')
+  broker.createTopic(topic, 1)
+  const node = await kafkaChain(t, {
+    topicPattern: topic,
+    bootstrapServers: address(broker),
+    linger: 20,
+    otherProperties: { 'enable.idempotence': 'true' }
+  })
+  broker.faults.failNext('Produce', INVALID_RECORD, 1)
+  const failed = await node.run(Array.from({ length: 5 }, (_, n) => makeMsg({ data: `a${n}` })))
+  assert.deepEqual(
+    failed.map((e) => [e.relation, e.msg.metadata.error?.replace(/:.*/, '')]),
+    Array.from({ length: 5 }, () => ['Failure', 'KafkaBrokerError'])
+  )
+  assert.match(failed[0]?.msg.metadata.error ?? '', /INVALID_RECORD \(87\)/)
+  const delivered = await node.run(Array.from({ length: 5 }, (_, n) => makeMsg({ data: `b${n}` })))
+  assert.deepEqual(
+    delivered.map((e) => [e.relation, e.msg.metadata.offset]),
+    Array.from({ length: 5 }, (_, n) => ['Success', String(n)])
+  )
+  assert.equal(broker.requestCount('InitProducerId'), 2)
+  assert.deepEqual(
+    broker.records(topic, 0).map((r) => r.value?.toString()),
+    ['b0', 'b1', 'b2', 'b3', 'b4']
+  )
+})
+
+test('idempotence with 5 batches in flight: the first fails and is retried, the later ones come back out of sequence and are retried after it, in order', async (t) => {
+  const broker = await startTestBroker(t, { partitions: 1 })
+  const topic = uniqueTopic('idem-order')
+  broker.createTopic(topic, 1)
+  const node = await kafkaChain(t, {
+    topicPattern: topic,
+    bootstrapServers: address(broker),
+    // Each record closes its own batch: five produce requests in flight at once.
+    batchSize: 1,
+    retries: 10,
+    otherProperties: {
+      'enable.idempotence': 'true',
+      'max.in.flight.requests.per.connection': '5',
+      'retry.backoff.ms': '20'
+    }
+  })
+  broker.faults.failNext('Produce', NOT_LEADER_OR_FOLLOWER, 1)
+  const exits = await node.run(Array.from({ length: 5 }, (_, n) => makeMsg({ data: `m${n}` })))
+  assert.deepEqual(
+    exits.map((e) => [e.relation, e.msg.data, e.msg.metadata.offset]).sort(),
+    Array.from({ length: 5 }, (_, n) => ['Success', `m${n}`, String(n)])
+  )
+  assert.ok(broker.requestCount('Produce') > 5, `only ${broker.requestCount('Produce')} produce requests`)
+  assert.deepEqual(
+    broker.records(topic, 0).map((r) => r.value?.toString()),
+    ['m0', 'm1', 'm2', 'm3', 'm4']
+  )
 })
