@@ -1,7 +1,9 @@
-// The Java producer's RecordAccumulator: records gather in one open batch per partition; a batch
-// closes when the next record would take it past batch.size bytes, or when it has waited
-// linger.ms. With linger 0, every record that arrives in the same turn of the event loop joins
-// the batch, as records appended while the Java sender thread is busy do.
+// The Java producer's RecordAccumulator: records gather in one open batch per partition. A batch
+// closes when the next record would take it past batch.size bytes; it becomes ready to send when
+// it is full, when it has waited linger.ms (at once with linger 0), or on flush. Ready batches
+// leave only when the sender drains them, and it drains only when it has room for a request:
+// while all max.in.flight requests are out, records keep joining their partition's open batch,
+// as in Java, instead of queueing up as many tiny batches.
 
 /** What the accumulator needs to know of a record. */
 export interface Sized {
@@ -9,7 +11,7 @@ export interface Sized {
   readonly size: number
 }
 
-/** Records of one partition that travel in one produce request. */
+/** Records of one partition that travel together. */
 export class Batch<R extends Sized> {
   readonly records: R[] = []
   bytes = 0
@@ -17,6 +19,8 @@ export class Batch<R extends Sized> {
   attempts = 0
   /** The error of the last failed send, if any. */
   lastError: Error | undefined
+  /** linger.ms has passed since the first record. */
+  lingered = false
   timer: NodeJS.Timeout | undefined
   /** The encoded batch once built: a retry sends the same bytes (and sequence numbers). */
   payload: Buffer | undefined
@@ -28,24 +32,34 @@ export class Batch<R extends Sized> {
     readonly partition: number,
     readonly createdAt: number
   ) {}
+
+  /** `topic\0partition`: one open batch, and one batch per request, per partition. */
+  get id(): string {
+    return `${this.topic}\0${this.partition}`
+  }
 }
 
-/** Per-partition open batches; hands each closed batch to `onClosed`. */
+/** Per-partition batches, drained by the sender when it can send. */
 export class Accumulator<R extends Sized> {
   readonly #open = new Map<string, Batch<R>>()
-  #flushScheduled = false
+  /** Full batches, oldest first. */
+  readonly #full: Batch<R>[] = []
+  #flushing = false
+  #turnScheduled = false
+  #records = 0
 
   constructor(
     readonly batchSizeBytes: number,
     readonly lingerMs: number,
-    readonly onClosed: (batch: Batch<R>) => void
+    /** Something became ready to send. */
+    readonly onReady: () => void,
+    /** A batch stopped taking records (for the sticky partitioner). */
+    readonly onClosed: (batch: Batch<R>) => void = () => {}
   ) {}
 
-  /** Records in open batches. */
-  get openRecords(): number {
-    let count = 0
-    for (const batch of this.#open.values()) count += batch.records.length
-    return count
+  /** Records not yet drained. */
+  get records(): number {
+    return this.#records
   }
 
   /** Adds a record to its partition's open batch. */
@@ -54,7 +68,7 @@ export class Accumulator<R extends Sized> {
     let batch = this.#open.get(id)
     // A batch holds at least one record, even one larger than batch.size (as in Java).
     if (batch !== undefined && batch.bytes + record.size > this.batchSizeBytes) {
-      this.#close(id, batch)
+      this.#closeFull(batch)
       batch = undefined
     }
     if (batch === undefined) {
@@ -62,33 +76,79 @@ export class Accumulator<R extends Sized> {
       this.#open.set(id, batch)
       if (this.lingerMs > 0) {
         const opened = batch
-        batch.timer = setTimeout(() => this.#close(id, opened), this.lingerMs)
+        batch.timer = setTimeout(() => {
+          opened.lingered = true
+          this.onReady()
+        }, this.lingerMs)
       }
     }
     batch.records.push(record)
     batch.bytes += record.size
-    if (batch.bytes >= this.batchSizeBytes) this.#close(id, batch)
-    else if (this.lingerMs === 0) this.#scheduleFlush()
+    this.#records++
+    if (batch.bytes >= this.batchSizeBytes) this.#closeFull(batch)
+    else if (this.lingerMs === 0) this.#readyAtEndOfTurn()
   }
 
-  /** Closes every open batch now (flush, destroy). */
+  /**
+   * Takes ready batches for one request: full ones first (oldest first), then open ones whose
+   * linger has passed; at most one per partition, none of `busy`, and at most `maxBytes` in all
+   * (but always one, however large).
+   */
+  drain(maxBytes: number, busy: ReadonlySet<string> = new Set()): Batch<R>[] {
+    const out: Batch<R>[] = []
+    const taken = new Set<string>(busy)
+    let bytes = 0
+    const fits = (batch: Batch<R>): boolean =>
+      !taken.has(batch.id) && (out.length === 0 || bytes + batch.bytes <= maxBytes)
+    const take = (batch: Batch<R>): void => {
+      out.push(batch)
+      taken.add(batch.id)
+      bytes += batch.bytes
+      this.#records -= batch.records.length
+    }
+    for (let i = 0; i < this.#full.length;) {
+      const batch = this.#full[i] as Batch<R>
+      if (fits(batch)) {
+        this.#full.splice(i, 1)
+        take(batch)
+      } else i++
+    }
+    for (const [id, batch] of this.#open) {
+      const ready = batch.lingered || this.lingerMs === 0 || this.#flushing
+      if (!ready || !fits(batch)) continue
+      // A full batch of the same partition goes first; this one waits for the next request.
+      if (this.#full.some((f) => f.id === id)) continue
+      this.#open.delete(id)
+      clearTimeout(batch.timer)
+      this.onClosed(batch)
+      take(batch)
+    }
+    if (this.#flushing && this.#open.size === 0 && this.#full.length === 0) this.#flushing = false
+    return out
+  }
+
+  /** Makes every open batch ready now (flush, destroy). */
   flush(): void {
-    for (const [id, batch] of [...this.#open]) this.#close(id, batch)
+    if (this.#open.size > 0) this.#flushing = true
+    this.onReady()
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return
-    this.#flushScheduled = true
-    setImmediate(() => {
-      this.#flushScheduled = false
-      this.flush()
-    })
-  }
-
-  #close(id: string, batch: Batch<R>): void {
-    if (this.#open.get(id) !== batch) return
+  #closeFull(batch: Batch<R>): void {
+    this.#open.delete(batch.id)
     clearTimeout(batch.timer)
-    this.#open.delete(id)
+    this.#full.push(batch)
     this.onClosed(batch)
+    this.onReady()
+  }
+
+  // With linger 0 every record that arrives in the same turn of the event loop joins the batch,
+  // as records appended while the Java sender thread is busy do.
+  #readyAtEndOfTurn(): void {
+    if (this.#turnScheduled) return
+    this.#turnScheduled = true
+    setImmediate(() => {
+      this.#turnScheduled = false
+      this.onReady()
+    })
   }
 }

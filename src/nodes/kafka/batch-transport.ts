@@ -1,9 +1,10 @@
-// Takes a finished record batch to its partition's leader in one Produce request. The client
-// keeps what it does well (cluster metadata, connections with TLS and SASL, API versions); the
-// node brings the bytes. A failed request drops the cached metadata, so that a retry after
-// NOT_LEADER_OR_FOLLOWER or a broker restart asks where the partition is now.
+// Takes finished record batches to their partitions' leaders: one Produce request per leader for
+// everything drained together, as the Java producer's Sender does. The client keeps what it does
+// well (cluster metadata, connections with TLS and SASL, API versions); the node brings the
+// bytes. Any failure drops the cached metadata, so that a retry after NOT_LEADER_OR_FOLLOWER or a
+// broker restart asks where the partition is now.
 
-import type { Connection } from '@platformatic/kafka'
+import { ProtocolError, type Broker, type Connection } from '@platformatic/kafka'
 import type { KafkaClient } from './client.js'
 import { KafkaBrokerError } from './errors.js'
 import {
@@ -11,8 +12,13 @@ import {
   PRODUCE_VERSIONS,
   encodeProduceRequest,
   produceResponseParser,
+  type PartitionAnswer,
+  type PartitionBatch,
   type ProduceVersion
 } from './produce-request.js'
+
+/** A batch's outcome: its base offset (-1 when acks=0), or why it failed. */
+export type BatchOutcome = number | Error
 
 /** Sends finished batches over the client's connections. */
 export class BatchTransport {
@@ -24,40 +30,60 @@ export class BatchTransport {
     readonly timeoutMs: number
   ) {}
 
-  /** Sends one partition's batch; resolves with its base offset (-1 when acks=0). */
-  async produce(topic: string, partition: number, batch: Buffer): Promise<number> {
+  /** Sends the batches (one per partition), one request per leader; outcomes in the batches' order. */
+  async produce(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
+    const outcomes = new Array<BatchOutcome>(batches.length)
     try {
       const version = await this.#produceVersion()
-      const connection = await this.#leader(topic, partition)
-      const answer = await send(connection, version, () =>
-        encodeProduceRequest(version, this.acks, this.timeoutMs, topic, partition, batch)
-      )
-      if (this.acks === 0) return -1
-      const result = typeof answer === 'boolean' ? undefined : answer.responses[0]?.partitionResponses[0]
-      if (result === undefined)
-        throw new KafkaBrokerError(`the broker's produce answer has no partition ${partition} of ${topic}`, {
-          code: 'INVALID_RESPONSE',
-          retriable: true,
-          context: { topic, partition }
+      const groups = await this.#byLeader(batches, outcomes)
+      await Promise.all(
+        [...groups.values()].map(async ({ broker, indexes }) => {
+          const group = indexes.map((i) => batches[i] as PartitionBatch)
+          try {
+            const connection = await this.client.connections.get(broker)
+            const answers = await send(connection, version, () =>
+              encodeProduceRequest(version, this.acks, this.timeoutMs, group)
+            )
+            indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers)))
+          } catch (error) {
+            for (const index of indexes) outcomes[index] = asError(error)
+          }
         })
-      return Number(result.baseOffset)
+      )
     } catch (error) {
-      this.client.clearMetadata()
-      throw error
+      for (let i = 0; i < batches.length; i++) outcomes[i] ??= asError(error)
     }
+    if (outcomes.some((o) => typeof o !== 'number')) this.client.clearMetadata()
+    return outcomes
   }
 
-  async #leader(topic: string, partition: number): Promise<Connection> {
-    const metadata = await this.client.metadata({ topics: [topic], autocreateTopics: true })
-    const leader = metadata.topics.get(topic)?.partitions[partition]?.leader
-    const broker = leader === undefined ? undefined : metadata.brokers.get(leader)
-    if (broker === undefined)
-      throw new KafkaBrokerError(`no leader is known for topic ${topic} partition ${partition}`, {
-        code: 'LEADER_NOT_AVAILABLE',
-        retriable: true,
-        context: { topic, partition }
-      })
-    return this.client.connections.get(broker)
+  // Groups batches by their partition's leader; a partition without one fails at once (retriable).
+  async #byLeader(
+    batches: readonly PartitionBatch[],
+    outcomes: BatchOutcome[]
+  ): Promise<Map<number, { broker: Broker; indexes: number[] }>> {
+    const topics = [...new Set(batches.map((b) => b.topic))]
+    const metadata = await this.client.metadata({ topics, autocreateTopics: true })
+    const groups = new Map<number, { broker: Broker; indexes: number[] }>()
+    batches.forEach(({ topic, partition }, index) => {
+      const leader = metadata.topics.get(topic)?.partitions[partition]?.leader
+      const broker = leader === undefined ? undefined : metadata.brokers.get(leader)
+      if (leader === undefined || broker === undefined) {
+        outcomes[index] = new KafkaBrokerError(
+          `no leader is known for topic ${topic} partition ${partition}`,
+          {
+            code: 'LEADER_NOT_AVAILABLE',
+            retriable: true,
+            context: { topic, partition }
+          }
+        )
+        return
+      }
+      const group = groups.get(leader)
+      if (group === undefined) groups.set(leader, { broker, indexes: [index] })
+      else group.indexes.push(index)
+    })
+    return groups
   }
 
   // The newest Produce version both sides speak, asked once per client.
@@ -84,7 +110,28 @@ export class BatchTransport {
   }
 }
 
-type ProduceAnswer = ReturnType<ReturnType<typeof produceResponseParser>> | boolean
+function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): BatchOutcome {
+  // acks=0: the request was written; the broker does not answer.
+  if (answers === true) return -1
+  const answer = answers.find((a) => a.topic === batch.topic && a.partition === batch.partition)
+  if (answer === undefined)
+    return new KafkaBrokerError(
+      `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
+      {
+        code: 'INVALID_RESPONSE',
+        retriable: true,
+        context: { topic: batch.topic, partition: batch.partition }
+      }
+    )
+  if (answer.errorCode !== 0) return new ProtocolError(answer.errorCode, answer.errorMessage)
+  return Number(answer.baseOffset)
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+type ProduceAnswer = PartitionAnswer[] | true
 
 function send(
   connection: Connection,
@@ -93,7 +140,7 @@ function send(
 ): Promise<ProduceAnswer> {
   const flexible = version >= 9
   return new Promise((resolve, reject) => {
-    connection.send<ProduceAnswer>(
+    connection.send<PartitionAnswer[]>(
       PRODUCE_API_KEY,
       version,
       request,
@@ -102,7 +149,8 @@ function send(
       flexible,
       (error, answer) => {
         if (error !== null) reject(error)
-        else resolve(answer as ProduceAnswer)
+        // With no answer expected the connection reports whether the socket took the bytes.
+        else resolve(Array.isArray(answer) ? answer : true)
       }
     )
   })

@@ -75,12 +75,23 @@ export class KafkaNode implements RuleNode {
     }
     this.#memory = new BufferMemory(settings.bufferMemoryBytes)
     this.#metrics = new KafkaMetrics(ctx.metrics, this)
+    this.#accumulator = new Accumulator<PendingRecord>(
+      settings.batchSizeBytes,
+      settings.lingerMs,
+      () => this.#sender.wake(),
+      (batch) =>
+        this.#metadata.partitionsOf(batch.topic, (count) =>
+          this.#partitioner.batchClosed(batch.topic, batch.partition, count)
+        )
+    )
     this.#sender = new Sender<PendingRecord>(
       settings.maxInFlight,
       settings.retries,
       settings.retryBackoffMs,
+      settings.maxRequestSizeBytes,
+      this.#accumulator,
       {
-        produce: (batch) => this.#produce(batch),
+        produce: (batches) => this.#produce(batches),
         toError: (error, batch) => {
           const context = { topic: batch.topic, partition: batch.partition, node: ctx.nodeName }
           let mapped = fromClientError(error, context)
@@ -109,16 +120,6 @@ export class KafkaNode implements RuleNode {
           for (const record of batch.records) this.#fail(record, error)
         },
         retried: () => this.#metrics.retries.inc()
-      }
-    )
-    this.#accumulator = new Accumulator<PendingRecord>(
-      settings.batchSizeBytes,
-      settings.lingerMs,
-      (batch) => {
-        this.#metadata.partitionsOf(batch.topic, (count) =>
-          this.#partitioner.batchClosed(batch.topic, batch.partition, count)
-        )
-        this.#sender.enqueue(batch)
       }
     )
     this.#metadata = new TopicMetadata<PendingRecord>({
@@ -217,26 +218,51 @@ export class KafkaNode implements RuleNode {
     this.#accumulator.append(record.topic, partition, record)
   }
 
-  async #produce(batch: Batch<PendingRecord>): Promise<number> {
+  async #produce(batches: Batch<PendingRecord>[]): Promise<(number | unknown)[]> {
     const started = performance.now()
     const settings = this.#config.producer
     const idempotence = this.#idempotence
-    // Encoded once; again only when the producer id it was stamped with was given up.
-    if (
-      batch.payload === undefined ||
-      (idempotence !== undefined && batch.generation !== idempotence.generation)
-    ) {
-      const stamp = await idempotence?.stamp(batch.topic, batch.partition, batch.records.length)
-      batch.payload = encodeRecordBatch(batch.records, settings.compression, stamp ?? NO_PRODUCER)
-      batch.generation = stamp?.generation ?? -1
+    const outcomes = new Array<number | unknown>(batches.length)
+    const ready: Batch<PendingRecord>[] = []
+    const readyAt: number[] = []
+    for (const [i, batch] of batches.entries()) {
+      try {
+        // Encoded once; again only when the producer id it was stamped with was given up.
+        if (
+          batch.payload === undefined ||
+          (idempotence !== undefined && batch.generation !== idempotence.generation)
+        ) {
+          const stamp = await idempotence?.stamp(batch.topic, batch.partition, batch.records.length)
+          batch.payload = encodeRecordBatch(batch.records, settings.compression, stamp ?? NO_PRODUCER)
+          batch.generation = stamp?.generation ?? -1
+        }
+        ready.push(batch)
+        readyAt.push(i)
+      } catch (error) {
+        outcomes[i] = error
+      }
     }
-    const baseOffset = await this.#transport.produce(batch.topic, batch.partition, batch.payload)
-    this.#reached = true
-    this.#metrics.latency.observe((performance.now() - started) / 1000)
-    this.#metrics.batches.inc()
-    this.#metrics.records.inc(batch.records.length)
-    this.#metrics.bytes.inc(batch.bytes)
-    return baseOffset
+    if (ready.length === 0) return outcomes
+    const sent = await this.#transport.produce(
+      ready.map((batch) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        payload: batch.payload as Buffer
+      }))
+    )
+    sent.forEach((outcome, j) => {
+      outcomes[readyAt[j] as number] = outcome
+      if (typeof outcome !== 'number') return
+      const batch = ready[j] as Batch<PendingRecord>
+      this.#metrics.batches.inc()
+      this.#metrics.records.inc(batch.records.length)
+      this.#metrics.bytes.inc(batch.bytes)
+    })
+    if (sent.some((outcome) => typeof outcome === 'number')) {
+      this.#reached = true
+      this.#metrics.latency.observe((performance.now() - started) / 1000)
+    }
+    return outcomes
   }
 
   #delivered(batch: Batch<PendingRecord>, baseOffset: number): void {

@@ -1,6 +1,8 @@
-// The Java producer's Sender: closed batches go out in order, at most max.in.flight at a time;
-// a retriable failure sends the batch again after retry.backoff.ms, up to `retries` times and
-// never past the delivery deadline of its oldest record (delivery.timeout.ms, KIP-91).
+// The Java producer's Sender: whenever fewer than max.in.flight requests are out, it drains the
+// ready batches (batches to retry first, then the accumulator's), at most one per partition and
+// at most max.request.size in all, and sends them together. A retriable failure sends the batch
+// again after retry.backoff.ms, up to `retries` times and never past the delivery deadline of
+// its oldest record (delivery.timeout.ms, KIP-91).
 
 import type { RuleNodeError } from '../../errors.js'
 import type { Batch, Sized } from './accumulator.js'
@@ -10,11 +12,17 @@ export interface Deadlined extends Sized {
   readonly deadline: number
 }
 
+/** Where the sender takes batches from (the accumulator). */
+export interface BatchSource<R extends Sized> {
+  readonly records: number
+  drain(maxBytes: number, busy: ReadonlySet<string>): Batch<R>[]
+}
+
 /** What the sender does with batches; the node supplies it. */
 export interface SenderHooks<R extends Deadlined> {
-  /** Sends one batch in one produce request; resolves with its base offset (-1 when acks=0). */
-  produce(batch: Batch<R>): Promise<number>
-  /** Maps whatever `produce` threw to an error with a retry decision. */
+  /** Sends the batches; per batch its base offset (-1 when acks=0) or what went wrong. Never rejects. */
+  produce(batches: Batch<R>[]): Promise<(number | unknown)[]>
+  /** Maps what went wrong to an error with a retry decision. */
   toError(error: unknown, batch: Batch<R>): RuleNodeError
   /** The deadline passed before the batch could be delivered. */
   expired(batch: Batch<R>, last: RuleNodeError | undefined): RuleNodeError
@@ -23,17 +31,21 @@ export interface SenderHooks<R extends Deadlined> {
   retried(batch: Batch<R>, error: RuleNodeError): void
 }
 
-/** Sends closed batches with bounded concurrency and Java's retry rules. */
+/** Sends drained batches with bounded concurrency and Java's retry rules. */
 export class Sender<R extends Deadlined> {
-  readonly #queue: Batch<R>[] = []
+  /** Batches whose backoff has passed, to send before anything new. */
+  readonly #retry: Batch<R>[] = []
+  /** Partitions with a batch backing off: nothing newer of theirs goes out before it. */
+  readonly #backingOff = new Map<string, number>()
   #inFlight = 0
-  #backingOff = 0
   #idle: (() => void)[] = []
 
   constructor(
     readonly maxInFlight: number,
     readonly retries: number,
     readonly retryBackoffMs: number,
+    readonly maxRequestBytes: number,
+    readonly source: BatchSource<R>,
     readonly hooks: SenderHooks<R>
   ) {}
 
@@ -42,56 +54,91 @@ export class Sender<R extends Deadlined> {
     return this.#inFlight
   }
 
-  /** Batches waiting to be sent (queued or backing off). */
+  /** Batches waiting to be sent again. */
   get queued(): number {
-    return this.#queue.length + this.#backingOff
+    return this.#retry.length + this.#backingOff.size
   }
 
-  /** Queues a closed batch. */
-  enqueue(batch: Batch<R>): void {
-    this.#queue.push(batch)
+  /** Something is ready: send it if there is room. */
+  wake(): void {
     this.#pump()
   }
 
-  /** Resolves when no batch is queued, backing off or in flight. */
+  /** Resolves when nothing is in flight, backing off or left in the source. */
   idle(): Promise<void> {
     if (this.#isIdle()) return Promise.resolve()
     return new Promise((resolve) => this.#idle.push(resolve))
   }
 
   #isIdle(): boolean {
-    return this.#queue.length === 0 && this.#inFlight === 0 && this.#backingOff === 0
+    return (
+      this.#inFlight === 0 &&
+      this.#retry.length === 0 &&
+      this.#backingOff.size === 0 &&
+      this.source.records === 0
+    )
   }
 
   #pump(): void {
-    while (this.#inFlight < this.maxInFlight && this.#queue.length > 0) {
-      void this.#send(this.#queue.shift() as Batch<R>)
+    while (this.#inFlight < this.maxInFlight) {
+      const batches = this.#take()
+      if (batches.length === 0) break
+      const live = this.#dropExpired(batches)
+      if (live.length > 0) void this.#send(live)
     }
     if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve()
   }
 
-  async #send(batch: Batch<R>): Promise<void> {
-    const deadline = (batch.records[0] as R).deadline
-    if (Date.now() >= deadline) {
+  // Retries first, in the order they failed; then whatever the accumulator has ready.
+  #take(): Batch<R>[] {
+    const out: Batch<R>[] = []
+    const taken = new Set<string>(this.#backingOff.keys())
+    let bytes = 0
+    for (let i = 0; i < this.#retry.length;) {
+      const batch = this.#retry[i] as Batch<R>
+      if (!taken.has(batch.id) && (out.length === 0 || bytes + batch.bytes <= this.maxRequestBytes)) {
+        this.#retry.splice(i, 1)
+        out.push(batch)
+        taken.add(batch.id)
+        bytes += batch.bytes
+      } else i++
+    }
+    for (const batch of [...this.#retry]) taken.add(batch.id)
+    const room = out.length === 0 ? this.maxRequestBytes : this.maxRequestBytes - bytes
+    if (room > 0) out.push(...this.source.drain(room, taken))
+    return out
+  }
+
+  // A batch past its deadline fails here rather than being sent.
+  #dropExpired(batches: Batch<R>[]): Batch<R>[] {
+    const now = Date.now()
+    return batches.filter((batch) => {
+      if (now < (batch.records[0] as R).deadline) return true
       this.hooks.failed(batch, this.hooks.expired(batch, batch.lastError as RuleNodeError | undefined))
-      return
-    }
+      return false
+    })
+  }
+
+  async #send(batches: Batch<R>[]): Promise<void> {
     this.#inFlight++
-    batch.attempts++
-    let error: RuleNodeError | undefined
+    for (const batch of batches) batch.attempts++
+    let outcomes: (number | unknown)[]
     try {
-      const baseOffset = await this.hooks.produce(batch)
-      this.hooks.delivered(batch, baseOffset)
-    } catch (thrown) {
-      error = this.hooks.toError(thrown, batch)
-    } finally {
-      this.#inFlight--
+      outcomes = await this.hooks.produce(batches)
+    } catch (error) {
+      outcomes = batches.map(() => error)
     }
-    if (error !== undefined) this.#onError(batch, error, deadline)
+    this.#inFlight--
+    batches.forEach((batch, i) => {
+      const outcome = outcomes[i]
+      if (typeof outcome === 'number') this.hooks.delivered(batch, outcome)
+      else this.#onError(batch, this.hooks.toError(outcome, batch))
+    })
     this.#pump()
   }
 
-  #onError(batch: Batch<R>, error: RuleNodeError, deadline: number): void {
+  #onError(batch: Batch<R>, error: RuleNodeError): void {
+    const deadline = (batch.records[0] as R).deadline
     if (!error.retriable || batch.attempts > this.retries) {
       this.hooks.failed(batch, error)
       return
@@ -102,11 +149,12 @@ export class Sender<R extends Deadlined> {
     }
     this.hooks.retried(batch, error)
     batch.lastError = error
-    this.#backingOff++
+    this.#backingOff.set(batch.id, (this.#backingOff.get(batch.id) ?? 0) + 1)
     setTimeout(() => {
-      this.#backingOff--
-      // A retried batch goes first, so that its partition keeps its order where it can.
-      this.#queue.unshift(batch)
+      const left = (this.#backingOff.get(batch.id) ?? 1) - 1
+      if (left === 0) this.#backingOff.delete(batch.id)
+      else this.#backingOff.set(batch.id, left)
+      this.#retry.push(batch)
       this.#pump()
     }, this.retryBackoffMs)
   }
