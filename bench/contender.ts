@@ -16,6 +16,8 @@ export interface ContenderTask {
   readonly bodyBytes: number
   /** Messages per second to offer; 0: as fast as accepted. */
   readonly rate: number
+  /** Messages sent and acknowledged before measuring (connections, metadata, JIT warm). */
+  readonly warmup: number
 }
 
 /** What a contender process reports. */
@@ -38,51 +40,61 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? '{}') as ContenderTask
-  const items = workload(task.messages, task.bodyBytes)
+  const items = workload(task.warmup + task.messages, task.bodyBytes)
   const latencies = new Float64Array(task.messages)
+  let measuring = false
   let measured = 0
   let counts = { done: 0, failed: 0 }
+  let started = performance.now()
+  let cpuBefore = process.cpuUsage()
+  let finished = { seconds: 0, cpuSeconds: 0 }
   const run: ContenderRun = {
     items,
     broker: task.broker,
     topic: task.topic,
-    async offer(count, send) {
+    async offer(count, send, settled) {
       const pending = new Set<Promise<void>>()
-      const started = performance.now()
-      for (let i = 0; i < count; i++) {
-        if (task.rate > 0) {
-          const due = started + (i * 1000) / task.rate
-          const wait = due - performance.now()
-          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
-        }
+      const track = async (i: number): Promise<void> => {
         const result = send(i)
-        if (result === undefined) continue
+        if (result === undefined) return
         const tracked: Promise<void> = result.then(() => void pending.delete(tracked))
         pending.add(tracked)
         if (pending.size >= WINDOW) await Promise.race(pending)
       }
+      const warmup = Math.min(task.warmup, count)
+      for (let i = 0; i < warmup; i++) await track(i)
+      await Promise.all(pending)
+      if (settled !== undefined) await settled()
+      measuring = true
+      started = performance.now()
+      cpuBefore = process.cpuUsage()
+      for (let i = warmup; i < count; i++) {
+        if (task.rate > 0) {
+          const due = started + ((i - warmup) * 1000) / task.rate
+          const wait = due - performance.now()
+          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
+        }
+        await track(i)
+      }
       await Promise.all(pending)
     },
     latency(ms) {
-      if (measured < latencies.length) latencies[measured++] = ms
+      if (measuring && measured < latencies.length) latencies[measured++] = ms
     },
     finish(done, failed) {
+      const cpu = process.cpuUsage(cpuBefore)
+      finished = { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
       counts = { done, failed }
     }
   }
-  const cpuBefore = process.cpuUsage()
-  const started = performance.now()
   if (task.contender === 'node-default') await runNodeChain(run, {})
   else if (task.contender === 'node-tuned') await runNodeChain(run, { linger: 5, batchSize: 262144 })
   else if (task.contender === 'platformatic-naive') await runPlatformaticNaive(run)
   else await runKafkajsNaive(run)
-  const seconds = (performance.now() - started) / 1000
-  const cpu = process.cpuUsage(cpuBefore)
   const sorted = latencies.subarray(0, measured).sort()
   const result: ContenderResult = {
     ...counts,
-    seconds,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    ...finished,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99)

@@ -27,6 +27,6 @@ export async function runKafkajsNaive(run: ContenderRun): Promise<void> {
     }
     run.latency(performance.now() - started)
   })
-  await producer.disconnect()
   run.finish(done, failed)
+  await producer.disconnect()
 }

@@ -56,12 +56,16 @@ export async function runNodeChain(run: ContenderRun, tuning: Record<string, unk
         data: item.value
       })
   )
-  await run.offer(messages.length, async (i) => {
-    sentAt[i] = performance.now()
-    const accepted = chain.push(messages[i] as TbMsg)
-    if (accepted !== undefined) await accepted
-  })
+  await run.offer(
+    messages.length,
+    async (i) => {
+      sentAt[i] = performance.now()
+      const accepted = chain.push(messages[i] as TbMsg)
+      if (accepted !== undefined) await accepted
+    },
+    () => chain.drain()
+  )
   await chain.drain()
-  await chain.destroy()
   run.finish(done, failed)
+  await chain.destroy()
 }

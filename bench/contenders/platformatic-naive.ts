@@ -36,6 +36,6 @@ export async function runPlatformaticNaive(run: ContenderRun): Promise<void> {
     }
     run.latency(performance.now() - started)
   })
-  await producer.close()
   run.finish(done, failed)
+  await producer.close()
 }

@@ -8,8 +8,16 @@ export interface ContenderRun {
   readonly items: readonly WorkItem[]
   readonly broker: string
   readonly topic: string
-  /** Calls `send(i)` for each index: back to back, or paced at the offered rate. */
-  offer(count: number, send: (index: number) => Promise<void> | void): Promise<void>
+  /**
+   * Calls `send(i)` for each index: first the warm-up items back to back (then `settled`, which
+   * resolves once they are all acknowledged), then the measured ones back to back or paced at the
+   * offered rate. Time, CPU and latency count from the first measured item.
+   */
+  offer(
+    count: number,
+    send: (index: number) => Promise<void> | void,
+    settled?: () => Promise<void>
+  ): Promise<void>
   /** Records one message's time from entry to acknowledgement, in ms. */
   latency(ms: number): void
   finish(done: number, failed: number): void
