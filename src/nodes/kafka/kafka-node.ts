@@ -163,16 +163,25 @@ export class KafkaNode implements RuleNode {
     const topic = this.#config.topic.resolve(msg)
     const keyText = this.#config.key?.resolve(msg)
     const key = keyText === undefined ? undefined : Buffer.from(keyText, 'utf8')
-    const value = Buffer.from(msg.data, 'utf8')
+    const value = msg.data
+    const valueBytes = Buffer.byteLength(value, 'utf8')
     let headers: EncodedHeader[] | undefined
-    let size = RECORD_OVERHEAD + value.length + (key?.length ?? 0)
+    let size = RECORD_OVERHEAD + valueBytes + (key?.length ?? 0)
     const encoding = this.#config.headers
     if (encoding !== undefined) {
       headers = []
-      for (const [name, text] of Object.entries(msg.metadata)) {
-        const header: EncodedHeader = [this.#headerNames.encode(name), encoding.encode(text)]
+      // UTF-8 values are written straight into the batch; other charsets are encoded here.
+      const utf8 = encoding.charset === 'UTF-8'
+      const metadata = msg.metadata
+      for (const name in metadata) {
+        const text = metadata[name] as string
+        const nameBytes = this.#headerNames.encode(name)
+        const bytes = utf8 ? Buffer.byteLength(text, 'utf8') : 0
+        const header: EncodedHeader = utf8
+          ? [nameBytes, text, bytes]
+          : encodedHeader(nameBytes, encoding.encode(text))
         headers.push(header)
-        size += header[0].length + header[1].length + 2
+        size += nameBytes.length + header[2] + 2
       }
     }
     const settings = this.#config.producer
@@ -196,6 +205,7 @@ export class KafkaNode implements RuleNode {
       topic,
       key,
       value,
+      valueBytes,
       headers,
       timestamp: msg.ts,
       size,
@@ -322,6 +332,10 @@ export class KafkaNode implements RuleNode {
     await this.#sender.idle()
     await this.#producer.close(true)
   }
+}
+
+function encodedHeader(name: Buffer, value: Buffer): EncodedHeader {
+  return [name, value, value.length]
 }
 
 /** The Kafka node, as registered. */

@@ -13,15 +13,21 @@
 // The CRC (CRC-32C) covers attributes to the end; with compression, everything after the record
 // count is compressed.
 
-import { compressionsAlgorithms, crc32c } from '@platformatic/kafka'
+import { compressionsAlgorithms } from '@platformatic/kafka'
+import { crc32c } from './crc32c.js'
 
-/** One header: its name and value, already encoded. */
-export type EncodedHeader = readonly [name: Buffer, value: Buffer]
+/**
+ * One header: its name as bytes; its value as bytes, or as a string written as UTF-8 straight
+ * into the batch; and the value's length in bytes.
+ */
+export type EncodedHeader = readonly [name: Buffer, value: Buffer | string, valueBytes: number]
 
-/** What a batch needs of a record. */
+/** What a batch needs of a record. The value is written as UTF-8 straight into the batch. */
 export interface BatchRecord {
   readonly key: Buffer | undefined
-  readonly value: Buffer
+  readonly value: string
+  /** The value's length in UTF-8 bytes. */
+  readonly valueBytes: number
   readonly headers: readonly EncodedHeader[] | undefined
   /** Milliseconds since the epoch (CreateTime). */
   readonly timestamp: number
@@ -100,12 +106,12 @@ export function encodeRecordBatch(
 function recordBodyLength(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
   let length = 1 + varLongLength(timestampDelta) + varIntLength(offsetDelta)
   length += record.key === undefined ? 1 : varIntLength(record.key.length) + record.key.length
-  length += varIntLength(record.value.length) + record.value.length
+  length += varIntLength(record.valueBytes) + record.valueBytes
   const headers = record.headers
   if (headers === undefined) return length + 1
   length += varIntLength(headers.length)
-  for (const [name, value] of headers) {
-    length += varIntLength(name.length) + name.length + varIntLength(value.length) + value.length
+  for (const [name, , valueBytes] of headers) {
+    length += varIntLength(name.length) + name.length + varIntLength(valueBytes) + valueBytes
   }
   return length
 }
@@ -128,16 +134,16 @@ function writeRecord(
     at = writeVarInt(out, record.key.length, at)
     at += record.key.copy(out, at)
   }
-  at = writeVarInt(out, record.value.length, at)
-  at += record.value.copy(out, at)
+  at = writeVarInt(out, record.valueBytes, at)
+  at += out.write(record.value, at, 'utf8')
   const headers = record.headers
   if (headers === undefined) return writeVarInt(out, 0, at)
   at = writeVarInt(out, headers.length, at)
-  for (const [name, value] of headers) {
+  for (const [name, value, valueBytes] of headers) {
     at = writeVarInt(out, name.length, at)
     at += name.copy(out, at)
-    at = writeVarInt(out, value.length, at)
-    at += value.copy(out, at)
+    at = writeVarInt(out, valueBytes, at)
+    at += typeof value === 'string' ? out.write(value, at, 'utf8') : value.copy(out, at)
   }
   return at
 }
