@@ -70,7 +70,17 @@ export class TbMsg implements MsgFields {
 
   /** A copy whose metadata has these entries added or replaced. */
   withMetadata(entries: Record<string, string>): TbMsg {
-    const copy = new TbMsg({ ...this.toJSON(), metadata: { ...this.metadata, ...entries } })
+    // Built field by field: this runs once per message on every Success, and an intermediate
+    // toJSON() object would be garbage straight away.
+    const copy = new TbMsg({
+      id: this.id,
+      ts: this.ts,
+      type: this.type,
+      originator: this.originator,
+      metadata: { ...this.metadata, ...entries },
+      dataType: this.dataType,
+      data: this.data
+    })
     copy.#body = this.#body
     return copy
   }
