@@ -6,6 +6,35 @@ import { ConfigError } from '../../errors.js'
 export interface HeaderEncoding {
   readonly charset: string
   encode(value: string): Buffer
+  /** The length of `encode(value)`, without encoding. */
+  byteLength(value: string): number
+  /** Writes `encode(value)` at `at`; returns the bytes written. */
+  write(out: Buffer, at: number, value: string): number
+}
+
+// Single-byte charsets write one byte per code point (a surrogate pair is one '?').
+function codePoints(value: string): number {
+  let count = value.length
+  for (let i = 0; i < value.length - 1; i++) {
+    const unit = value.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--
+        i++
+      }
+    }
+  }
+  return count
+}
+
+const BYTE_LENGTHS: Readonly<Record<string, (value: string) => number>> = {
+  'UTF-8': (v) => Buffer.byteLength(v, 'utf8'),
+  'US-ASCII': codePoints,
+  'ISO-8859-1': codePoints,
+  'UTF-16LE': (v) => v.length * 2,
+  'UTF-16BE': (v) => v.length * 2,
+  'UTF-16': (v) => v.length * 2 + 2
 }
 
 // Java's encoders replace a character the charset cannot map (a surrogate pair counts as one) with '?'.
@@ -41,11 +70,17 @@ export function headerEncoding(name: string): HeaderEncoding {
   const upper = name.trim().toUpperCase()
   const charset = ENCODERS[upper] === undefined ? ALIASES[upper] : upper
   const encode = charset === undefined ? undefined : ENCODERS[charset]
-  if (charset === undefined || encode === undefined) {
+  const byteLength = charset === undefined ? undefined : BYTE_LENGTHS[charset]
+  if (charset === undefined || encode === undefined || byteLength === undefined) {
     throw new ConfigError(
       `kafkaHeadersCharset must be one of ${Object.keys(ENCODERS).join(', ')} (got ${JSON.stringify(name)})`,
       { field: 'kafkaHeadersCharset' }
     )
   }
-  return { charset, encode }
+  // UTF-8 is written in place; the other charsets are rare enough to encode and copy.
+  const write =
+    charset === 'UTF-8'
+      ? (out: Buffer, at: number, value: string) => out.write(value, at, 'utf8')
+      : (out: Buffer, at: number, value: string) => encode(value).copy(out, at)
+  return { charset, encode, byteLength, write }
 }

@@ -22,11 +22,11 @@ import {
 } from './errors.js'
 import { BatchTransport } from './batch-transport.js'
 import { createClient, type KafkaClient } from './client.js'
-import { HeaderNames } from './header-names.js'
+import { MetadataHeaders } from './metadata-headers.js'
 import { Idempotence } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
-import { Partitioner } from './partitioner.js'
-import { NO_PRODUCER, encodeRecordBatch, type BatchRecord, type EncodedHeader } from './record-batch.js'
+import { KeyBytes, Partitioner } from './partitioner.js'
+import { NO_PRODUCER, encodeRecordBatch, type BatchRecord } from './record-batch.js'
 import { Sender } from './sender.js'
 import { TopicMetadata } from './topic-metadata.js'
 
@@ -50,7 +50,8 @@ export class KafkaNode implements RuleNode {
   #producer!: KafkaClient
   #transport!: BatchTransport
   #idempotence: Idempotence | undefined
-  readonly #headerNames = new HeaderNames()
+  #headers: MetadataHeaders | undefined
+  readonly #keyBytes = new KeyBytes()
   #memory!: BufferMemory
   #accumulator!: Accumulator<PendingRecord>
   #sender!: Sender<PendingRecord>
@@ -67,6 +68,7 @@ export class KafkaNode implements RuleNode {
       ctx.logger.warn(`node "${ctx.nodeName}": ${warning}`)
     )
     const settings = this.#config.producer
+    if (this.#config.headers !== undefined) this.#headers = new MetadataHeaders(this.#config.headers)
     this.#producer = createClient(settings)
     this.#transport = new BatchTransport(this.#producer, settings.acks, settings.requestTimeoutMs)
     if (settings.idempotent) {
@@ -161,29 +163,17 @@ export class KafkaNode implements RuleNode {
       return undefined
     }
     const topic = this.#config.topic.resolve(msg)
-    const keyText = this.#config.key?.resolve(msg)
-    const key = keyText === undefined ? undefined : Buffer.from(keyText, 'utf8')
+    const key = this.#config.key?.resolve(msg)
+    const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8')
     const value = msg.data
     const valueBytes = Buffer.byteLength(value, 'utf8')
-    let headers: EncodedHeader[] | undefined
-    let size = RECORD_OVERHEAD + valueBytes + (key?.length ?? 0)
-    const encoding = this.#config.headers
-    if (encoding !== undefined) {
-      headers = []
-      // UTF-8 values are written straight into the batch; other charsets are encoded here.
-      const utf8 = encoding.charset === 'UTF-8'
-      const metadata = msg.metadata
-      for (const name in metadata) {
-        const text = metadata[name] as string
-        const nameBytes = this.#headerNames.encode(name)
-        const bytes = utf8 ? Buffer.byteLength(text, 'utf8') : 0
-        const header: EncodedHeader = utf8
-          ? [nameBytes, text, bytes]
-          : encodedHeader(nameBytes, encoding.encode(text))
-        headers.push(header)
-        size += nameBytes.length + header[2] + 2
-      }
-    }
+    // Only references are kept: key, value and headers are written into the batch when it closes.
+    const headers = this.#headers === undefined ? undefined : msg.metadata
+    const size =
+      RECORD_OVERHEAD +
+      keyBytes +
+      valueBytes +
+      (headers === undefined ? 0 : (this.#headers as MetadataHeaders).size(headers))
     const settings = this.#config.producer
     const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)
     if (size > limit) {
@@ -204,6 +194,7 @@ export class KafkaNode implements RuleNode {
       msg,
       topic,
       key,
+      keyBytes,
       value,
       valueBytes,
       headers,
@@ -224,7 +215,8 @@ export class KafkaNode implements RuleNode {
   }
 
   #append(record: PendingRecord, partitions: number): void {
-    const partition = this.#partitioner.partition(record.topic, record.key, partitions)
+    const key = record.key === undefined ? undefined : this.#keyBytes.of(record.key, record.keyBytes)
+    const partition = this.#partitioner.partition(record.topic, key, partitions)
     this.#accumulator.append(record.topic, partition, record)
   }
 
@@ -243,7 +235,12 @@ export class KafkaNode implements RuleNode {
           (idempotence !== undefined && batch.generation !== idempotence.generation)
         ) {
           const stamp = await idempotence?.stamp(batch.topic, batch.partition, batch.records.length)
-          batch.payload = encodeRecordBatch(batch.records, settings.compression, stamp ?? NO_PRODUCER)
+          batch.payload = encodeRecordBatch(
+            batch.records,
+            settings.compression,
+            stamp ?? NO_PRODUCER,
+            this.#headers
+          )
           batch.generation = stamp?.generation ?? -1
         }
         ready.push(batch)
@@ -332,10 +329,6 @@ export class KafkaNode implements RuleNode {
     await this.#sender.idle()
     await this.#producer.close(true)
   }
-}
-
-function encodedHeader(name: Buffer, value: Buffer): EncodedHeader {
-  return [name, value, value.length]
 }
 
 /** The Kafka node, as registered. */

@@ -5,9 +5,8 @@
 const SEED = 0x9747b28c
 const M = 0x5bd1e995
 
-/** Kafka's murmur2 (Utils.murmur2), on 32-bit integer arithmetic. */
-export function murmur2(data: Uint8Array): number {
-  const length = data.length
+/** Kafka's murmur2 (Utils.murmur2) of the first `length` bytes, on 32-bit integer arithmetic. */
+export function murmur2(data: Uint8Array, length = data.length): number {
   let h = SEED ^ length
   const blocks = length & ~3
   for (let i = 0; i < blocks; i += 4) {
@@ -37,8 +36,26 @@ export function murmur2(data: Uint8Array): number {
 }
 
 /** The partition of a keyed record: Java's `Utils.toPositive(murmur2(key)) % partitions`. */
-export function partitionForKey(key: Uint8Array, partitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % partitions
+export function partitionForKey(key: Uint8Array, partitions: number, length = key.length): number {
+  return (murmur2(key, length) & 0x7fffffff) % partitions
+}
+
+/** A key's UTF-8 bytes for hashing, in a buffer reused from record to record. */
+export class KeyBytes {
+  #scratch = Buffer.allocUnsafe(256)
+
+  /** The bytes of `key` (`byteLength` of them) at the start of the returned buffer. */
+  of(key: string, byteLength: number): KeyView {
+    if (byteLength > this.#scratch.length) this.#scratch = Buffer.allocUnsafe(byteLength * 2)
+    this.#scratch.write(key, 0, 'utf8')
+    return { bytes: this.#scratch, length: byteLength }
+  }
+}
+
+/** The first `length` bytes of `bytes`. */
+export interface KeyView {
+  readonly bytes: Uint8Array
+  readonly length: number
 }
 
 /**
@@ -50,8 +67,8 @@ export class Partitioner {
   readonly #sticky = new Map<string, number>()
 
   /** The partition for a record of `topic` with `key` (undefined: no key). */
-  partition(topic: string, key: Uint8Array | undefined, partitions: number): number {
-    if (key !== undefined) return partitionForKey(key, partitions)
+  partition(topic: string, key: KeyView | undefined, partitions: number): number {
+    if (key !== undefined) return partitionForKey(key.bytes, partitions, key.length)
     const current = this.#sticky.get(topic)
     if (current !== undefined && current < partitions) return current
     const chosen = Math.floor(Math.random() * partitions)

@@ -16,21 +16,26 @@
 import { compressionsAlgorithms } from '@platformatic/kafka'
 import { crc32c } from './crc32c.js'
 
-/**
- * One header: its name as bytes; its value as bytes, or as a string written as UTF-8 straight
- * into the batch; and the value's length in bytes.
- */
-export type EncodedHeader = readonly [name: Buffer, value: Buffer | string, valueBytes: number]
-
-/** What a batch needs of a record. The value is written as UTF-8 straight into the batch. */
+/** What a batch needs of a record. Key and value are written as UTF-8 straight into the batch. */
 export interface BatchRecord {
-  readonly key: Buffer | undefined
+  readonly key: string | undefined
+  /** The key's length in UTF-8 bytes. */
+  readonly keyBytes: number
   readonly value: string
   /** The value's length in UTF-8 bytes. */
   readonly valueBytes: number
-  readonly headers: readonly EncodedHeader[] | undefined
+  /** Entries sent as headers (each through the batch's HeaderCodec), or undefined for none. */
+  readonly headers: Readonly<Record<string, string>> | undefined
   /** Milliseconds since the epoch (CreateTime). */
   readonly timestamp: number
+}
+
+/** How header entries become bytes: the name for an entry's key, and the value in a charset. */
+export interface HeaderCodec {
+  name(key: string): Buffer
+  valueBytes(value: string): number
+  /** Writes the value at `at`; returns the bytes written. */
+  writeValue(out: Buffer, at: number, value: string): number
 }
 
 /** Compression codecs by their Kafka name. */
@@ -56,7 +61,8 @@ const CODEC_BITS: Record<Compression, number> = { none: 0, gzip: 1, snappy: 2, l
 export function encodeRecordBatch(
   records: readonly BatchRecord[],
   compression: Compression,
-  producer: ProducerStamp = NO_PRODUCER
+  producer: ProducerStamp = NO_PRODUCER,
+  headers: HeaderCodec = NO_HEADERS
 ): Buffer {
   const first = records[0]
   if (first === undefined) throw new RangeError('a record batch needs at least one record')
@@ -67,7 +73,7 @@ export function encodeRecordBatch(
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as BatchRecord
     if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp
-    const length = recordBodyLength(record, record.timestamp - baseTimestamp, i)
+    const length = recordBodyLength(record, record.timestamp - baseTimestamp, i, headers)
     lengths[i] = length
     bodyBytes += varIntLength(length) + length
   }
@@ -75,7 +81,7 @@ export function encodeRecordBatch(
   const body = Buffer.allocUnsafe(compression === 'none' ? HEADER_BYTES + bodyBytes : bodyBytes)
   let at = compression === 'none' ? RECORDS_OFFSET : 0
   for (let i = 0; i < records.length; i++) {
-    at = writeRecord(body, at, records[i] as BatchRecord, lengths[i] as number, baseTimestamp, i)
+    at = writeRecord(body, at, records[i] as BatchRecord, lengths[i] as number, baseTimestamp, i, headers)
   }
 
   let batch: Buffer
@@ -103,17 +109,25 @@ export function encodeRecordBatch(
   return batch
 }
 
-function recordBodyLength(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
+function recordBodyLength(
+  record: BatchRecord,
+  timestampDelta: number,
+  offsetDelta: number,
+  codec: HeaderCodec
+): number {
   let length = 1 + varLongLength(timestampDelta) + varIntLength(offsetDelta)
-  length += record.key === undefined ? 1 : varIntLength(record.key.length) + record.key.length
+  length += record.key === undefined ? 1 : varIntLength(record.keyBytes) + record.keyBytes
   length += varIntLength(record.valueBytes) + record.valueBytes
   const headers = record.headers
   if (headers === undefined) return length + 1
-  length += varIntLength(headers.length)
-  for (const [name, , valueBytes] of headers) {
-    length += varIntLength(name.length) + name.length + varIntLength(valueBytes) + valueBytes
+  let count = 0
+  for (const key in headers) {
+    const name = codec.name(key).length
+    const value = codec.valueBytes(headers[key] as string)
+    length += varIntLength(name) + name + varIntLength(value) + value
+    count++
   }
-  return length
+  return length + varIntLength(count)
 }
 
 function writeRecord(
@@ -122,7 +136,8 @@ function writeRecord(
   record: BatchRecord,
   length: number,
   baseTimestamp: number,
-  offsetDelta: number
+  offsetDelta: number,
+  codec: HeaderCodec
 ): number {
   at = writeVarInt(out, length, at)
   out[at++] = 0
@@ -131,21 +146,33 @@ function writeRecord(
   if (record.key === undefined) {
     at = writeVarInt(out, -1, at)
   } else {
-    at = writeVarInt(out, record.key.length, at)
-    at += record.key.copy(out, at)
+    at = writeVarInt(out, record.keyBytes, at)
+    at += out.write(record.key, at, 'utf8')
   }
   at = writeVarInt(out, record.valueBytes, at)
   at += out.write(record.value, at, 'utf8')
   const headers = record.headers
   if (headers === undefined) return writeVarInt(out, 0, at)
-  at = writeVarInt(out, headers.length, at)
-  for (const [name, value, valueBytes] of headers) {
+  let count = 0
+  for (const _ in headers) count++
+  at = writeVarInt(out, count, at)
+  for (const key in headers) {
+    const name = codec.name(key)
+    const value = headers[key] as string
     at = writeVarInt(out, name.length, at)
     at += name.copy(out, at)
-    at = writeVarInt(out, valueBytes, at)
-    at += typeof value === 'string' ? out.write(value, at, 'utf8') : value.copy(out, at)
+    at = writeVarInt(out, codec.valueBytes(value), at)
+    at += codec.writeValue(out, at, value)
   }
   return at
+}
+
+const NO_HEADERS: HeaderCodec = {
+  name: () => {
+    throw new Error('records with headers need a HeaderCodec')
+  },
+  valueBytes: () => 0,
+  writeValue: () => 0
 }
 
 // Zig-zag varints (protobuf's encoding) for 32-bit values.

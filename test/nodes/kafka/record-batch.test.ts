@@ -1,35 +1,42 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Reader, jsCRC32C, readRecordsBatch } from '@platformatic/kafka'
+import { headerEncoding } from '../../../src/nodes/kafka/charset.js'
+import { MetadataHeaders } from '../../../src/nodes/kafka/metadata-headers.js'
 import { encodeRecordBatch, type BatchRecord } from '../../../src/nodes/kafka/record-batch.js'
 
 const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'))
 
-function record(value: string, timestamp: number, key?: string, headers?: [string, string][]): BatchRecord {
+function record(
+  value: string,
+  timestamp: number,
+  key?: string,
+  headers?: Record<string, string>
+): BatchRecord {
   return {
-    key: key === undefined ? undefined : Buffer.from(key),
+    key,
+    keyBytes: key === undefined ? 0 : Buffer.byteLength(key),
     value,
     valueBytes: Buffer.byteLength(value),
-    headers: headers?.map(([name, v]) => [Buffer.from(name), v, Buffer.byteLength(v)] as const),
+    headers,
     timestamp
   }
 }
 
+const utf8 = new MetadataHeaders(headerEncoding('UTF-8'))
+
 const base = 1_732_400_000_000
 const records = [
-  record('{"t":21.5}', base, 'device-1', [['tb_msg_md_deviceType', 'thermostat']]),
+  record('{"t":21.5}', base, 'device-1', { deviceType: 'thermostat' }),
   // Keyless, empty value, a multi-byte value, a timestamp earlier than the first (negative delta).
   record('', base - 5, undefined),
-  record('température 21,5 °C ✓', base + 1, 'ключ', [
-    ['tb_msg_md_a', 'ä'],
-    ['tb_msg_md_b', '']
-  ]),
+  record('température 21,5 °C ✓', base + 1, 'ключ', { a: 'ä', b: '' }),
   // A delta past 32 bits needs the 64-bit varint.
   record('late', base + 2 ** 33 + 7, 'k')
 ]
 
 test('an encoded batch decodes, with the client library, to exactly the records put in, and its CRC-32C checks', () => {
-  const batch = encodeRecordBatch(records, 'none')
+  const batch = encodeRecordBatch(records, 'none', undefined, utf8)
   const decoded = readRecordsBatch(Reader.from(batch))
   assert.equal(decoded.magic, 2)
   assert.equal(decoded.length, batch.length - 12)
@@ -73,7 +80,12 @@ test('an encoded batch decodes, with the client library, to exactly the records 
 })
 
 test('an idempotent stamp and a compression codec land in the batch header', () => {
-  const batch = encodeRecordBatch(records, 'gzip', { producerId: 4242n, producerEpoch: 3, baseSequence: 17 })
+  const batch = encodeRecordBatch(
+    records,
+    'gzip',
+    { producerId: 4242n, producerEpoch: 3, baseSequence: 17 },
+    utf8
+  )
   const decoded = readRecordsBatch(Reader.from(batch))
   assert.equal(decoded.attributes & 0x07, 1)
   assert.equal(decoded.crc, jsCRC32C(batch.subarray(21)))
@@ -88,4 +100,27 @@ test('an idempotent stamp and a compression codec land in the batch header', () 
 
 test('an empty batch is refused by name', () => {
   assert.throws(() => encodeRecordBatch([], 'none'), /a record batch needs at least one record/)
+})
+
+test('header values in every charset: the length used to size the record is the length written', () => {
+  const samples = ['', 'plain', 'ä ö ü ß', 'emoji 😀 pair', 'lone \ud83d surrogate', '日本語']
+  for (const charset of ['UTF-8', 'US-ASCII', 'ISO-8859-1', 'UTF-16', 'UTF-16LE', 'UTF-16BE']) {
+    const encoding = headerEncoding(charset)
+    const codec = new MetadataHeaders(encoding)
+    for (const sample of samples) {
+      assert.equal(encoding.byteLength(sample), encoding.encode(sample).length, `${charset} ${sample}`)
+    }
+    const batch = encodeRecordBatch(
+      samples.map((v, i) => record('v', base, undefined, { [`h${i}`]: v })),
+      'none',
+      undefined,
+      codec
+    )
+    const decoded = readRecordsBatch(Reader.from(batch))
+    assert.deepEqual(
+      decoded.records.map((r) => r.headers.map(([k, v]) => [text(k), v?.toString('hex')])),
+      samples.map((v, i) => [[`tb_msg_md_h${i}`, encoding.encode(v).toString('hex')]]),
+      charset
+    )
+  }
 })
