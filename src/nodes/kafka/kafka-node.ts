@@ -169,11 +169,9 @@ export class KafkaNode implements RuleNode {
     const valueBytes = Buffer.byteLength(value, 'utf8')
     // Only references are kept: key, value and headers are written into the batch when it closes.
     const headers = this.#headers === undefined ? undefined : msg.metadata
-    const size =
-      RECORD_OVERHEAD +
-      keyBytes +
-      valueBytes +
-      (headers === undefined ? 0 : (this.#headers as MetadataHeaders).size(headers))
+    const headerBytes = headers === undefined ? 1 : (this.#headers as MetadataHeaders).measure(headers)
+    const headerCount = headers === undefined ? 0 : (this.#headers as MetadataHeaders).count(headers)
+    const size = RECORD_OVERHEAD + keyBytes + valueBytes + headerBytes
     const settings = this.#config.producer
     const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)
     if (size > limit) {
@@ -198,6 +196,8 @@ export class KafkaNode implements RuleNode {
       value,
       valueBytes,
       headers,
+      headerCount,
+      headerBytes,
       timestamp: msg.ts,
       size,
       accepted: now,

@@ -3,7 +3,7 @@
 // encoded once; the cache is bounded because keys come from the messages.
 
 import type { HeaderEncoding } from './charset.js'
-import type { HeaderCodec } from './record-batch.js'
+import { headerSectionBytes, writeUtf8, type HeaderCodec } from './record-batch.js'
 
 const PREFIX = 'tb_msg_md_'
 const LIMIT = 1024
@@ -12,7 +12,11 @@ const LIMIT = 1024
 export class MetadataHeaders implements HeaderCodec {
   readonly #known = new Map<string, Buffer>()
 
-  constructor(readonly encoding: HeaderEncoding) {}
+  readonly #utf8: boolean
+
+  constructor(readonly encoding: HeaderEncoding) {
+    this.#utf8 = encoding.charset === 'UTF-8'
+  }
 
   name(key: string): Buffer {
     const known = this.#known.get(key)
@@ -26,14 +30,20 @@ export class MetadataHeaders implements HeaderCodec {
     return this.encoding.byteLength(value)
   }
 
-  writeValue(out: Buffer, at: number, value: string): number {
-    return this.encoding.write(out, at, value)
+  writeValue(out: Buffer, at: number, value: string, bytes: number): void {
+    if (this.#utf8) writeUtf8(out, at, value, bytes)
+    else this.encoding.write(out, at, value)
   }
 
-  /** Bytes the entries take as headers, for sizing a record. */
-  size(metadata: Readonly<Record<string, string>>): number {
-    let size = 0
-    for (const key in metadata) size += this.name(key).length + this.valueBytes(metadata[key] as string) + 2
-    return size
+  /** The bytes of a record's header section for these entries. */
+  measure(metadata: Readonly<Record<string, string>>): number {
+    return headerSectionBytes(this, metadata)
+  }
+
+  /** How many entries there are. */
+  count(metadata: Readonly<Record<string, string>>): number {
+    let count = 0
+    for (const _key in metadata) count++
+    return count
   }
 }

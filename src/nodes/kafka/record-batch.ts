@@ -26,6 +26,10 @@ export interface BatchRecord {
   readonly valueBytes: number
   /** Entries sent as headers (each through the batch's HeaderCodec), or undefined for none. */
   readonly headers: Readonly<Record<string, string>> | undefined
+  /** How many entries `headers` has. */
+  readonly headerCount: number
+  /** The bytes of the record's header section (count and entries), as `HeaderCodec.measure` gives them. */
+  readonly headerBytes: number
   /** Milliseconds since the epoch (CreateTime). */
   readonly timestamp: number
 }
@@ -34,8 +38,31 @@ export interface BatchRecord {
 export interface HeaderCodec {
   name(key: string): Buffer
   valueBytes(value: string): number
-  /** Writes the value at `at`; returns the bytes written. */
-  writeValue(out: Buffer, at: number, value: string): number
+  /** Writes the value (`bytes` long) at `at`. */
+  writeValue(out: Buffer, at: number, value: string, bytes: number): void
+}
+
+/** The bytes a header section takes: the count, then each name and value with its length. */
+export function headerSectionBytes(codec: HeaderCodec, entries: Readonly<Record<string, string>>): number {
+  let bytes = 0
+  let count = 0
+  for (const key in entries) {
+    const name = codec.name(key).length
+    const value = codec.valueBytes(entries[key] as string)
+    bytes += varIntLength(name) + name + varIntLength(value) + value
+    count++
+  }
+  return bytes + varIntLength(count)
+}
+
+/** Writes `text` (`bytes` long in UTF-8) at `at`; short ASCII text without a call into the runtime. */
+export function writeUtf8(out: Buffer, at: number, text: string, bytes: number): void {
+  if (bytes === text.length && bytes <= 48) {
+    // Equal lengths mean every character is ASCII (one byte each).
+    for (let i = 0; i < bytes; i++) out[at + i] = text.charCodeAt(i)
+  } else {
+    out.write(text, at, bytes, 'utf8')
+  }
 }
 
 /** Compression codecs by their Kafka name. */
@@ -73,7 +100,7 @@ export function encodeRecordBatch(
   for (let i = 0; i < records.length; i++) {
     const record = records[i] as BatchRecord
     if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp
-    const length = recordBodyLength(record, record.timestamp - baseTimestamp, i, headers)
+    const length = recordBodyLength(record, record.timestamp - baseTimestamp, i)
     lengths[i] = length
     bodyBytes += varIntLength(length) + length
   }
@@ -109,25 +136,11 @@ export function encodeRecordBatch(
   return batch
 }
 
-function recordBodyLength(
-  record: BatchRecord,
-  timestampDelta: number,
-  offsetDelta: number,
-  codec: HeaderCodec
-): number {
+function recordBodyLength(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
   let length = 1 + varLongLength(timestampDelta) + varIntLength(offsetDelta)
   length += record.key === undefined ? 1 : varIntLength(record.keyBytes) + record.keyBytes
   length += varIntLength(record.valueBytes) + record.valueBytes
-  const headers = record.headers
-  if (headers === undefined) return length + 1
-  let count = 0
-  for (const key in headers) {
-    const name = codec.name(key).length
-    const value = codec.valueBytes(headers[key] as string)
-    length += varIntLength(name) + name + varIntLength(value) + value
-    count++
-  }
-  return length + varIntLength(count)
+  return length + (record.headers === undefined ? 1 : record.headerBytes)
 }
 
 function writeRecord(
@@ -147,22 +160,25 @@ function writeRecord(
     at = writeVarInt(out, -1, at)
   } else {
     at = writeVarInt(out, record.keyBytes, at)
-    at += out.write(record.key, at, 'utf8')
+    writeUtf8(out, at, record.key, record.keyBytes)
+    at += record.keyBytes
   }
   at = writeVarInt(out, record.valueBytes, at)
-  at += out.write(record.value, at, 'utf8')
+  writeUtf8(out, at, record.value, record.valueBytes)
+  at += record.valueBytes
   const headers = record.headers
   if (headers === undefined) return writeVarInt(out, 0, at)
-  let count = 0
-  for (const _ in headers) count++
-  at = writeVarInt(out, count, at)
+  at = writeVarInt(out, record.headerCount, at)
   for (const key in headers) {
     const name = codec.name(key)
     const value = headers[key] as string
+    const valueBytes = codec.valueBytes(value)
     at = writeVarInt(out, name.length, at)
-    at += name.copy(out, at)
-    at = writeVarInt(out, codec.valueBytes(value), at)
-    at += codec.writeValue(out, at, value)
+    out.set(name, at)
+    at += name.length
+    at = writeVarInt(out, valueBytes, at)
+    codec.writeValue(out, at, value, valueBytes)
+    at += valueBytes
   }
   return at
 }
@@ -172,7 +188,7 @@ const NO_HEADERS: HeaderCodec = {
     throw new Error('records with headers need a HeaderCodec')
   },
   valueBytes: () => 0,
-  writeValue: () => 0
+  writeValue: () => {}
 }
 
 // Zig-zag varints (protobuf's encoding) for 32-bit values.

@@ -7,13 +7,18 @@ import { encodeRecordBatch, type BatchRecord } from '../../../src/nodes/kafka/re
 
 const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'))
 
+const utf8 = new MetadataHeaders(headerEncoding('UTF-8'))
+
 function record(
   value: string,
   timestamp: number,
   key?: string,
-  headers?: Record<string, string>
+  headers?: Record<string, string>,
+  codec = utf8
 ): BatchRecord {
   return {
+    headerCount: headers === undefined ? 0 : Object.keys(headers).length,
+    headerBytes: headers === undefined ? 1 : codec.measure(headers),
     key,
     keyBytes: key === undefined ? 0 : Buffer.byteLength(key),
     value,
@@ -22,8 +27,6 @@ function record(
     timestamp
   }
 }
-
-const utf8 = new MetadataHeaders(headerEncoding('UTF-8'))
 
 const base = 1_732_400_000_000
 const records = [
@@ -111,7 +114,7 @@ test('header values in every charset: the length used to size the record is the 
       assert.equal(encoding.byteLength(sample), encoding.encode(sample).length, `${charset} ${sample}`)
     }
     const batch = encodeRecordBatch(
-      samples.map((v, i) => record('v', base, undefined, { [`h${i}`]: v })),
+      samples.map((v, i) => record('v', base, undefined, { [`h${i}`]: v }, codec)),
       'none',
       undefined,
       codec
