@@ -27,17 +27,19 @@ export class Batch<R extends Sized> {
   /** The producer id generation `payload` was stamped under, or -1 (not idempotent). */
   generation = -1
 
+  /** `topic\0partition`: one open batch, and one batch per request, per partition. */
+  readonly id: string
+
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly createdAt: number
-  ) {}
-
-  /** `topic\0partition`: one open batch, and one batch per request, per partition. */
-  get id(): string {
-    return `${this.topic}\0${this.partition}`
+  ) {
+    this.id = `${topic}\0${partition}`
   }
 }
+
+const NONE: ReadonlySet<string> = new Set()
 
 /** Per-partition batches, drained by the sender when it can send. */
 export class Accumulator<R extends Sized> {
@@ -47,6 +49,7 @@ export class Accumulator<R extends Sized> {
   #flushing = false
   #turnScheduled = false
   #records = 0
+  readonly #taken = new Set<string>()
 
   constructor(
     readonly batchSizeBytes: number,
@@ -64,8 +67,7 @@ export class Accumulator<R extends Sized> {
 
   /** Adds a record to its partition's open batch. */
   append(topic: string, partition: number, record: R): void {
-    const id = `${topic}\0${partition}`
-    let batch = this.#open.get(id)
+    let batch = this.#open.get(`${topic}\0${partition}`)
     // A batch holds at least one record, even one larger than batch.size (as in Java).
     if (batch !== undefined && batch.bytes + record.size > this.batchSizeBytes) {
       this.#closeFull(batch)
@@ -73,7 +75,7 @@ export class Accumulator<R extends Sized> {
     }
     if (batch === undefined) {
       batch = new Batch<R>(topic, partition, Date.now())
-      this.#open.set(id, batch)
+      this.#open.set(batch.id, batch)
       if (this.lingerMs > 0) {
         const opened = batch
         batch.timer = setTimeout(() => {
@@ -94,37 +96,44 @@ export class Accumulator<R extends Sized> {
    * linger has passed; at most one per partition, none of `busy`, and at most `maxBytes` in all
    * (but always one, however large).
    */
-  drain(maxBytes: number, busy: ReadonlySet<string> = new Set()): Batch<R>[] {
+  drain(maxBytes: number, busy: ReadonlySet<string> = NONE): Batch<R>[] {
     const out: Batch<R>[] = []
-    const taken = new Set<string>(busy)
+    if (this.#records === 0) return out
+    // Partitions already in this request; reused from call to call (this runs per request).
+    const taken = this.#taken
+    taken.clear()
     let bytes = 0
-    const fits = (batch: Batch<R>): boolean =>
-      !taken.has(batch.id) && (out.length === 0 || bytes + batch.bytes <= maxBytes)
-    const take = (batch: Batch<R>): void => {
-      out.push(batch)
-      taken.add(batch.id)
-      bytes += batch.bytes
-      this.#records -= batch.records.length
-    }
     for (let i = 0; i < this.#full.length;) {
       const batch = this.#full[i] as Batch<R>
-      if (fits(batch)) {
+      if (
+        !busy.has(batch.id) &&
+        !taken.has(batch.id) &&
+        (out.length === 0 || bytes + batch.bytes <= maxBytes)
+      ) {
         this.#full.splice(i, 1)
-        take(batch)
+        bytes += this.#take(batch, out, taken)
       } else i++
     }
-    for (const [id, batch] of this.#open) {
-      const ready = batch.lingered || this.lingerMs === 0 || this.#flushing
-      if (!ready || !fits(batch)) continue
+    const all = this.lingerMs === 0 || this.#flushing
+    for (const batch of this.#open.values()) {
+      if (!(all || batch.lingered) || busy.has(batch.id) || taken.has(batch.id)) continue
+      if (out.length > 0 && bytes + batch.bytes > maxBytes) continue
       // A full batch of the same partition goes first; this one waits for the next request.
-      if (this.#full.some((f) => f.id === id)) continue
-      this.#open.delete(id)
+      if (this.#full.length > 0 && this.#full.some((f) => f.id === batch.id)) continue
+      this.#open.delete(batch.id)
       clearTimeout(batch.timer)
       this.onClosed(batch)
-      take(batch)
+      bytes += this.#take(batch, out, taken)
     }
     if (this.#flushing && this.#open.size === 0 && this.#full.length === 0) this.#flushing = false
     return out
+  }
+
+  #take(batch: Batch<R>, out: Batch<R>[], taken: Set<string>): number {
+    out.push(batch)
+    taken.add(batch.id)
+    this.#records -= batch.records.length
+    return batch.bytes
   }
 
   /** Makes every open batch ready now (flush, destroy). */

@@ -17,12 +17,25 @@ import {
   type ProduceVersion
 } from './produce-request.js'
 
+// The Java producer's metadata.max.age.ms default.
+const METADATA_MAX_AGE_MS = 300_000
+
+interface TopicLeaders {
+  readonly fetchedAt: number
+  readonly brokers: ReadonlyMap<number, Broker>
+  /** The leader's node id by partition. */
+  readonly leaders: readonly (number | undefined)[]
+}
+
 /** A batch's outcome: its base offset (-1 when acks=0), or why it failed. */
 export type BatchOutcome = number | Error
 
 /** Sends finished batches over the client's connections. */
 export class BatchTransport {
   #version: Promise<ProduceVersion> | undefined
+  // Partition leaders per topic, kept between requests (the client's metadata() copies its cache
+  // on every call); dropped on any failure and after metadata.max.age.ms, as Java refreshes.
+  readonly #leaders = new Map<string, TopicLeaders>()
 
   constructor(
     readonly client: KafkaClient,
@@ -53,7 +66,10 @@ export class BatchTransport {
     } catch (error) {
       for (let i = 0; i < batches.length; i++) outcomes[i] ??= asError(error)
     }
-    if (outcomes.some((o) => typeof o !== 'number')) this.client.clearMetadata()
+    if (outcomes.some((o) => typeof o !== 'number')) {
+      this.#leaders.clear()
+      this.client.clearMetadata()
+    }
     return outcomes
   }
 
@@ -62,12 +78,32 @@ export class BatchTransport {
     batches: readonly PartitionBatch[],
     outcomes: BatchOutcome[]
   ): Promise<Map<number, { broker: Broker; indexes: number[] }>> {
-    const topics = [...new Set(batches.map((b) => b.topic))]
-    const metadata = await this.client.metadata({ topics, autocreateTopics: true })
+    const now = Date.now()
+    let missing: string[] | undefined
+    for (const { topic } of batches) {
+      const known = this.#leaders.get(topic)
+      if (known !== undefined && now - known.fetchedAt < METADATA_MAX_AGE_MS) continue
+      missing ??= []
+      if (!missing.includes(topic)) missing.push(topic)
+    }
+    if (missing !== undefined) {
+      const metadata = await this.client.metadata({ topics: missing, autocreateTopics: true })
+      for (const topic of missing) {
+        const partitions = metadata.topics.get(topic)?.partitions
+        if (partitions === undefined) continue
+        this.#leaders.set(topic, {
+          fetchedAt: now,
+          brokers: metadata.brokers,
+          leaders: Array.from({ length: partitions.length }, (_, p) => partitions[p]?.leader)
+        })
+      }
+    }
     const groups = new Map<number, { broker: Broker; indexes: number[] }>()
-    batches.forEach(({ topic, partition }, index) => {
-      const leader = metadata.topics.get(topic)?.partitions[partition]?.leader
-      const broker = leader === undefined ? undefined : metadata.brokers.get(leader)
+    for (let index = 0; index < batches.length; index++) {
+      const { topic, partition } = batches[index] as PartitionBatch
+      const known = this.#leaders.get(topic)
+      const leader = known?.leaders[partition]
+      const broker = leader === undefined ? undefined : known?.brokers.get(leader)
       if (leader === undefined || broker === undefined) {
         outcomes[index] = new KafkaBrokerError(
           `no leader is known for topic ${topic} partition ${partition}`,
@@ -77,12 +113,12 @@ export class BatchTransport {
             context: { topic, partition }
           }
         )
-        return
+        continue
       }
       const group = groups.get(leader)
       if (group === undefined) groups.set(leader, { broker, indexes: [index] })
       else group.indexes.push(index)
-    })
+    }
     return groups
   }
 

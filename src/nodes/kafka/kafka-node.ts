@@ -227,21 +227,16 @@ export class KafkaNode implements RuleNode {
     const outcomes = new Array<number | unknown>(batches.length)
     const ready: Batch<PendingRecord>[] = []
     const readyAt: number[] = []
-    for (const [i, batch] of batches.entries()) {
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i] as Batch<PendingRecord>
       try {
         // Encoded once; again only when the producer id it was stamped with was given up.
-        if (
-          batch.payload === undefined ||
-          (idempotence !== undefined && batch.generation !== idempotence.generation)
-        ) {
-          const stamp = await idempotence?.stamp(batch.topic, batch.partition, batch.records.length)
-          batch.payload = encodeRecordBatch(
-            batch.records,
-            settings.compression,
-            stamp ?? NO_PRODUCER,
-            this.#headers
-          )
-          batch.generation = stamp?.generation ?? -1
+        if (idempotence === undefined) {
+          batch.payload ??= encodeRecordBatch(batch.records, settings.compression, NO_PRODUCER, this.#headers)
+        } else if (batch.payload === undefined || batch.generation !== idempotence.generation) {
+          const stamp = await idempotence.stamp(batch.topic, batch.partition, batch.records.length)
+          batch.payload = encodeRecordBatch(batch.records, settings.compression, stamp, this.#headers)
+          batch.generation = stamp.generation
         }
         ready.push(batch)
         readyAt.push(i)

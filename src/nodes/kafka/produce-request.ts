@@ -43,7 +43,10 @@ export interface PartitionAnswer {
   readonly baseOffset: bigint
 }
 
-/** Builds the request body for batches of several partitions (one batch per partition). */
+/**
+ * Builds the request body for batches of several partitions (one batch per partition), in one
+ * buffer: the request is written once per send, so it is not assembled from many small pieces.
+ */
 export function encodeProduceRequest(
   version: ProduceVersion,
   acks: number,
@@ -57,29 +60,71 @@ export function encodeProduceRequest(
     if (list === undefined) byTopic.set(batch.topic, [batch])
     else list.push(batch)
   }
-  const writer = Writer.create().appendString(null, flexible).appendInt16(acks).appendInt32(timeoutMs)
-  arrayLength(writer, byTopic.size, flexible)
+  // Sizes first: transactional_id, acks, timeout, topic count, then each topic and partition.
+  let size = (flexible ? 1 : 2) + 2 + 4 + arrayLengthBytes(byTopic.size, flexible) + (flexible ? 1 : 0)
   for (const [topic, list] of byTopic) {
-    writer.appendString(topic, flexible)
-    arrayLength(writer, list.length, flexible)
+    const name = Buffer.byteLength(topic, 'utf8')
+    size += (flexible ? unsignedVarIntBytes(name + 1) : 2) + name + arrayLengthBytes(list.length, flexible)
     for (const batch of list) {
-      writer.appendInt32(batch.partition)
-      if (flexible) writer.appendUnsignedVarInt(batch.payload.length + 1)
-      else writer.appendInt32(batch.payload.length)
-      writer.append(batch.payload)
-      if (flexible) writer.appendTaggedFields()
+      const records = batch.payload.length
+      size += 4 + (flexible ? unsignedVarIntBytes(records + 1) + 1 : 4) + records
     }
-    if (flexible) writer.appendTaggedFields()
+    if (flexible) size += 1
   }
-  if (flexible) writer.appendTaggedFields()
+  const out = Buffer.allocUnsafe(size)
+  let at = 0
+  if (flexible)
+    out[at++] = 0 // null transactional_id
+  else at = out.writeInt16BE(-1, at)
+  at = out.writeInt16BE(acks, at)
+  at = out.writeInt32BE(timeoutMs, at)
+  at = writeArrayLength(out, at, byTopic.size, flexible)
+  for (const [topic, list] of byTopic) {
+    const name = Buffer.byteLength(topic, 'utf8')
+    at = flexible ? writeUnsignedVarInt(out, at, name + 1) : out.writeInt16BE(name, at)
+    at += out.write(topic, at, name, 'utf8')
+    at = writeArrayLength(out, at, list.length, flexible)
+    for (const batch of list) {
+      at = out.writeInt32BE(batch.partition, at)
+      const records = batch.payload.length
+      at = flexible ? writeUnsignedVarInt(out, at, records + 1) : out.writeInt32BE(records, at)
+      out.set(batch.payload, at)
+      at += records
+      if (flexible) out[at++] = 0 // partition tags
+    }
+    if (flexible) out[at++] = 0 // topic tags
+  }
+  if (flexible) out[at++] = 0 // request tags
+  const writer = Writer.create().append(out)
   // With acks=0 the broker sends no answer; the connection must not wait for one.
   if (acks === 0) writer.context.noResponse = true
   return writer
 }
 
-function arrayLength(writer: Writer, length: number, flexible: boolean): void {
-  if (flexible) writer.appendUnsignedVarInt(length + 1)
-  else writer.appendInt32(length)
+function arrayLengthBytes(length: number, flexible: boolean): number {
+  return flexible ? unsignedVarIntBytes(length + 1) : 4
+}
+
+function writeArrayLength(out: Buffer, at: number, length: number, flexible: boolean): number {
+  return flexible ? writeUnsignedVarInt(out, at, length + 1) : out.writeInt32BE(length, at)
+}
+
+function unsignedVarIntBytes(value: number): number {
+  let bytes = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 128)
+    bytes++
+  }
+  return bytes
+}
+
+function writeUnsignedVarInt(out: Buffer, at: number, value: number): number {
+  while (value >= 0x80) {
+    out[at++] = (value % 128) | 0x80
+    value = Math.floor(value / 128)
+  }
+  out[at++] = value
+  return at
 }
 
 /** Reads the answer of `version`, one entry per partition; errors are returned, not thrown. */

@@ -238,6 +238,12 @@ function writeVarLong(out: Buffer, value: number, at: number): number {
   return at
 }
 
+// Timestamps are whole milliseconds well inside 2^53: two 32-bit halves, no BigInt per batch.
 function writeInt64(out: Buffer, value: number, at: number): void {
-  out.writeBigInt64BE(BigInt(value), at)
+  if (value < 0) {
+    out.writeBigInt64BE(BigInt(value), at)
+    return
+  }
+  out.writeUInt32BE(Math.floor(value / 2 ** 32), at)
+  out.writeUInt32BE(value >>> 0, at + 4)
 }

@@ -7,6 +7,8 @@
 import type { RuleNodeError } from '../../errors.js'
 import type { Batch, Sized } from './accumulator.js'
 
+const NONE: ReadonlySet<string> = new Set()
+
 /** A record with the time by which it must be delivered or failed. */
 export interface Deadlined extends Sized {
   readonly deadline: number
@@ -91,6 +93,10 @@ export class Sender<R extends Deadlined> {
 
   // Retries first, in the order they failed; then whatever the accumulator has ready.
   #take(): Batch<R>[] {
+    // The common case, nothing to retry: straight from the accumulator.
+    if (this.#retry.length === 0 && this.#backingOff.size === 0) {
+      return this.source.drain(this.maxRequestBytes, NONE)
+    }
     const out: Batch<R>[] = []
     const taken = new Set<string>(this.#backingOff.keys())
     let bytes = 0
@@ -103,15 +109,18 @@ export class Sender<R extends Deadlined> {
         bytes += batch.bytes
       } else i++
     }
-    for (const batch of [...this.#retry]) taken.add(batch.id)
+    for (const batch of this.#retry) taken.add(batch.id)
     const room = out.length === 0 ? this.maxRequestBytes : this.maxRequestBytes - bytes
-    if (room > 0) out.push(...this.source.drain(room, taken))
+    if (room > 0) for (const batch of this.source.drain(room, taken)) out.push(batch)
     return out
   }
 
   // A batch past its deadline fails here rather than being sent.
   #dropExpired(batches: Batch<R>[]): Batch<R>[] {
     const now = Date.now()
+    let expired = false
+    for (const batch of batches) if (now >= (batch.records[0] as R).deadline) expired = true
+    if (!expired) return batches
     return batches.filter((batch) => {
       if (now < (batch.records[0] as R).deadline) return true
       this.hooks.failed(batch, this.hooks.expired(batch, batch.lastError as RuleNodeError | undefined))
