@@ -36,7 +36,6 @@ export interface PendingRecord extends BatchRecord {
   readonly msg: TbMsg
   readonly topic: string
   readonly size: number
-  readonly accepted: number
   readonly deadline: number
 }
 
@@ -200,7 +199,6 @@ export class KafkaNode implements RuleNode {
       headerBytes,
       timestamp: msg.ts,
       size,
-      accepted: now,
       deadline: now + settings.deliveryTimeoutMs
     }
     if (this.#memory.tryReserve(size)) {
