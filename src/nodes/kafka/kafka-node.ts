@@ -26,18 +26,10 @@ import { MetadataHeaders } from './metadata-headers.js'
 import { Idempotence } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
 import { KeyBytes, Partitioner } from './partitioner.js'
-import { NO_PRODUCER, encodeRecordBatch, type BatchRecord } from './record-batch.js'
+import { PendingRecord } from './pending-record.js'
+import { NO_PRODUCER, encodeRecordBatch } from './record-batch.js'
 import { Sender } from './sender.js'
 import { TopicMetadata } from './topic-metadata.js'
-
-/** One message on its way to Kafka. */
-export interface PendingRecord extends BatchRecord {
-  readonly ctx: MsgContext
-  readonly msg: TbMsg
-  readonly topic: string
-  readonly size: number
-  readonly deadline: number
-}
 
 // A record's overhead in a v2 batch (length, attributes, deltas, lengths), as the Java producer estimates.
 const RECORD_OVERHEAD = 21
@@ -89,6 +81,7 @@ export class KafkaNode implements RuleNode {
       settings.maxInFlight,
       settings.retries,
       settings.retryBackoffMs,
+      settings.deliveryTimeoutMs,
       settings.maxRequestSizeBytes,
       this.#accumulator,
       {
@@ -164,8 +157,7 @@ export class KafkaNode implements RuleNode {
     const topic = this.#config.topic.resolve(msg)
     const key = this.#config.key?.resolve(msg)
     const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8')
-    const value = msg.data
-    const valueBytes = Buffer.byteLength(value, 'utf8')
+    const valueBytes = Buffer.byteLength(msg.data, 'utf8')
     // Only references are kept: key, value and headers are written into the batch when it closes.
     const headers = this.#headers === undefined ? undefined : msg.metadata
     const headerBytes = headers === undefined ? 1 : (this.#headers as MetadataHeaders).measure(headers)
@@ -185,22 +177,18 @@ export class KafkaNode implements RuleNode {
       )
       return undefined
     }
-    const now = Date.now()
-    const record: PendingRecord = {
+    const record = new PendingRecord(
       ctx,
       msg,
       topic,
       key,
       keyBytes,
-      value,
       valueBytes,
       headers,
       headerCount,
       headerBytes,
-      timestamp: msg.ts,
-      size,
-      deadline: now + settings.deliveryTimeoutMs
-    }
+      size
+    )
     if (this.#memory.tryReserve(size)) {
       this.#metadata.route(record)
       return undefined

@@ -1,18 +1,13 @@
 // The Java producer's Sender: whenever fewer than max.in.flight requests are out, it drains the
 // ready batches (batches to retry first, then the accumulator's), at most one per partition and
 // at most max.request.size in all, and sends them together. A retriable failure sends the batch
-// again after retry.backoff.ms, up to `retries` times and never past the delivery deadline of
-// its oldest record (delivery.timeout.ms, KIP-91).
+// again after retry.backoff.ms, up to `retries` times and never past its delivery deadline:
+// delivery.timeout.ms from the batch's creation, as Java counts it (KIP-91).
 
 import type { RuleNodeError } from '../../errors.js'
 import type { Batch, Sized } from './accumulator.js'
 
 const NONE: ReadonlySet<string> = new Set()
-
-/** A record with the time by which it must be delivered or failed. */
-export interface Deadlined extends Sized {
-  readonly deadline: number
-}
 
 /** Where the sender takes batches from (the accumulator). */
 export interface BatchSource<R extends Sized> {
@@ -21,7 +16,7 @@ export interface BatchSource<R extends Sized> {
 }
 
 /** What the sender does with batches; the node supplies it. */
-export interface SenderHooks<R extends Deadlined> {
+export interface SenderHooks<R extends Sized> {
   /** Sends the batches; per batch its base offset (-1 when acks=0) or what went wrong. Never rejects. */
   produce(batches: Batch<R>[]): Promise<(number | unknown)[]>
   /** Maps what went wrong to an error with a retry decision. */
@@ -34,7 +29,7 @@ export interface SenderHooks<R extends Deadlined> {
 }
 
 /** Sends drained batches with bounded concurrency and Java's retry rules. */
-export class Sender<R extends Deadlined> {
+export class Sender<R extends Sized> {
   /** Batches whose backoff has passed, to send before anything new. */
   readonly #retry: Batch<R>[] = []
   /** Partitions with a batch backing off: nothing newer of theirs goes out before it. */
@@ -46,6 +41,7 @@ export class Sender<R extends Deadlined> {
     readonly maxInFlight: number,
     readonly retries: number,
     readonly retryBackoffMs: number,
+    readonly deliveryTimeoutMs: number,
     readonly maxRequestBytes: number,
     readonly source: BatchSource<R>,
     readonly hooks: SenderHooks<R>
@@ -119,10 +115,10 @@ export class Sender<R extends Deadlined> {
   #dropExpired(batches: Batch<R>[]): Batch<R>[] {
     const now = Date.now()
     let expired = false
-    for (const batch of batches) if (now >= (batch.records[0] as R).deadline) expired = true
+    for (const batch of batches) if (now >= this.#deadline(batch)) expired = true
     if (!expired) return batches
     return batches.filter((batch) => {
-      if (now < (batch.records[0] as R).deadline) return true
+      if (now < this.#deadline(batch)) return true
       this.hooks.failed(batch, this.hooks.expired(batch, batch.lastError as RuleNodeError | undefined))
       return false
     })
@@ -147,7 +143,7 @@ export class Sender<R extends Deadlined> {
   }
 
   #onError(batch: Batch<R>, error: RuleNodeError): void {
-    const deadline = (batch.records[0] as R).deadline
+    const deadline = this.#deadline(batch)
     if (!error.retriable || batch.attempts > this.retries) {
       this.hooks.failed(batch, error)
       return
@@ -166,5 +162,9 @@ export class Sender<R extends Deadlined> {
       this.#retry.push(batch)
       this.#pump()
     }, this.retryBackoffMs)
+  }
+
+  #deadline(batch: Batch<R>): number {
+    return batch.createdAt + this.deliveryTimeoutMs
   }
 }

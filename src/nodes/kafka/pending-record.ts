@@ -1,0 +1,32 @@
+// One message on its way to Kafka: what the batch needs to encode it and what the node needs to
+// answer it. Many thousands wait at once under load, so it holds references and small integers
+// only: value and timestamp are read from the message itself.
+
+import type { MsgContext } from '../../engine/rule-node.js'
+import type { TbMsg } from '../../msg/message.js'
+import type { BatchRecord } from './record-batch.js'
+
+/** A record accepted by the node and not yet answered. */
+export class PendingRecord implements BatchRecord {
+  constructor(
+    readonly ctx: MsgContext,
+    readonly msg: TbMsg,
+    readonly topic: string,
+    readonly key: string | undefined,
+    readonly keyBytes: number,
+    readonly valueBytes: number,
+    readonly headers: Readonly<Record<string, string>> | undefined,
+    readonly headerCount: number,
+    readonly headerBytes: number,
+    /** Bytes the record takes in a batch, for batch.size and buffer.memory. */
+    readonly size: number
+  ) {}
+
+  get value(): string {
+    return this.msg.data
+  }
+
+  get timestamp(): number {
+    return this.msg.ts
+  }
+}
