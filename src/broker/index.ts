@@ -51,6 +51,8 @@ export interface Broker {
   highWatermark(topic: string, partition: number): number
   /** Creates a topic with a partition count of its own. */
   createTopic(name: string, partitions: number): void
+  /** Grows an existing topic to `total` partitions, as Kafka's CreatePartitions does. */
+  addPartitions(name: string, total: number): void
   /** Closes the listener and every connection, keeping the data. */
   down(): Promise<void>
   /** Listens again on the same host and port. */
@@ -140,6 +142,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     highWatermark: (topic, partition) => partitionOf(topic, partition)?.highWatermark ?? -1,
     createTopic(name, partitions) {
       if (!store.topics.has(name)) store.create(name, partitions)
+    },
+    addPartitions(name, total) {
+      if (!store.addPartitions(name, total))
+        throw new Error(`topic ${name} does not exist or has ${total} partitions or more already`)
     },
     down: stopListening,
     async up() {

@@ -51,6 +51,16 @@ export class TopicStore {
     return topic
   }
 
+  /** Grows a topic to `total` partitions (Kafka only ever adds them); false when it has none to add. */
+  addPartitions(name: string, total: number): boolean {
+    const topic = this.topics.get(name)
+    if (topic === undefined || total <= topic.partitions.length) return false
+    for (let p = topic.partitions.length; p < total; p++)
+      topic.partitions.push(new PartitionLog(this.#appender(name, p)))
+    if (this.dataDir !== undefined) this.#saveIndex(this.dataDir)
+    return true
+  }
+
   /** The topic with this id (Fetch v13+), if any. */
   byId(id: string): Topic | undefined {
     for (const topic of this.topics.values()) if (topic.id === id) return topic

@@ -17,9 +17,6 @@ import {
   type ProduceVersion
 } from './produce-request.js'
 
-// The Java producer's metadata.max.age.ms default.
-const METADATA_MAX_AGE_MS = 300_000
-
 interface TopicLeaders {
   readonly fetchedAt: number
   readonly brokers: ReadonlyMap<number, Broker>
@@ -40,7 +37,8 @@ export class BatchTransport {
   constructor(
     readonly client: KafkaClient,
     readonly acks: number,
-    readonly timeoutMs: number
+    readonly timeoutMs: number,
+    readonly metadataMaxAgeMs: number
   ) {}
 
   /** Sends the batches (one per partition), one request per leader; outcomes in the batches' order. */
@@ -80,14 +78,24 @@ export class BatchTransport {
   ): Promise<Map<number, { broker: Broker; indexes: number[] }>> {
     const now = Date.now()
     let missing: string[] | undefined
-    for (const { topic } of batches) {
+    for (const { topic, partition } of batches) {
       const known = this.#leaders.get(topic)
-      if (known !== undefined && now - known.fetchedAt < METADATA_MAX_AGE_MS) continue
+      // A partition beyond the known ones was added since: ask again.
+      if (
+        known !== undefined &&
+        now - known.fetchedAt < this.metadataMaxAgeMs &&
+        known.leaders[partition] !== undefined
+      )
+        continue
       missing ??= []
       if (!missing.includes(topic)) missing.push(topic)
     }
     if (missing !== undefined) {
-      const metadata = await this.client.metadata({ topics: missing, autocreateTopics: true })
+      const metadata = await this.client.metadata({
+        topics: missing,
+        autocreateTopics: true,
+        forceUpdate: true
+      })
       for (const topic of missing) {
         const partitions = metadata.topics.get(topic)?.partitions
         if (partitions === undefined) continue

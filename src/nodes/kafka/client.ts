@@ -25,6 +25,7 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     // The node stamps its own batches (idempotence.ts); the client only asks for the producer id.
     idempotent: false,
     autocreateTopics: true,
+    metadataMaxAge: settings.metadataMaxAgeMs,
     // A stale-metadata answer is a retriable error for the node's sender, not a hidden extra attempt.
     repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),

@@ -61,7 +61,12 @@ export class KafkaNode implements RuleNode {
     const settings = this.#config.producer
     if (this.#config.headers !== undefined) this.#headers = new MetadataHeaders(this.#config.headers)
     this.#producer = createClient(settings)
-    this.#transport = new BatchTransport(this.#producer, settings.acks, settings.requestTimeoutMs)
+    this.#transport = new BatchTransport(
+      this.#producer,
+      settings.acks,
+      settings.requestTimeoutMs,
+      settings.metadataMaxAgeMs
+    )
     if (settings.idempotent) {
       const producer = this.#producer
       this.#idempotence = new Idempotence(() => producer.initIdempotentProducer({}))
@@ -119,8 +124,13 @@ export class KafkaNode implements RuleNode {
     this.#metadata = new TopicMetadata<PendingRecord>({
       maxBlockMs: settings.maxBlockMs,
       retryBackoffMs: settings.retryBackoffMs,
-      fetch: async (topic) => {
-        const metadata = await this.#producer.metadata({ topics: [topic], autocreateTopics: true })
+      maxAgeMs: settings.metadataMaxAgeMs,
+      fetch: async (topic, fresh) => {
+        const metadata = await this.#producer.metadata({
+          topics: [topic],
+          autocreateTopics: true,
+          forceUpdate: fresh
+        })
         this.#reached = true
         return metadata.topics.get(topic)?.partitionsCount ?? 0
       },

@@ -38,6 +38,8 @@ export interface ProducerSettings {
   readonly requestTimeoutMs: number
   readonly deliveryTimeoutMs: number
   readonly maxBlockMs: number
+  /** metadata.max.age.ms: how long partition counts and leaders are trusted without asking again. */
+  readonly metadataMaxAgeMs: number
   readonly maxInFlight: number
   readonly idempotent: boolean
   readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
@@ -108,6 +110,7 @@ export const KNOWN_PROPERTIES = new Set([
   'request.timeout.ms',
   'delivery.timeout.ms',
   'max.block.ms',
+  'metadata.max.age.ms',
   'retry.backoff.ms',
   'client.id',
   'max.request.size',
@@ -294,6 +297,7 @@ export function producerSettings(
     requestTimeoutMs,
     deliveryTimeoutMs,
     maxBlockMs: integer(properties, 'max.block.ms', 60_000),
+    metadataMaxAgeMs: integer(properties, 'metadata.max.age.ms', 300_000),
     maxInFlight,
     idempotent,
     compression: compression(properties),

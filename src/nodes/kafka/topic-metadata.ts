@@ -1,6 +1,8 @@
 // Partition counts per topic. A record for a topic not yet known waits (as the Java producer's
 // send() blocks in waitOnMetadata) until the brokers answer, for at most max.block.ms; then it
-// fails with the Java producer's "not present in metadata" timeout.
+// fails with the Java producer's "not present in metadata" timeout. A known count older than
+// metadata.max.age.ms is asked again in the background while records go on with the one known,
+// so that partitions added to a topic start to be used, as in Java.
 
 import type { RuleNodeError } from '../../errors.js'
 import { KafkaTimeoutError } from './errors.js'
@@ -9,8 +11,9 @@ import { KafkaTimeoutError } from './errors.js'
 export interface TopicMetadataOptions<R> {
   readonly maxBlockMs: number
   readonly retryBackoffMs: number
-  /** The topic's partition count from the brokers (0 when it has none yet). */
-  fetch(topic: string): Promise<number>
+  readonly maxAgeMs: number
+  /** The topic's partition count from the brokers (0 when it has none yet); `fresh`: not from a cache. */
+  fetch(topic: string, fresh: boolean): Promise<number>
   ready(record: R, partitions: number): void
   failed(record: R, error: RuleNodeError): void
   toError(error: unknown, topic: string): RuleNodeError
@@ -19,6 +22,8 @@ export interface TopicMetadataOptions<R> {
 /** Routes records once their topic's partition count is known. */
 export class TopicMetadata<R extends { readonly topic: string }> {
   readonly #partitions = new Map<string, number>()
+  readonly #fetchedAt = new Map<string, number>()
+  readonly #refreshing = new Set<string>()
   readonly #waiting = new Map<string, R[]>()
   #idle: (() => void)[] = []
 
@@ -34,7 +39,10 @@ export class TopicMetadata<R extends { readonly topic: string }> {
   /** Passes the record on now if its topic is known, else once it is (or fails it). */
   route(record: R): void {
     const partitions = this.#partitions.get(record.topic)
-    if (partitions !== undefined) return this.options.ready(record, partitions)
+    if (partitions !== undefined) {
+      this.#refreshIfOld(record.topic)
+      return this.options.ready(record, partitions)
+    }
     const list = this.#waiting.get(record.topic)
     if (list !== undefined) {
       list.push(record)
@@ -61,9 +69,10 @@ export class TopicMetadata<R extends { readonly topic: string }> {
     let last: RuleNodeError | undefined
     for (;;) {
       try {
-        const partitions = await this.options.fetch(topic)
+        const partitions = await this.options.fetch(topic, false)
         if (partitions > 0) {
           this.#partitions.set(topic, partitions)
+          this.#fetchedAt.set(topic, Date.now())
           this.#settle(topic, (record) => this.options.ready(record, partitions))
           return
         }
@@ -86,6 +95,25 @@ export class TopicMetadata<R extends { readonly topic: string }> {
       { topic }
     )
     this.#settle(topic, (record) => this.options.failed(record, error))
+  }
+
+  #refreshIfOld(topic: string): void {
+    const fetchedAt = this.#fetchedAt.get(topic) ?? 0
+    if (Date.now() - fetchedAt < this.options.maxAgeMs || this.#refreshing.has(topic)) return
+    this.#refreshing.add(topic)
+    this.options.fetch(topic, true).then(
+      (partitions) => {
+        this.#refreshing.delete(topic)
+        this.#fetchedAt.set(topic, Date.now())
+        // Kafka only ever adds partitions; an answer with none (a topic being recreated) is ignored.
+        if (partitions > 0) this.#partitions.set(topic, partitions)
+      },
+      () => {
+        // The records go on with the count known; the next one after retry.backoff.ms asks again.
+        this.#refreshing.delete(topic)
+        this.#fetchedAt.set(topic, Date.now() - this.options.maxAgeMs + this.options.retryBackoffMs)
+      }
+    )
   }
 
   #settle(topic: string, each: (record: R) => void): void {

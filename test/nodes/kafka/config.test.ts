@@ -46,6 +46,7 @@ test('the default configuration has ThingsBoard defaults and the Java producer d
     requestTimeoutMs: 30000,
     deliveryTimeoutMs: 120000,
     maxBlockMs: 60000,
+    metadataMaxAgeMs: 300000,
     maxInFlight: 5,
     idempotent: false,
     compression: 'none',
