@@ -33,6 +33,8 @@ export interface BrokerOptions {
   readonly maxMessageBytes?: number
   /** Largest request frame; bigger ones close the connection. Default 100 MiB. */
   readonly maxRequestBytes?: number
+  /** Highest version served per API name, to act like an older Kafka (e.g. `{ Produce: 7 }`: 2.1). */
+  readonly maxVersions?: Readonly<Record<string, number>>
   readonly logger?: BrokerLogger
 }
 
@@ -70,6 +72,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const counts = new Map<string, number>()
   const users = options.saslUsers === undefined ? undefined : new Map(Object.entries(options.saslUsers))
   const connections = new Set<Connection>()
+  const apis = apiTable(options.maxVersions)
   const advertised = { host, port: options.port ?? 9092 }
   let producerIds = 1000n
 
@@ -79,7 +82,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       return
     }
     const connection = new Connection(socket, {
-      apis: apiTable,
+      apis,
       faults,
       logger,
       maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,

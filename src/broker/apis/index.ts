@@ -16,7 +16,7 @@ import { saslAuthenticateApi } from './sasl-authenticate.js'
 import { saslHandshakeApi } from './sasl-handshake.js'
 import { syncGroupApi } from './sync-group.js'
 
-const served: Api[] = [
+const served: readonly Api[] = [
   produceApi,
   fetchApi,
   listOffsetsApi,
@@ -33,7 +33,19 @@ const served: Api[] = [
   initProducerIdApi,
   saslAuthenticateApi
 ]
-served.push(apiVersionsApi(() => served))
 
-/** Every API the broker serves, by key; ApiVersions reports this table. */
-export const apiTable: ReadonlyMap<number, Api> = new Map(served.map((api) => [api.key, api]))
+/**
+ * Every API the broker serves, by key; ApiVersions reports this table. `maxVersions` caps APIs by
+ * name (e.g. `{ Produce: 7 }`), so that the broker can stand in for an older Kafka.
+ */
+export function apiTable(maxVersions: Readonly<Record<string, number>> = {}): ReadonlyMap<number, Api> {
+  const table: Api[] = served.map((api) => {
+    const cap = maxVersions[api.name]
+    if (cap === undefined) return api
+    if (cap < api.minVersion)
+      throw new RangeError(`${api.name} is served from v${api.minVersion}; it cannot be capped at v${cap}`)
+    return { ...api, maxVersion: Math.min(api.maxVersion, cap) }
+  })
+  table.push(apiVersionsApi(() => table))
+  return new Map(table.map((api) => [api.key, api]))
+}
