@@ -16,4 +16,5 @@ function load(): Crc32c {
   }
 }
 
+/** CRC-32C of the bytes, as a record batch's `crc` field holds it. */
 export const crc32c: Crc32c = load()

@@ -23,8 +23,10 @@ import { Writer, type Reader } from '@platformatic/kafka'
 
 /** Produce versions the node can send, newest first. */
 export const PRODUCE_VERSIONS = [9, 8, 7] as const
+/** A Produce version the node can send. */
 export type ProduceVersion = (typeof PRODUCE_VERSIONS)[number]
 
+/** The Produce API's key. */
 export const PRODUCE_API_KEY = 0
 
 /** One partition's batch in a request. */

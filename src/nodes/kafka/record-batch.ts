@@ -75,6 +75,7 @@ export interface ProducerStamp {
   readonly baseSequence: number
 }
 
+/** The stamp of a producer that is not idempotent. */
 export const NO_PRODUCER: ProducerStamp = { producerId: -1n, producerEpoch: -1, baseSequence: -1 }
 
 const HEADER_BYTES = 61
