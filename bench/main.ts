@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const messages = Number(values.messages ?? (values.quick === true ? 20000 : 200000))
   const rate = Number(values.rate ?? 10000)
   const entry = here('../src/cli/main.ts')
-  const results: Record<string, Row[]> = { throughput: [], latency: [], scaling: [] }
+  const results: Record<string, Row[]> = { throughput: [], latency: [], scaling: [], broker: [] }
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
   process.stderr.write(`bench: ${messages} messages, ${machine}\n`)
 
@@ -127,6 +127,19 @@ async function main(): Promise<void> {
       process.stderr.write(`bench: latency ${name} at ${rate} msg/s\n`)
       results.latency?.push(
         await measure(broker, name, { messages: latencyMessages, bodyBytes: 200, partitions: 6, rate })
+      )
+    }
+    if (values.only === undefined || values.only === 'kcat') {
+      // The broker's own ceiling: what it ingests from a C producer, so that it is seen not to be
+      // what limits the node.
+      process.stderr.write('bench: broker ingest from kcat, 1 KiB records\n')
+      results.broker?.push(
+        await measure(broker, 'kcat', {
+          messages: Math.min(messages, 100000),
+          bodyBytes: 1024,
+          partitions: 6,
+          rate: 0
+        })
       )
     }
     if (values.only === undefined) {
@@ -168,6 +181,12 @@ async function main(): Promise<void> {
     '',
     `Latency from entry to acknowledgement at ${rate} msg/s offered:`,
     table(results.latency ?? [], undefined),
+    '',
+    "The development broker's ingest rate: kcat producing 1 KiB records (acks=all; 6 partitions):",
+    table(
+      (results.broker ?? []).map((r) => ({ ...r, name: 'kcat -> broker, 1 KiB' })),
+      undefined
+    ),
     '',
     'Scaling of the tuned node with body size (6 partitions) and partitions (200-byte bodies):',
     table(
