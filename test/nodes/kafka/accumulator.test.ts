@@ -1,0 +1,87 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Accumulator, type Batch } from '../../../src/nodes/kafka/accumulator.js'
+
+interface Rec {
+  readonly size: number
+  readonly n: number
+}
+
+const rec = (n: number, size = 100): Rec => ({ n, size })
+const shape = (batches: Batch<Rec>[]): [string, number[]][] =>
+  batches.map((b) => [`${b.topic}/${b.partition}`, b.records.map((r) => r.n)])
+
+test('a batch closes when the next record would pass batch.size; full batches drain first, one per partition', () => {
+  let ready = 0
+  const acc = new Accumulator<Rec>(250, 1000, () => ready++)
+  for (let n = 0; n < 5; n++) acc.append('t', 0, rec(n))
+  acc.append('t', 1, rec(10))
+  assert.equal(acc.records, 6)
+  assert.equal(ready, 2, 'each full batch says so')
+  // Partition 0 has two full batches ([0,1], [2,3]) and an open one ([4]); partition 1 is open.
+  // Linger (1 s) has not passed: only full batches, and only one of partition 0 per request.
+  assert.deepEqual(shape(acc.drain(1_000_000)), [['t/0', [0, 1]]])
+  assert.deepEqual(shape(acc.drain(1_000_000)), [['t/0', [2, 3]]])
+  assert.deepEqual(shape(acc.drain(1_000_000)), [])
+  assert.equal(acc.records, 2)
+})
+
+test('linger: an open batch is ready once linger.ms has passed, and keeps taking records until drained', async () => {
+  let ready = 0
+  const acc = new Accumulator<Rec>(10_000, 30, () => ready++)
+  acc.append('t', 0, rec(1))
+  assert.deepEqual(shape(acc.drain(1_000_000)), [])
+  await sleep(50)
+  assert.equal(ready, 1)
+  // Not drained yet (no free request slot, say): a record arriving now still joins it.
+  acc.append('t', 0, rec(2))
+  assert.deepEqual(shape(acc.drain(1_000_000)), [['t/0', [1, 2]]])
+})
+
+test('linger 0: every open batch is ready at once, announced once at the end of the turn', async () => {
+  let ready = 0
+  const acc = new Accumulator<Rec>(10_000, 0, () => ready++)
+  acc.append('t', 0, rec(1))
+  acc.append('t', 1, rec(2))
+  acc.append('u', 0, rec(3))
+  assert.equal(ready, 0)
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(ready, 1)
+  assert.deepEqual(shape(acc.drain(1_000_000)), [
+    ['t/0', [1]],
+    ['t/1', [2]],
+    ['u/0', [3]]
+  ])
+})
+
+test('drain stays within max bytes but always takes one batch, and skips busy partitions', () => {
+  const acc = new Accumulator<Rec>(10_000, 0, () => {})
+  acc.append('t', 0, rec(1, 600))
+  acc.append('t', 1, rec(2, 600))
+  acc.append('t', 2, rec(3, 300))
+  // 600 + 600 > 1000: the second does not fit, the third does.
+  assert.deepEqual(shape(acc.drain(1000, new Set())), [
+    ['t/0', [1]],
+    ['t/2', [3]]
+  ])
+  // A batch larger than the limit still goes, alone.
+  acc.append('t', 3, rec(4, 5000))
+  assert.deepEqual(shape(acc.drain(1000, new Set(['t\0' + '1']))), [['t/3', [4]]])
+  assert.deepEqual(shape(acc.drain(1000)), [['t/1', [2]]])
+  assert.equal(acc.records, 0)
+})
+
+test('flush makes open batches ready before their linger has passed', () => {
+  let ready = 0
+  const acc = new Accumulator<Rec>(10_000, 60_000, () => ready++)
+  acc.append('t', 0, rec(1))
+  acc.append('t', 1, rec(2))
+  assert.deepEqual(shape(acc.drain(1_000_000)), [])
+  acc.flush()
+  assert.equal(ready, 1)
+  assert.deepEqual(shape(acc.drain(1_000_000)), [
+    ['t/0', [1]],
+    ['t/1', [2]]
+  ])
+})
