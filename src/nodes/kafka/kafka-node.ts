@@ -171,7 +171,7 @@ export class KafkaNode implements RuleNode {
     // Only references are kept: key, value and headers are written into the batch when it closes.
     const headers = this.#headers === undefined ? undefined : msg.metadata
     const headerBytes = headers === undefined ? 1 : (this.#headers as MetadataHeaders).measure(headers)
-    const headerCount = headers === undefined ? 0 : (this.#headers as MetadataHeaders).count(headers)
+    const headerCount = headers === undefined ? 0 : (this.#headers as MetadataHeaders).lastCount
     const size = RECORD_OVERHEAD + keyBytes + valueBytes + headerBytes
     const settings = this.#config.producer
     const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)

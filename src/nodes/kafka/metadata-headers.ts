@@ -3,7 +3,7 @@
 // encoded once; the cache is bounded because keys come from the messages.
 
 import type { HeaderEncoding } from './charset.js'
-import { headerSectionBytes, writeUtf8, type HeaderCodec } from './record-batch.js'
+import { varIntLength, writeUtf8, type HeaderCodec } from './record-batch.js'
 
 const PREFIX = 'tb_msg_md_'
 const LIMIT = 1024
@@ -13,6 +13,7 @@ export class MetadataHeaders implements HeaderCodec {
   readonly #known = new Map<string, Buffer>()
 
   readonly #utf8: boolean
+  #lastCount = 0
 
   constructor(readonly encoding: HeaderEncoding) {
     this.#utf8 = encoding.charset === 'UTF-8'
@@ -35,15 +36,25 @@ export class MetadataHeaders implements HeaderCodec {
     else this.encoding.write(out, at, value)
   }
 
-  /** The bytes of a record's header section for these entries. */
-  measure(metadata: Readonly<Record<string, string>>): number {
-    return headerSectionBytes(this, metadata)
+  /** How many entries the last `measure` counted. */
+  get lastCount(): number {
+    return this.#lastCount
   }
 
-  /** How many entries there are. */
-  count(metadata: Readonly<Record<string, string>>): number {
+  /**
+   * The bytes of a record's header section for these entries: the count, then each name and value
+   * with its length, as the batch encoder writes them. Counts the entries on the way (`lastCount`).
+   */
+  measure(metadata: Readonly<Record<string, string>>): number {
+    let bytes = 0
     let count = 0
-    for (const _key in metadata) count++
-    return count
+    for (const key in metadata) {
+      const name = this.name(key).length
+      const value = this.valueBytes(metadata[key] as string)
+      bytes += varIntLength(name) + name + varIntLength(value) + value
+      count++
+    }
+    this.#lastCount = count
+    return bytes + varIntLength(count)
   }
 }

@@ -28,7 +28,7 @@ export interface BatchRecord {
   readonly headers: Readonly<Record<string, string>> | undefined
   /** How many entries `headers` has. */
   readonly headerCount: number
-  /** The bytes of the record's header section (count and entries), as `HeaderCodec.measure` gives them. */
+  /** The bytes of the record's header section (count and entries), as measured by whoever built the record. */
   readonly headerBytes: number
   /** Milliseconds since the epoch (CreateTime). */
   readonly timestamp: number
@@ -40,19 +40,6 @@ export interface HeaderCodec {
   valueBytes(value: string): number
   /** Writes the value (`bytes` long) at `at`. */
   writeValue(out: Buffer, at: number, value: string, bytes: number): void
-}
-
-/** The bytes a header section takes: the count, then each name and value with its length. */
-export function headerSectionBytes(codec: HeaderCodec, entries: Readonly<Record<string, string>>): number {
-  let bytes = 0
-  let count = 0
-  for (const key in entries) {
-    const name = codec.name(key).length
-    const value = codec.valueBytes(entries[key] as string)
-    bytes += varIntLength(name) + name + varIntLength(value) + value
-    count++
-  }
-  return bytes + varIntLength(count)
 }
 
 /** Writes `text` (`bytes` long in UTF-8) at `at`; short ASCII text without a call into the runtime. */
@@ -193,7 +180,8 @@ const NO_HEADERS: HeaderCodec = {
 }
 
 // Zig-zag varints (protobuf's encoding) for 32-bit values.
-function varIntLength(value: number): number {
+/** Bytes of `value` as a zig-zag varint (record and header lengths). */
+export function varIntLength(value: number): number {
   let zigzag = ((value << 1) ^ (value >> 31)) >>> 0
   let length = 1
   while (zigzag >= 0x80) {
