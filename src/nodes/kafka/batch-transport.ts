@@ -24,6 +24,8 @@ interface TopicLeaders {
   readonly leaders: readonly (number | undefined)[]
 }
 
+const DUPLICATE_SEQUENCE_NUMBER = 46
+
 /** A batch's outcome: its base offset (-1 when acks=0), or why it failed. */
 export type BatchOutcome = number | Error
 
@@ -167,6 +169,9 @@ function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): Batc
         context: { topic: batch.topic, partition: batch.partition }
       }
     )
+  // The broker has this batch already but no longer knows its offset: delivered, at an offset
+  // the node cannot tell (-1), as the Java producer completes it.
+  if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return -1
   if (answer.errorCode !== 0) return new ProtocolError(answer.errorCode, answer.errorMessage)
   return Number(answer.baseOffset)
 }

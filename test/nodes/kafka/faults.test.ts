@@ -150,3 +150,26 @@ test('idempotence with 5 batches in flight: the first fails and is retried, the 
     ['m0', 'm1', 'm2', 'm3', 'm4']
   )
 })
+
+test('DUPLICATE_SEQUENCE_NUMBER: the broker has the batch already; Success with offset -1, as Java reports it', async (t) => {
+  const DUPLICATE_SEQUENCE_NUMBER = 46
+  const broker = await startTestBroker(t, { partitions: 1 })
+  const topic = uniqueTopic('dup-seq')
+  broker.createTopic(topic, 1)
+  const node = await kafkaChain(t, {
+    topicPattern: topic,
+    bootstrapServers: address(broker),
+    linger: 20,
+    otherProperties: { 'enable.idempotence': 'true' }
+  })
+  broker.faults.failNext('Produce', DUPLICATE_SEQUENCE_NUMBER, 1)
+  const exits = await node.run([makeMsg({ data: 'a' }), makeMsg({ data: 'b' })])
+  assert.deepEqual(
+    exits.map((e) => [e.relation, e.msg.data, e.msg.metadata.offset, e.msg.metadata.partition]),
+    [
+      ['Success', 'a', '-1', '0'],
+      ['Success', 'b', '-1', '0']
+    ]
+  )
+  assert.equal(broker.requestCount('Produce'), 1)
+})
