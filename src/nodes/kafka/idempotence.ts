@@ -7,6 +7,18 @@
 
 import type { ProducerStamp } from './record-batch.js'
 
+/**
+ * What an idempotent producer does with a broker's sequence error, as the Java producer does:
+ * OUT_OF_ORDER_SEQUENCE_NUMBER behind an earlier batch that failed is retried once that one is
+ * in; UNKNOWN_PRODUCER_ID (the broker forgot the producer, e.g. after a long idle time) and
+ * INVALID_PRODUCER_EPOCH are retried under a new producer id (KIP-360).
+ */
+export function sequenceErrorAction(code: string): 'retry' | 'new-producer-id' | undefined {
+  if (code === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return 'retry'
+  if (code === 'UNKNOWN_PRODUCER_ID' || code === 'INVALID_PRODUCER_EPOCH') return 'new-producer-id'
+  return undefined
+}
+
 /** A stamp, and the producer id generation it belongs to. */
 export interface Stamp extends ProducerStamp {
   readonly generation: number

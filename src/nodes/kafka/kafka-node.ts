@@ -23,7 +23,7 @@ import {
 import { BatchTransport } from './batch-transport.js'
 import { createClient, type KafkaClient } from './client.js'
 import { MetadataHeaders } from './metadata-headers.js'
-import { Idempotence } from './idempotence.js'
+import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
 import { KeyBytes, Partitioner } from './partitioner.js'
 import { PendingRecord } from './pending-record.js'
@@ -94,9 +94,9 @@ export class KafkaNode implements RuleNode {
         toError: (error, batch) => {
           const context = { topic: batch.topic, partition: batch.partition, node: ctx.nodeName }
           let mapped = fromClientError(error, context)
-          // A batch sent while an earlier one of its partition failed arrives out of sequence; it goes
-          // through once the earlier one is retried, as the Java producer retries it.
-          if (mapped.code === 'OUT_OF_ORDER_SEQUENCE_NUMBER' && batch.generation >= 0 && !mapped.retriable)
+          const action = batch.generation >= 0 ? sequenceErrorAction(mapped.code) : undefined
+          if (action === 'new-producer-id') this.#idempotence?.reset(batch.generation)
+          if (action !== undefined && !mapped.retriable)
             mapped = new KafkaBrokerError(mapped.message, {
               code: mapped.code,
               retriable: true,

@@ -173,3 +173,31 @@ test('DUPLICATE_SEQUENCE_NUMBER: the broker has the batch already; Success with 
   )
   assert.equal(broker.requestCount('Produce'), 1)
 })
+
+test('UNKNOWN_PRODUCER_ID (the broker forgot the producer): the batch is retried under a new producer id and delivered once', async (t) => {
+  const UNKNOWN_PRODUCER_ID = 59
+  const broker = await startTestBroker(t, { partitions: 1 })
+  const topic = uniqueTopic('unknown-pid')
+  broker.createTopic(topic, 1)
+  const node = await kafkaChain(t, {
+    topicPattern: topic,
+    bootstrapServers: address(broker),
+    linger: 20,
+    retries: 3,
+    otherProperties: { 'enable.idempotence': 'true', 'retry.backoff.ms': '10' }
+  })
+  broker.faults.failNext('Produce', UNKNOWN_PRODUCER_ID, 1)
+  const exits = await node.run([makeMsg({ data: 'a' }), makeMsg({ data: 'b' })])
+  assert.deepEqual(
+    exits.map((e) => [e.relation, e.msg.data, e.msg.metadata.offset]),
+    [
+      ['Success', 'a', '0'],
+      ['Success', 'b', '1']
+    ]
+  )
+  assert.equal(broker.requestCount('InitProducerId'), 2)
+  assert.deepEqual(
+    broker.records(topic, 0).map((r) => r.value?.toString()),
+    ['a', 'b']
+  )
+})
