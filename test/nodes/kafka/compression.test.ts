@@ -4,7 +4,7 @@ import zlib from 'node:zlib'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
-import { runCommand } from '../../helpers/process.js'
+import { kcatConsume } from '../../helpers/kcat.js'
 
 const hasZstd = typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function'
 
@@ -36,24 +36,8 @@ for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
     )
     assert.deepEqual(broker.codecs(topic, 0), [codec])
 
-    const kcat = await runCommand('kcat', [
-      '-C',
-      '-b',
-      address(broker),
-      '-t',
-      topic,
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-f',
-      '%o|%k|%h|%s\\n'
-    ])
-    assert.equal(kcat.status, 0, kcat.stderr)
     assert.deepEqual(
-      kcat.stdout.trimEnd().split('\n'),
+      await kcatConsume(broker, topic, 0, '%o|%k|%h|%s'),
       messages.map((msg, i) => `${i}|device-${i}|tb_msg_md_deviceName=device-${i}|${msg.data}`)
     )
   })

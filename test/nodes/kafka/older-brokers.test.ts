@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
-import { runCommand } from '../../helpers/process.js'
+import { kcatConsume } from '../../helpers/kcat.js'
 
 // A broker capped at Produce v7 answers a v9 request with UNSUPPORTED_VERSION, so a message that
 // arrives proves the node chose the version the broker offered.
@@ -31,23 +31,7 @@ for (const [produce, kafka] of [
         ['Success', '2']
       ]
     )
-    const kcat = await runCommand('kcat', [
-      '-C',
-      '-b',
-      address(broker),
-      '-t',
-      topic,
-      '-p',
-      '0',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-f',
-      '%o|%k|%h|%s\\n'
-    ])
-    assert.equal(kcat.status, 0, kcat.stderr)
-    assert.deepEqual(kcat.stdout.trimEnd().split('\n'), [
+    assert.deepEqual(await kcatConsume(broker, topic, 0, '%o|%k|%h|%s'), [
       '0|d1|tb_msg_md_deviceName=d1|{"n":1}',
       '1|d2|tb_msg_md_deviceName=d2|{"n":2}',
       '2|d3|tb_msg_md_deviceName=d3|{"n":3}'

@@ -1,0 +1,32 @@
+import type { Broker } from '../../src/broker/index.js'
+import { address } from './broker.js'
+import { runCommand } from './process.js'
+
+/**
+ * Partition `partition` of `topic` read back from the beginning by Debian's kcat, an independent
+ * client: one line per record in kcat's `-f` format (without the trailing newline).
+ */
+export async function kcatConsume(
+  broker: Broker,
+  topic: string,
+  partition: number,
+  format: string
+): Promise<string[]> {
+  const kcat = await runCommand('kcat', [
+    '-C',
+    '-b',
+    address(broker),
+    '-t',
+    topic,
+    '-p',
+    String(partition),
+    '-o',
+    'beginning',
+    '-e',
+    '-q',
+    '-f',
+    `${format}\\n`
+  ])
+  if (kcat.status !== 0) throw new Error(`kcat exited with ${String(kcat.status)}: ${kcat.stderr}`)
+  return kcat.stdout.trimEnd().split('\n')
+}
