@@ -3,7 +3,8 @@
 // encoded once; the cache is bounded because keys come from the messages.
 
 import type { HeaderEncoding } from './charset.js'
-import { varIntLength, writeUtf8, type HeaderCodec } from './record-batch.js'
+import { writeUtf8, type HeaderCodec } from './record-batch.js'
+import { varIntBytes } from './varint.js'
 
 const PREFIX = 'tb_msg_md_'
 const LIMIT = 1024
@@ -32,8 +33,9 @@ export class MetadataHeaders implements HeaderCodec {
   }
 
   writeValue(out: Buffer, at: number, value: string, bytes: number): void {
+    // UTF-8 is written in place; the other charsets are rare enough to encode and copy.
     if (this.#utf8) writeUtf8(out, at, value, bytes)
-    else this.encoding.write(out, at, value)
+    else this.encoding.encode(value).copy(out, at)
   }
 
   /** How many entries the last `measure` counted. */
@@ -51,10 +53,10 @@ export class MetadataHeaders implements HeaderCodec {
     for (const key in metadata) {
       const name = this.name(key).length
       const value = this.valueBytes(metadata[key] as string)
-      bytes += varIntLength(name) + name + varIntLength(value) + value
+      bytes += varIntBytes(name) + name + varIntBytes(value) + value
       count++
     }
     this.#lastCount = count
-    return bytes + varIntLength(count)
+    return bytes + varIntBytes(count)
   }
 }

@@ -20,6 +20,7 @@
 //   and a TAG_BUFFER after each structure; the response header has one too.
 
 import { Writer, type Reader } from '@platformatic/kafka'
+import { unsignedVarIntBytes, writeUnsignedVarInt } from './varint.js'
 
 /** Produce versions the node can send, newest first. */
 export const PRODUCE_VERSIONS = [9, 8, 7] as const
@@ -109,24 +110,6 @@ function arrayLengthBytes(length: number, flexible: boolean): number {
 
 function writeArrayLength(out: Buffer, at: number, length: number, flexible: boolean): number {
   return flexible ? writeUnsignedVarInt(out, at, length + 1) : out.writeInt32BE(length, at)
-}
-
-function unsignedVarIntBytes(value: number): number {
-  let bytes = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 128)
-    bytes++
-  }
-  return bytes
-}
-
-function writeUnsignedVarInt(out: Buffer, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value % 128) | 0x80
-    value = Math.floor(value / 128)
-  }
-  out[at++] = value
-  return at
 }
 
 /** Reads the answer of `version`, one entry per partition; errors are returned, not thrown. */

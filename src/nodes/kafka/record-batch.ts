@@ -15,6 +15,7 @@
 
 import { compressionsAlgorithms } from '@platformatic/kafka'
 import { crc32c } from './crc32c.js'
+import { varIntBytes, varLongBytes, writeVarInt, writeVarLong } from './varint.js'
 
 /** What a batch needs of a record. Key and value are written as UTF-8 straight into the batch. */
 export interface BatchRecord {
@@ -90,7 +91,7 @@ export function encodeRecordBatch(
     if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp
     const length = recordBodyLength(record, record.timestamp - baseTimestamp, i)
     lengths[i] = length
-    bodyBytes += varIntLength(length) + length
+    bodyBytes += varIntBytes(length) + length
   }
 
   const body = Buffer.allocUnsafe(compression === 'none' ? HEADER_BYTES + bodyBytes : bodyBytes)
@@ -125,9 +126,9 @@ export function encodeRecordBatch(
 }
 
 function recordBodyLength(record: BatchRecord, timestampDelta: number, offsetDelta: number): number {
-  let length = 1 + varLongLength(timestampDelta) + varIntLength(offsetDelta)
-  length += record.key === undefined ? 1 : varIntLength(record.keyBytes) + record.keyBytes
-  length += varIntLength(record.valueBytes) + record.valueBytes
+  let length = 1 + varLongBytes(timestampDelta) + varIntBytes(offsetDelta)
+  length += record.key === undefined ? 1 : varIntBytes(record.keyBytes) + record.keyBytes
+  length += varIntBytes(record.valueBytes) + record.valueBytes
   return length + (record.headers === undefined ? 1 : record.headerBytes)
 }
 
@@ -140,31 +141,31 @@ function writeRecord(
   offsetDelta: number,
   codec: HeaderCodec
 ): number {
-  at = writeVarInt(out, length, at)
+  at = writeVarInt(out, at, length)
   out[at++] = 0
-  at = writeVarLong(out, record.timestamp - baseTimestamp, at)
-  at = writeVarInt(out, offsetDelta, at)
+  at = writeVarLong(out, at, record.timestamp - baseTimestamp)
+  at = writeVarInt(out, at, offsetDelta)
   if (record.key === undefined) {
-    at = writeVarInt(out, -1, at)
+    at = writeVarInt(out, at, -1)
   } else {
-    at = writeVarInt(out, record.keyBytes, at)
+    at = writeVarInt(out, at, record.keyBytes)
     writeUtf8(out, at, record.key, record.keyBytes)
     at += record.keyBytes
   }
-  at = writeVarInt(out, record.valueBytes, at)
+  at = writeVarInt(out, at, record.valueBytes)
   writeUtf8(out, at, record.value, record.valueBytes)
   at += record.valueBytes
   const headers = record.headers
-  if (headers === undefined) return writeVarInt(out, 0, at)
-  at = writeVarInt(out, record.headerCount, at)
+  if (headers === undefined) return writeVarInt(out, at, 0)
+  at = writeVarInt(out, at, record.headerCount)
   for (const key in headers) {
     const name = codec.name(key)
     const value = headers[key] as string
     const valueBytes = codec.valueBytes(value)
-    at = writeVarInt(out, name.length, at)
+    at = writeVarInt(out, at, name.length)
     out.set(name, at)
     at += name.length
-    at = writeVarInt(out, valueBytes, at)
+    at = writeVarInt(out, at, valueBytes)
     codec.writeValue(out, at, value, valueBytes)
     at += valueBytes
   }
@@ -177,54 +178,6 @@ const NO_HEADERS: HeaderCodec = {
   },
   valueBytes: () => 0,
   writeValue: () => {}
-}
-
-// Zig-zag varints (protobuf's encoding) for 32-bit values.
-/** Bytes of `value` as a zig-zag varint (record and header lengths). */
-export function varIntLength(value: number): number {
-  let zigzag = ((value << 1) ^ (value >> 31)) >>> 0
-  let length = 1
-  while (zigzag >= 0x80) {
-    zigzag >>>= 7
-    length++
-  }
-  return length
-}
-
-function writeVarInt(out: Buffer, value: number, at: number): number {
-  let zigzag = ((value << 1) ^ (value >> 31)) >>> 0
-  while (zigzag >= 0x80) {
-    out[at++] = (zigzag & 0x7f) | 0x80
-    zigzag >>>= 7
-  }
-  out[at++] = zigzag
-  return at
-}
-
-// Timestamp deltas can pass 32 bits; they stay exact in a double up to 2^53, so the zig-zag is
-// done in arithmetic rather than with 32-bit operators.
-function zigzag64(value: number): number {
-  return value >= 0 ? value * 2 : -value * 2 - 1
-}
-
-function varLongLength(value: number): number {
-  let zigzag = zigzag64(value)
-  let length = 1
-  while (zigzag >= 0x80) {
-    zigzag = Math.floor(zigzag / 128)
-    length++
-  }
-  return length
-}
-
-function writeVarLong(out: Buffer, value: number, at: number): number {
-  let zigzag = zigzag64(value)
-  while (zigzag >= 0x80) {
-    out[at++] = (zigzag % 128) | 0x80
-    zigzag = Math.floor(zigzag / 128)
-  }
-  out[at++] = zigzag
-  return at
 }
 
 // Timestamps are whole milliseconds well inside 2^53: two 32-bit halves, no BigInt per batch.
