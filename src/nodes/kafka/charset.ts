@@ -8,8 +8,6 @@ export interface HeaderEncoding {
   encode(value: string): Buffer
   /** The length of `encode(value)`, without encoding. */
   byteLength(value: string): number
-  /** Writes `encode(value)` at `at`; returns the bytes written. */
-  write(out: Buffer, at: number, value: string): number
 }
 
 // Single-byte charsets write one byte per code point (a surrogate pair is one '?').
@@ -77,10 +75,5 @@ export function headerEncoding(name: string): HeaderEncoding {
       { field: 'kafkaHeadersCharset' }
     )
   }
-  // UTF-8 is written in place; the other charsets are rare enough to encode and copy.
-  const write =
-    charset === 'UTF-8'
-      ? (out: Buffer, at: number, value: string) => out.write(value, at, 'utf8')
-      : (out: Buffer, at: number, value: string) => encode(value).copy(out, at)
-  return { charset, encode, byteLength, write }
+  return { charset, encode, byteLength }
 }

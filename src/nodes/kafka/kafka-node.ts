@@ -169,9 +169,10 @@ export class KafkaNode implements RuleNode {
     const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8')
     const valueBytes = Buffer.byteLength(msg.data, 'utf8')
     // Only references are kept: key, value and headers are written into the batch when it closes.
-    const headers = this.#headers === undefined ? undefined : msg.metadata
-    const headerBytes = headers === undefined ? 1 : (this.#headers as MetadataHeaders).measure(headers)
-    const headerCount = headers === undefined ? 0 : (this.#headers as MetadataHeaders).lastCount
+    const codec = this.#headers
+    const headers = codec === undefined ? undefined : msg.metadata
+    const headerBytes = codec === undefined ? 1 : codec.measure(msg.metadata)
+    const headerCount = codec === undefined ? 0 : codec.lastCount
     const size = RECORD_OVERHEAD + keyBytes + valueBytes + headerBytes
     const settings = this.#config.producer
     const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)
