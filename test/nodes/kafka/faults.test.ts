@@ -1,18 +1,31 @@
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
+import type { Broker } from '../../../src/broker/index.js'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
-import { kafkaChain } from '../../helpers/kafka-chain.js'
+import { kafkaChain, type KafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
 
 const NOT_LEADER_OR_FOLLOWER = 6
 
-test('a broker slower than request.timeout.ms: Failure naming the timeout when retries run out', async (t) => {
+/** A broker, a topic with one partition on it, and a Kafka node publishing to it with `configuration`. */
+async function onePartitionNode(
+  t: TestContext,
+  prefix: string,
+  configuration: Record<string, unknown>
+): Promise<{ broker: Broker; topic: string; node: KafkaChain }> {
   const broker = await startTestBroker(t, { partitions: 1 })
-  const topic = uniqueTopic('slow')
+  const topic = uniqueTopic(prefix)
   broker.createTopic(topic, 1)
   const node = await kafkaChain(t, {
     topicPattern: topic,
     bootstrapServers: address(broker),
+    ...configuration
+  })
+  return { broker, topic, node }
+}
+
+test('a broker slower than request.timeout.ms: Failure naming the timeout when retries run out', async (t) => {
+  const { broker, node } = await onePartitionNode(t, 'slow', {
     otherProperties: { 'request.timeout.ms': '300', 'delivery.timeout.ms': '2000' }
   })
   await node.run([makeMsg()])
@@ -67,12 +80,7 @@ test('a topic name the broker rejects fails at once with its error, not after ma
 
 for (const idempotent of [true, false]) {
   test(`a produce answer lost after the broker wrote the batch: the retry ${idempotent ? 'carries the same sequence numbers and adds nothing' : 'writes the records again (idempotence off)'}`, async (t) => {
-    const broker = await startTestBroker(t, { partitions: 1 })
-    const topic = uniqueTopic('lost-answer')
-    broker.createTopic(topic, 1)
-    const node = await kafkaChain(t, {
-      topicPattern: topic,
-      bootstrapServers: address(broker),
+    const { broker, topic, node } = await onePartitionNode(t, 'lost-answer', {
       linger: 20,
       retries: 3,
       otherProperties: { 'enable.idempotence': String(idempotent), 'retry.backoff.ms': '20' }
@@ -94,12 +102,7 @@ for (const idempotent of [true, false]) {
 
 test('an idempotent batch that fails for good: later batches go out under a new producer id, not out of sequence', async (t) => {
   const INVALID_RECORD = 87
-  const broker = await startTestBroker(t, { partitions: 1 })
-  const topic = uniqueTopic('idem-reset')
-  broker.createTopic(topic, 1)
-  const node = await kafkaChain(t, {
-    topicPattern: topic,
-    bootstrapServers: address(broker),
+  const { broker, topic, node } = await onePartitionNode(t, 'idem-reset', {
     linger: 20,
     otherProperties: { 'enable.idempotence': 'true' }
   })
@@ -123,12 +126,7 @@ test('an idempotent batch that fails for good: later batches go out under a new 
 })
 
 test('idempotence with 5 batches in flight: the first fails and is retried, the later ones come back out of sequence and are retried after it, in order', async (t) => {
-  const broker = await startTestBroker(t, { partitions: 1 })
-  const topic = uniqueTopic('idem-order')
-  broker.createTopic(topic, 1)
-  const node = await kafkaChain(t, {
-    topicPattern: topic,
-    bootstrapServers: address(broker),
+  const { broker, topic, node } = await onePartitionNode(t, 'idem-order', {
     // Each record closes its own batch: five produce requests in flight at once.
     batchSize: 1,
     retries: 10,
@@ -153,12 +151,7 @@ test('idempotence with 5 batches in flight: the first fails and is retried, the 
 
 test('DUPLICATE_SEQUENCE_NUMBER: the broker has the batch already; Success with offset -1, as Java reports it', async (t) => {
   const DUPLICATE_SEQUENCE_NUMBER = 46
-  const broker = await startTestBroker(t, { partitions: 1 })
-  const topic = uniqueTopic('dup-seq')
-  broker.createTopic(topic, 1)
-  const node = await kafkaChain(t, {
-    topicPattern: topic,
-    bootstrapServers: address(broker),
+  const { broker, node } = await onePartitionNode(t, 'dup-seq', {
     linger: 20,
     otherProperties: { 'enable.idempotence': 'true' }
   })
@@ -176,12 +169,7 @@ test('DUPLICATE_SEQUENCE_NUMBER: the broker has the batch already; Success with 
 
 test('UNKNOWN_PRODUCER_ID (the broker forgot the producer): the batch is retried under a new producer id and delivered once', async (t) => {
   const UNKNOWN_PRODUCER_ID = 59
-  const broker = await startTestBroker(t, { partitions: 1 })
-  const topic = uniqueTopic('unknown-pid')
-  broker.createTopic(topic, 1)
-  const node = await kafkaChain(t, {
-    topicPattern: topic,
-    bootstrapServers: address(broker),
+  const { broker, topic, node } = await onePartitionNode(t, 'unknown-pid', {
     linger: 20,
     retries: 3,
     otherProperties: { 'enable.idempotence': 'true', 'retry.backoff.ms': '10' }
