@@ -26,9 +26,15 @@ function fail(message: string): never {
 
 if (command === 'start') {
   if (existsSync(join(dir, 'cluster.json'))) fail(`${dir} holds a cluster already: stop it first`)
+  // --base-port 0: free ports, as the test runner asks.
   const basePort = values['base-port'] === undefined ? 19092 : Number(values['base-port'])
   const heapMb = values['heap-mb'] === undefined ? undefined : Number(values['heap-mb'])
-  const cluster = await startKafka({ brokers, dir, basePort, ...(heapMb === undefined ? {} : { heapMb }) })
+  const cluster = await startKafka({
+    brokers,
+    dir,
+    ...(basePort === 0 ? {} : { basePort }),
+    ...(heapMb === undefined ? {} : { heapMb })
+  })
   console.log(`Apache Kafka is serving, ${brokers} broker(s), folder ${dir}`)
   for (const listener of LISTENERS) console.log(`${listener.padEnd(15)} ${cluster.bootstrap(listener)}`)
   console.log(`SASL PLAIN user ${USERS.plain.username}, SCRAM-SHA-256/512 user ${USERS.scram.username}`)
