@@ -9,6 +9,8 @@ import { chainExport } from './test-nodes.js'
 export interface KafkaChain {
   readonly chain: Chain
   readonly exits: ChainExit[]
+  /** When each exit happened (Date.now()), by the index of `exits`. */
+  readonly exitedAt: number[]
   readonly warnings: string[]
   /** Pushes every message, awaiting backpressure, then waits until all have left. */
   run(messages: readonly TbMsg[]): Promise<ChainExit[]>
@@ -17,6 +19,7 @@ export interface KafkaChain {
 /** Loads a chain with one Kafka node; the test destroys it. */
 export async function kafkaChain(t: TestContext, configuration: unknown): Promise<KafkaChain> {
   const exits: ChainExit[] = []
+  const exitedAt: number[] = []
   const warnings: string[] = []
   const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) }
   const chain = await loadChain(
@@ -25,12 +28,19 @@ export async function kafkaChain(t: TestContext, configuration: unknown): Promis
       []
     ),
     createDefaultRegistry(),
-    { onExit: (exit) => exits.push(exit), logger }
+    {
+      onExit: (exit) => {
+        exits.push(exit)
+        exitedAt.push(Date.now())
+      },
+      logger
+    }
   )
   t.after(() => chain.destroy())
   return {
     chain,
     exits,
+    exitedAt,
     warnings,
     async run(messages) {
       const before = exits.length
