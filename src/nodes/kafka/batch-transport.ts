@@ -5,8 +5,8 @@
 // broker restart asks where the partition is now.
 
 import { ProtocolError, type Broker, type Connection } from '@platformatic/kafka'
-import type { KafkaClient } from './client.js'
-import { KafkaBrokerError } from './errors.js'
+import { isUnknownTopic, type KafkaClient } from './client.js'
+import { KafkaBrokerError, LeaderUnknownError } from './errors.js'
 import {
   PRODUCE_API_KEY,
   PRODUCE_VERSIONS,
@@ -93,14 +93,17 @@ export class BatchTransport {
       if (!missing.includes(topic)) missing.push(topic)
     }
     if (missing !== undefined) {
-      const metadata = await this.client.metadata({
-        topics: missing,
-        autocreateTopics: true,
-        forceUpdate: true
-      })
+      const metadata = await this.client
+        .metadata({ topics: missing, autocreateTopics: true, forceUpdate: true })
+        .catch((error: unknown) => {
+          // A topic gone (deleted) or not there yet: its batches wait for a leader, as in Java.
+          if (!isUnknownTopic(error)) throw error
+          for (const topic of missing ?? []) this.#leaders.delete(topic)
+          return undefined
+        })
       for (const topic of missing) {
-        const partitions = metadata.topics.get(topic)?.partitions
-        if (partitions === undefined) continue
+        const partitions = metadata?.topics.get(topic)?.partitions
+        if (metadata === undefined || partitions === undefined) continue
         this.#leaders.set(topic, {
           fetchedAt: now,
           brokers: metadata.brokers,
@@ -115,14 +118,17 @@ export class BatchTransport {
       const leader = known?.leaders[partition]
       const broker = leader === undefined ? undefined : known?.brokers.get(leader)
       if (leader === undefined || broker === undefined) {
-        outcomes[index] = new KafkaBrokerError(
-          `no leader is known for topic ${topic} partition ${partition}`,
-          {
-            code: 'LEADER_NOT_AVAILABLE',
-            retriable: true,
-            context: { topic, partition }
-          }
-        )
+        outcomes[index] =
+          known === undefined
+            ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
+                topic,
+                partition
+              })
+            : new LeaderUnknownError(
+                `no leader is known for topic ${topic} partition ${partition}`,
+                'LEADER_NOT_AVAILABLE',
+                { topic, partition }
+              )
         continue
       }
       const group = groups.get(leader)

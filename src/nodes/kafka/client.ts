@@ -4,7 +4,7 @@
 // node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
 // as the Java producer asks brokers to; SNI is sent with the bootstrap host name.
 
-import { Producer, stringSerializer } from '@platformatic/kafka'
+import { Producer, UserError, stringSerializer } from '@platformatic/kafka'
 import type { ProducerSettings } from './producer-properties.js'
 
 /** A producer of Buffer keys and values with string header names. */
@@ -45,4 +45,14 @@ export function createClient(settings: ProducerSettings): KafkaClient {
         }),
     ...(settings.sasl === undefined ? {} : { sasl: { ...settings.sasl } })
   })
+}
+
+/**
+ * Whether a metadata request failed because a topic is not (yet) there: the client turns the
+ * broker's UNKNOWN_TOPIC_OR_PARTITION into a UserError. Apache Kafka answers so while it creates a
+ * topic on request (the development broker created it at once), and the Java producer keeps
+ * asking until max.block.ms; so must the node, instead of failing the record.
+ */
+export function isUnknownTopic(error: unknown): boolean {
+  return error instanceof UserError
 }

@@ -14,6 +14,22 @@ export class KafkaBrokerError extends RuleNodeError {
   }
 }
 
+/**
+ * A batch was not sent because its partition has no leader known yet (a topic being created, a
+ * leader being elected, a topic unknown after deletion). The Java producer keeps such a batch in
+ * its accumulator without counting an attempt until metadata names a leader, so `retries` 0 (the
+ * ThingsBoard default) does not fail it; only delivery.timeout.ms does.
+ */
+export class LeaderUnknownError extends RuleNodeError {
+  constructor(
+    message: string,
+    code: 'LEADER_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION',
+    context: ErrorContext
+  ) {
+    super(message, { code, retriable: true, context })
+  }
+}
+
 /** The broker could not be reached, or the connection broke. */
 export class KafkaConnectionError extends RuleNodeError {
   constructor(message: string, context: ErrorContext, cause?: unknown) {

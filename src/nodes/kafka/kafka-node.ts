@@ -15,13 +15,14 @@ import { kafkaNodeConfigSpec, parseKafkaNodeConfig, type KafkaNodeConfig } from 
 import {
   KafkaBrokerError,
   KafkaTimeoutError,
+  LeaderUnknownError,
   ProducerClosedError,
   RecordTooLargeError,
   fromClientError,
   where
 } from './errors.js'
 import { BatchTransport } from './batch-transport.js'
-import { createClient, type KafkaClient } from './client.js'
+import { createClient, isUnknownTopic, type KafkaClient } from './client.js'
 import { MetadataHeaders } from './metadata-headers.js'
 import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
@@ -118,7 +119,8 @@ export class KafkaNode implements RuleNode {
           this.#metrics.errors.inc(batch.records.length)
           for (const record of batch.records) this.#fail(record, error)
         },
-        retried: () => this.#metrics.retries.inc()
+        retried: () => this.#metrics.retries.inc(),
+        wasSent: (error) => !(error instanceof LeaderUnknownError)
       }
     )
     this.#metadata = new TopicMetadata<PendingRecord>({
@@ -126,13 +128,19 @@ export class KafkaNode implements RuleNode {
       retryBackoffMs: settings.retryBackoffMs,
       maxAgeMs: settings.metadataMaxAgeMs,
       fetch: async (topic, fresh) => {
-        const metadata = await this.#producer.metadata({
-          topics: [topic],
-          autocreateTopics: true,
-          forceUpdate: fresh
-        })
-        this.#reached = true
-        return metadata.topics.get(topic)?.partitionsCount ?? 0
+        try {
+          const metadata = await this.#producer.metadata({
+            topics: [topic],
+            autocreateTopics: true,
+            forceUpdate: fresh
+          })
+          this.#reached = true
+          return metadata.topics.get(topic)?.partitionsCount ?? 0
+        } catch (error) {
+          if (!isUnknownTopic(error)) throw error
+          this.#reached = true
+          return 0
+        }
       },
       ready: (record, partitions) => this.#append(record, partitions),
       failed: (record, error) => {

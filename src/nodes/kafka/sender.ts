@@ -26,6 +26,8 @@ export interface SenderHooks<R extends Sized> {
   delivered(batch: Batch<R>, baseOffset: number): void
   failed(batch: Batch<R>, error: RuleNodeError): void
   retried(batch: Batch<R>, error: RuleNodeError): void
+  /** False when the batch never left (no leader known): such a try does not count against `retries`. */
+  wasSent(error: RuleNodeError): boolean
 }
 
 /** Sends drained batches with bounded concurrency and Java's retry rules. */
@@ -144,6 +146,8 @@ export class Sender<R extends Sized> {
 
   #onError(batch: Batch<R>, error: RuleNodeError): void {
     const deadline = this.#deadline(batch)
+    // Not sent for want of a leader: Java keeps the batch waiting for metadata without an attempt.
+    if (!this.hooks.wasSent(error)) batch.attempts--
     if (!error.retriable || batch.attempts > this.retries) {
       this.hooks.failed(batch, error)
       return

@@ -50,7 +50,8 @@ function hooks(produce: SenderHooks<Rec>['produce']) {
       new RuleNodeError(`expired ${b.partition} after ${last?.code ?? 'nothing'}`, { code: 'TIMEOUT' }),
     delivered: (b, offset) => void log.push(`delivered ${b.partition}@${offset}`),
     failed: (b, error) => void log.push(`failed ${b.partition}: ${error.message}`),
-    retried: (b, error) => void log.push(`retried ${b.partition}: ${error.code}`)
+    retried: (b, error) => void log.push(`retried ${b.partition}: ${error.code}`),
+    wasSent: (error) => error.code !== 'LEADER_NOT_AVAILABLE'
   }
   return { h, log }
 }
@@ -99,6 +100,32 @@ test('a retriable error is retried up to `retries` times, then the batch fails w
     'retried 0: NOT_LEADER_OR_FOLLOWER',
     'failed 0: NOT_LEADER_OR_FOLLOWER'
   ])
+})
+
+test('a batch not sent for want of a leader waits without using up retries (retries 0), as Java keeps it in the accumulator', async () => {
+  const noLeader = new RuleNodeError('no leader', { code: 'LEADER_NOT_AVAILABLE', retriable: true })
+  let calls = 0
+  const { h, log } = hooks(async (batches) => batches.map(() => (++calls <= 3 ? noLeader : 42)))
+  const sender = new Sender<Rec>(5, 0, 1, 60_000, 1_000_000, source([batch(0)]), h)
+  sender.wake()
+  await sender.idle()
+  assert.equal(calls, 4)
+  assert.deepEqual(log, [
+    'retried 0: LEADER_NOT_AVAILABLE',
+    'retried 0: LEADER_NOT_AVAILABLE',
+    'retried 0: LEADER_NOT_AVAILABLE',
+    'delivered 0@42'
+  ])
+})
+
+test('a batch that never finds a leader fails when delivery.timeout.ms has passed', async () => {
+  const noLeader = new RuleNodeError('no leader', { code: 'LEADER_NOT_AVAILABLE', retriable: true })
+  const { h, log } = hooks(async (batches) => batches.map(() => noLeader))
+  const sender = new Sender<Rec>(5, 0, 5, 30, 1_000_000, source([batch(0)]), h)
+  sender.wake()
+  await sender.idle()
+  assert.equal(log.at(-1), 'failed 0: expired 0 after LEADER_NOT_AVAILABLE')
+  assert.ok(log.slice(0, -1).every((line) => line === 'retried 0: LEADER_NOT_AVAILABLE'))
 })
 
 test('a non-retriable error fails at once; one partition failing does not fail the others of its request', async () => {
