@@ -11,7 +11,7 @@
 
 import { ErrorCode } from '../protocol/error-codes.js'
 import { array, field, type Struct } from '../protocol/schema.js'
-import { splitBatches } from '../log/record-batch.js'
+import { BATCH, batchCrcValid, splitBatches } from '../log/record-batch.js'
 import { topicNameProblem } from '../log/topic-store.js'
 import type { Api, RequestContext } from './api.js'
 
@@ -51,6 +51,17 @@ function producePartition(topicName: string, data: Struct, context: RequestConte
         -1,
         -1,
         `batch of ${batch.bytes.length} bytes is over max.message.bytes ${context.maxMessageBytes}`
+      )
+    }
+    // Kafka checks every batch's CRC before it appends (LogValidator, after the size check), so a
+    // batch damaged on the way is refused, not stored for consumers to trip over.
+    if (!batchCrcValid(batch.bytes)) {
+      return partitionResult(
+        index,
+        ErrorCode.CORRUPT_MESSAGE,
+        -1,
+        -1,
+        `record batch CRC ${batch.bytes.readUInt32BE(BATCH.crc)} does not match its contents`
       )
     }
   }

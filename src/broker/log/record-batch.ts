@@ -7,6 +7,7 @@
 // producerId: int64 | producerEpoch: int16 | baseSequence: int32 | records: [Record]
 
 import { gunzipSync } from 'node:zlib'
+import { crc32c } from '@node-rs/crc32'
 import { Reader } from '../protocol/reader.js'
 
 /** Where a batch's header fields sit. */
@@ -63,6 +64,11 @@ export function splitBatches(records: Buffer): BatchHeader[] | string {
     at = end
   }
   return batches
+}
+
+/** Whether a batch's CRC-32C matches its bytes from `attributes` on (Kafka's DefaultRecordBatch.isValid). */
+export function batchCrcValid(batch: Buffer): boolean {
+  return crc32c(batch.subarray(BATCH.attributes)) === batch.readUInt32BE(BATCH.crc)
 }
 
 /** A record decoded from a stored batch, for tests and tools. */
