@@ -15,6 +15,9 @@ export type { BrokerFaults } from './faults.js'
 export type { StoredRecord } from './log/record-batch.js'
 export type { BrokerLogger } from './broker-logger.js'
 
+// Kafka's default message.max.bytes: 1 MiB of records plus the batch's offset and length fields.
+const KAFKA_MAX_MESSAGE_BYTES = 1024 * 1024 + 12
+
 /** How to run the broker. */
 export interface BrokerOptions {
   /** Default 127.0.0.1. */
@@ -29,7 +32,7 @@ export interface BrokerOptions {
   readonly saslUsers?: Readonly<Record<string, string>>
   /** PEM certificate and key; when set, the listener speaks TLS. */
   readonly tls?: { readonly cert: string; readonly key: string }
-  /** Largest record batch accepted (max.message.bytes); default 1 MiB. */
+  /** Largest record batch accepted (max.message.bytes); default 1048588, Kafka's (1 MiB plus the 12-byte log overhead). */
   readonly maxMessageBytes?: number
   /** Largest request frame; bigger ones close the connection. Default 100 MiB. */
   readonly maxRequestBytes?: number
@@ -92,7 +95,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         store,
         groups,
         advertised,
-        maxMessageBytes: options.maxMessageBytes ?? 1024 * 1024,
+        maxMessageBytes: options.maxMessageBytes ?? KAFKA_MAX_MESSAGE_BYTES,
         nextProducerId: () => producerIds++
       }
     })
