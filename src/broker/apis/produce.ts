@@ -12,7 +12,6 @@
 import { ErrorCode } from '../protocol/error-codes.js'
 import { array, field, type Struct } from '../protocol/schema.js'
 import { BATCH, batchCrcValid, splitBatches } from '../log/record-batch.js'
-import { topicNameProblem } from '../log/topic-store.js'
 import type { Api, RequestContext } from './api.js'
 
 const partitionResult = (
@@ -34,8 +33,8 @@ const partitionResult = (
 function producePartition(topicName: string, data: Struct, context: RequestContext): Struct {
   const index = data.index as number
   if (context.injectedError !== undefined) return partitionResult(index, context.injectedError)
-  if (topicNameProblem(topicName) !== undefined)
-    return partitionResult(index, ErrorCode.INVALID_TOPIC_EXCEPTION)
+  // An illegal name is just a topic that cannot exist: Kafka answers UNKNOWN_TOPIC_OR_PARTITION
+  // (Produce never creates topics, so it never validates names).
   const log = context.store.topics.get(topicName)?.partitions[index]
   if (log === undefined) return partitionResult(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const records = data.records as Buffer | null
