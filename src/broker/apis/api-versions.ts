@@ -9,15 +9,18 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { array, field } from '../protocol/schema.js'
 import type { Api } from './api.js'
 
+const KEY = 18
+const MAX_VERSION = 3
+
 /** Builds the ApiVersions API over the table of every API served. */
 export function apiVersionsApi(table: () => readonly Api[]): Api {
   const list = (): { apiKey: number; minVersion: number; maxVersion: number }[] =>
     table().map((api) => ({ apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion }))
   return {
-    key: 18,
+    key: KEY,
     name: 'ApiVersions',
     minVersion: 0,
-    maxVersion: 3,
+    maxVersion: MAX_VERSION,
     flexibleFrom: 3,
     request: [field('clientSoftwareName', 'string', 3), field('clientSoftwareVersion', 'string', 3)],
     response: [
@@ -30,6 +33,10 @@ export function apiVersionsApi(table: () => readonly Api[]): Api {
       field('throttleTimeMs', 'int32', 1)
     ],
     handle: () => ({ errorCode: ErrorCode.NONE, apiKeys: list() }),
-    errorResponse: (_request, errorCode) => ({ errorCode, apiKeys: list() })
+    // Kafka's error answer names only ApiVersions' own range (ApiVersionsRequest.getErrorResponse).
+    errorResponse: (_request, errorCode) => ({
+      errorCode,
+      apiKeys: [{ apiKey: KEY, minVersion: 0, maxVersion: MAX_VERSION }]
+    })
   }
 }
