@@ -110,19 +110,22 @@ export class Connection {
     const header = readRequestHeader(reader)
     const api = this.#options.apis.get(header.apiKey)
     this.#requests++
+    // Kafka cannot parse a request of an API key it does not know, nor of a version it does not
+    // serve (other than ApiVersions), and closes the connection without an answer (RequestContext
+    // .parseRequest throws InvalidRequestException); clients learn the ranges from ApiVersions.
     if (api === undefined) {
-      this.#options.logger.warn(
-        `${this.address}: unsupported API key ${header.apiKey}; answered UNSUPPORTED_VERSION`
-      )
-      this.#write(header, false, new Writer(8).int16(ErrorCode.UNSUPPORTED_VERSION).finish())
-      return undefined
+      throw new Error(`unknown API key ${header.apiKey}`)
     }
     this.#options.countRequest(api.name)
     if (this.#sasl.required && !SASL_APIS.has(api.name)) {
       throw new Error(`${api.name} request before SASL authentication`)
     }
     if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
-      return this.#unsupportedVersion(api, header)
+      if (api.key !== API_VERSIONS_KEY)
+        throw new Error(
+          `${api.name} v${header.apiVersion} is not served (${api.minVersion}-${api.maxVersion})`
+        )
+      return this.#unsupportedApiVersions(api, header)
     }
     const flexible = header.apiVersion >= api.flexibleFrom
     if (flexible) reader.skipTags()
@@ -169,18 +172,16 @@ export class Connection {
     }
   }
 
-  #unsupportedVersion(api: Api, header: RequestHeader): undefined {
+  // KIP-511: an ApiVersions request in a version the broker does not know is answered in v0, with
+  // UNSUPPORTED_VERSION and the range of ApiVersions alone, so that the client retries in a version
+  // both know.
+  #unsupportedApiVersions(api: Api, header: RequestHeader): undefined {
     this.#options.logger.warn(
-      `${this.address}: ${api.name} v${header.apiVersion} is not served (${api.minVersion}-${api.maxVersion})`
+      `${this.address}: ApiVersions v${header.apiVersion} is not served (${api.minVersion}-${api.maxVersion})`
     )
-    // ApiVersions answers in v0 so that any client can read the supported range (KIP-511);
-    // other APIs answer in the nearest version served, with the error in every entry.
-    const version =
-      api.key === API_VERSIONS_KEY ? 0 : Math.min(Math.max(header.apiVersion, api.minVersion), api.maxVersion)
     const body = new Writer(64)
-    const flexible = version >= api.flexibleFrom
-    encode(body, api.response, version, flexible, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
-    this.#write(header, flexible, body.finish())
+    encode(body, api.response, 0, false, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
+    this.#write(header, false, body.finish())
     return undefined
   }
 
