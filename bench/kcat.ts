@@ -2,28 +2,12 @@
 // per-line headers from a file, so it sends the same three headers, of the same size, on each.
 
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import type { ContenderResult } from './contender.js'
+import { sampleProcess, type ProcessSample } from './process.js'
 import { workload } from './workload.js'
-
-interface Sample {
-  cpuSeconds: number
-  maxRssMb: number
-}
-
-// kcat is not a Node process: its CPU time and peak RSS are read from /proc while it runs.
-function sample(pid: number, last: Sample): Sample {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    const ticks = Number(stat[11]) + Number(stat[12])
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return { cpuSeconds: ticks / 100, maxRssMb: hwm === null ? last.maxRssMb : Number(hwm[1]) / 1024 }
-  } catch {
-    return last
-  }
-}
 
 /** Produces the workload with kcat -P from a file; counts are checked by the caller. */
 export async function runKcat(
@@ -70,8 +54,8 @@ export async function runKcat(
       stdio: ['ignore', 'ignore', 'pipe']
     }
   )
-  let last: Sample = { cpuSeconds: 0, maxRssMb: 0 }
-  const timer = setInterval(() => (last = sample(child.pid ?? 0, last)), 20)
+  let last: ProcessSample = { cpuSeconds: 0, maxRssMb: 0 }
+  const timer = setInterval(() => (last = sampleProcess(child.pid ?? 0, last)), 20)
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const status = await new Promise<number | null>((resolve) => child.on('exit', resolve))

@@ -1,5 +1,6 @@
 // `npm run bench`: the same workload through each contender, each in its own process, against
-// one development broker in its own process, in one run. Prints the tables and writes
+// one development broker in its own process, in one run. `--broker kafka`: against one Apache
+// Kafka broker instead, with the Java producer among the contenders. Prints the tables and writes
 // bench/results.json. Not part of `npm test`: timings are only compared within a run.
 
 import { spawn } from 'node:child_process'
@@ -7,8 +8,9 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { startBrokerProcess, type BrokerProcess } from '../src/cli/demo/broker-process.js'
+import { startDevBroker, startKafkaBroker, type BenchBroker, type BrokerKind } from './brokers.js'
 import type { ContenderResult, ContenderTask } from './contender.js'
+import { runJavaProducer, runProducerPerformance, type JavaTuning } from './java.js'
 import { runKcat } from './kcat.js'
 import { runCommand } from './process.js'
 
@@ -46,20 +48,46 @@ async function runContender(task: ContenderTask): Promise<ContenderResult> {
 // Sent and acknowledged before each Node contender's clock starts: connections, metadata and the
 // JIT are warm for every one of them alike.
 const WARMUP = 2000
+// The JVM compiles a method with its optimising compiler (C2) only after some 10,000 calls, V8
+// with TurboFan after far fewer: the Java producer warms up on 20,000 records, sent and
+// acknowledged before its clock starts, so that it is timed compiled as the Node contenders are.
+const JAVA_WARMUP = 20000
+
+/** The Java contenders' batching: ThingsBoard's defaults and the node-tuned row's settings. */
+const JAVA: Record<'java-default' | 'java-tuned', JavaTuning> = {
+  'java-default': { batchSize: 16384, linger: 0 },
+  'java-tuned': { batchSize: 262144, linger: 5 }
+}
+
+type ContenderName = ContenderTask['contender'] | 'kcat' | 'java-default' | 'java-tuned' | 'java-perf'
+
+/** Warm-up records a contender sends to its topic before its clock starts. */
+const warmupOf = (name: ContenderName): number =>
+  name === 'kcat' || name === 'java-perf' ? 0 : name.startsWith('java-') ? JAVA_WARMUP : WARMUP
 
 async function measure(
-  broker: BrokerProcess,
-  name: ContenderTask['contender'] | 'kcat',
+  broker: BenchBroker,
+  name: ContenderName,
   options: { messages: number; bodyBytes: number; partitions: number; rate: number }
 ): Promise<Row> {
   const topic = nextTopic(name)
-  // Topics auto-create with the broker's partition count; kcat -L makes it exist before timing starts.
-  await runCommand('kcat', ['-L', '-b', broker.address, '-t', topic])
+  await broker.createTopic(topic, options.partitions)
   let result: ContenderResult
-  if (name === 'kcat') {
-    const timing = await runKcat(broker.address, topic, options.messages, options.bodyBytes)
+  if (name === 'kcat' || name === 'java-perf') {
+    // Neither reports per record: what is stored is what they delivered.
+    const timing =
+      name === 'kcat'
+        ? await runKcat(broker.address, topic, options.messages, options.bodyBytes)
+        : await runProducerPerformance(broker.address, topic, options)
     const stored = await highWatermarks(broker.address, topic, options.partitions)
     result = { ...timing, done: stored, failed: options.messages - stored }
+  } else if (name === 'java-default' || name === 'java-tuned') {
+    result = await runJavaProducer(broker.address, topic, {
+      messages: options.messages,
+      bodyBytes: options.bodyBytes,
+      warmup: JAVA_WARMUP,
+      tuning: JAVA[name]
+    })
   } else {
     result = await runContender({
       contender: name,
@@ -72,8 +100,8 @@ async function measure(
     })
   }
   const stored = await highWatermarks(broker.address, topic, options.partitions)
-  // Node contenders also sent (and count) their warm-up messages; kcat sends none.
-  const expected = options.messages + (name === 'kcat' ? 0 : WARMUP)
+  // Node and Java contenders also sent (and count) their warm-up messages; kcat sends none.
+  const expected = options.messages + warmupOf(name)
   const valid = result.done === expected && stored === expected
   return { name, ...options, ...result, valid }
 }
@@ -95,69 +123,93 @@ function table(rows: readonly Row[], reference: Row | undefined): string {
   return [header, '|---|---|---|---|---|---|---|---|---|---|', ...lines].join('\n')
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string' },
-      rate: { type: 'string' },
-      quick: { type: 'boolean' },
-      only: { type: 'string' },
-      'latency-runs': { type: 'string' }
-    }
-  })
-  const messages = Number(values.messages ?? (values.quick === true ? 20000 : 200000))
-  const rate = Number(values.rate ?? 10000)
-  // The node's p99 at a fixed rate moves with garbage-collection pauses on a shared machine:
-  // several runs, each reported, rather than one number that may be a lucky or unlucky one.
-  const latencyRuns = Number(values['latency-runs'] ?? (values.quick === true ? 1 : 3))
-  const entry = here('../src/cli/main.ts')
-  const results: Record<string, Row[]> = { throughput: [], latency: [], scaling: [], broker: [] }
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
-  process.stderr.write(`bench: ${messages} messages, ${machine}\n`)
+/** Throughput of each `node` row as a multiple of each reference row's, from the same run. */
+function ratios(rows: readonly Row[]): string {
+  const rate = (name: string): number => {
+    const row = rows.find((r) => r.name === name)
+    return row === undefined || !row.valid ? Number.NaN : row.messages / row.seconds
+  }
+  const pairs = [
+    ['node-default', 'java-default'],
+    ['node-tuned', 'java-tuned'],
+    ['node-default', 'java-perf'],
+    ['node-default', 'kcat'],
+    ['node-tuned', 'kcat']
+  ] as const
+  const lines = pairs.map(([node, ref]) => `| ${node} ÷ ${ref} | ${fmt(rate(node) / rate(ref), 2)} |`)
+  return ['| throughput | ratio |', '|---|---|', ...lines].join('\n')
+}
 
-  const broker = await startBrokerProcess({ partitions: 6, timeoutMs: 30000, entry })
+interface Options {
+  readonly messages: number
+  readonly rate: number
+  readonly latencyRuns: number
+  readonly only: string | undefined
+}
+
+type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]>
+
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`)
+
+/** Every contender as fast as it goes, then the naive clients and the node at a fixed rate. */
+async function throughputAndLatency(
+  broker: BenchBroker,
+  contenders: readonly ContenderName[],
+  options: Options,
+  results: Results
+): Promise<void> {
+  for (const name of contenders) {
+    if (options.only !== undefined && options.only !== name) continue
+    log(`throughput ${name}`)
+    results.throughput.push(
+      await measure(broker, name, { messages: options.messages, bodyBytes: 200, partitions: 6, rate: 0 })
+    )
+  }
+  const latencyMessages = Math.min(options.messages, options.rate * 3)
+  for (const name of ['node-default', 'platformatic-naive', 'kafkajs-naive'] as const) {
+    if (options.only !== undefined && options.only !== name) continue
+    const runs = name === 'node-default' ? options.latencyRuns : 1
+    for (let run = 1; run <= runs; run++) {
+      log(`latency ${name} at ${options.rate} msg/s (run ${run} of ${runs})`)
+      const row = await measure(broker, name, {
+        messages: latencyMessages,
+        bodyBytes: 200,
+        partitions: 6,
+        rate: options.rate
+      })
+      results.latency.push(runs === 1 ? row : { ...row, name: `${name} run ${run}` })
+    }
+  }
+}
+
+/** The development broker: the contenders, its own ingest rate, and the node's scaling. */
+async function benchDevBroker(options: Options, results: Results): Promise<void> {
+  const entry = here('../src/cli/main.ts')
+  const broker = await startDevBroker(6, entry)
   try {
     const contenders = ['node-default', 'node-tuned', 'platformatic-naive', 'kafkajs-naive', 'kcat'] as const
-    for (const name of contenders) {
-      if (values.only !== undefined && values.only !== name) continue
-      process.stderr.write(`bench: throughput ${name}\n`)
-      results.throughput?.push(
-        await measure(broker, name, { messages, bodyBytes: 200, partitions: 6, rate: 0 })
-      )
-    }
-    const latencyMessages = Math.min(messages, rate * 3)
-    for (const name of ['node-default', 'platformatic-naive', 'kafkajs-naive'] as const) {
-      if (values.only !== undefined && values.only !== name) continue
-      const runs = name === 'node-default' ? latencyRuns : 1
-      for (let run = 1; run <= runs; run++) {
-        process.stderr.write(`bench: latency ${name} at ${rate} msg/s (run ${run} of ${runs})\n`)
-        const row = await measure(broker, name, {
-          messages: latencyMessages,
-          bodyBytes: 200,
-          partitions: 6,
-          rate
-        })
-        results.latency?.push(runs === 1 ? row : { ...row, name: `${name} run ${run}` })
-      }
-    }
-    if (values.only === undefined || values.only === 'kcat') {
+    await throughputAndLatency(broker, contenders, options, results)
+    if (options.only === undefined || options.only === 'kcat') {
       // The broker's own ceiling: what it ingests from a C producer, so that it is seen not to be
       // what limits the node.
-      process.stderr.write('bench: broker ingest from kcat, 1 KiB records\n')
-      results.broker?.push(
+      log('broker ingest from kcat, 1 KiB records')
+      results.broker.push(
         await measure(broker, 'kcat', {
-          messages: Math.min(messages, 100000),
+          messages: Math.min(options.messages, 100000),
           bodyBytes: 1024,
           partitions: 6,
           rate: 0
         })
       )
     }
-    if (values.only === undefined) {
+    if (options.only === undefined) {
       for (const bodyBytes of [100, 1024, 10240]) {
-        process.stderr.write(`bench: scaling node-tuned ${bodyBytes} B\n`)
-        const count = Math.max(1000, Math.floor(Math.min(messages, 100000) / (bodyBytes > 2000 ? 10 : 1)))
-        results.scaling?.push(
+        log(`scaling node-tuned ${bodyBytes} B`)
+        const count = Math.max(
+          1000,
+          Math.floor(Math.min(options.messages, 100000) / (bodyBytes > 2000 ? 10 : 1))
+        )
+        results.scaling.push(
           await measure(broker, 'node-tuned', { messages: count, bodyBytes, partitions: 6, rate: 0 })
         )
       }
@@ -165,14 +217,15 @@ async function main(): Promise<void> {
   } finally {
     await broker.stop()
   }
-  if (values.only === undefined) {
+  if (options.only === undefined) {
+    // The development broker gives every topic its own partition count: one broker per count.
     for (const partitions of [1, 48]) {
-      process.stderr.write(`bench: scaling node-tuned over ${partitions} partitions\n`)
-      const other = await startBrokerProcess({ partitions, timeoutMs: 30000, entry })
+      log(`scaling node-tuned over ${partitions} partitions`)
+      const other = await startDevBroker(partitions, entry)
       try {
-        results.scaling?.push(
+        results.scaling.push(
           await measure(other, 'node-tuned', {
-            messages: Math.min(messages, 100000),
+            messages: Math.min(options.messages, 100000),
             bodyBytes: 200,
             partitions,
             rate: 0
@@ -183,33 +236,98 @@ async function main(): Promise<void> {
       }
     }
   }
-  const reference = results.throughput?.find((r) => r.name === 'node-tuned')
-  const out = [
+}
+
+/** One Apache Kafka broker: the same contenders and workload, with the Java producer beside them. */
+async function benchKafka(options: Options, results: Results): Promise<void> {
+  log('starting Apache Kafka (one broker, KRaft)')
+  const broker = await startKafkaBroker()
+  try {
+    const contenders = [
+      'node-default',
+      'node-tuned',
+      'platformatic-naive',
+      'kafkajs-naive',
+      'java-default',
+      'java-tuned',
+      'java-perf',
+      'kcat'
+    ] as const
+    await throughputAndLatency(broker, contenders, options, results)
+  } finally {
+    await broker.stop()
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      broker: { type: 'string', default: 'dev' },
+      messages: { type: 'string' },
+      rate: { type: 'string' },
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      'latency-runs': { type: 'string' }
+    }
+  })
+  if (values.broker !== 'dev' && values.broker !== 'kafka')
+    throw new Error(`--broker must be dev or kafka (got "${values.broker}")`)
+  const kind: BrokerKind = values.broker
+  const options: Options = {
+    messages: Number(values.messages ?? (values.quick === true ? 20000 : 200000)),
+    rate: Number(values.rate ?? 10000),
+    // The node's p99 at a fixed rate moves with garbage-collection pauses on a shared machine:
+    // several runs, each reported, rather than one number that may be a lucky or unlucky one.
+    latencyRuns: Number(values['latency-runs'] ?? (values.quick === true ? 1 : 3)),
+    only: values.only
+  }
+  const results: Results = { throughput: [], latency: [], scaling: [], broker: [] }
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
+  log(`${options.messages} messages, ${kind === 'kafka' ? 'Apache Kafka' : 'development broker'}, ${machine}`)
+  if (kind === 'kafka') await benchKafka(options, results)
+  else await benchDevBroker(options, results)
+
+  const reference = results.throughput.find((r) => r.name === 'node-tuned')
+  const sections = [
     `Machine: ${machine}`,
+    `Broker: ${kind === 'kafka' ? 'Apache Kafka (one broker, KRaft)' : 'the development broker'}`,
     '',
     'Throughput (as fast as each accepts; acks=all; 6 partitions; ~200-byte bodies):',
-    table(results.throughput ?? [], reference),
+    table(results.throughput, reference),
     '',
-    `Latency from entry to acknowledgement at ${rate} msg/s offered:`,
-    table(results.latency ?? [], undefined),
-    '',
-    "The development broker's ingest rate: kcat producing 1 KiB records (acks=all; 6 partitions):",
-    table(
-      (results.broker ?? []).map((r) => ({ ...r, name: 'kcat -> broker, 1 KiB' })),
-      undefined
-    ),
-    '',
-    'Scaling of the tuned node with body size (6 partitions) and partitions (200-byte bodies):',
-    table(
-      (results.scaling ?? []).map((r) => ({
-        ...r,
-        name: `node-tuned ${r.bodyBytes} B x ${r.partitions} partitions`
-      })),
-      undefined
+    `Latency from entry to acknowledgement at ${options.rate} msg/s offered:`,
+    table(results.latency, undefined)
+  ]
+  if (kind === 'kafka') {
+    sections.push(
+      '',
+      "The node's throughput as a multiple of the references' (same run):",
+      ratios(results.throughput)
     )
-  ].join('\n')
-  process.stdout.write(`${out}\n`)
-  writeFileSync(here('./results.json'), JSON.stringify({ machine, messages, rate, results }, null, 2))
+  } else {
+    sections.push(
+      '',
+      "The development broker's ingest rate: kcat producing 1 KiB records (acks=all; 6 partitions):",
+      table(
+        results.broker.map((r) => ({ ...r, name: 'kcat -> broker, 1 KiB' })),
+        undefined
+      ),
+      '',
+      'Scaling of the tuned node with body size (6 partitions) and partitions (200-byte bodies):',
+      table(
+        results.scaling.map((r) => ({
+          ...r,
+          name: `node-tuned ${r.bodyBytes} B x ${r.partitions} partitions`
+        })),
+        undefined
+      )
+    )
+  }
+  process.stdout.write(`${sections.join('\n')}\n`)
+  writeFileSync(
+    here('./results.json'),
+    JSON.stringify({ machine, broker: kind, ...options, results }, null, 2)
+  )
 }
 
 await main()
