@@ -1,6 +1,6 @@
 // One message on its way to Kafka: what the batch needs to encode it and what the node needs to
-// answer it. Many thousands wait at once under load, so it holds references and small integers
-// only: value and timestamp are read from the message itself.
+// answer it. Many thousands wait at once under load, so it holds references and small numbers
+// only: the value is read from the message itself.
 
 import type { MsgContext } from '../../engine/rule-node.js'
 import type { TbMsg } from '../../msg/message.js'
@@ -26,7 +26,9 @@ export class PendingRecord implements BatchRecord {
     return this.msg.data
   }
 
-  get timestamp(): number {
-    return this.msg.ts
-  }
+  /**
+   * The record's CreateTime: when the node accepted it. ThingsBoard's node gives its ProducerRecord
+   * no timestamp, so the Java producer stamps the record at send(), not with the message's ts.
+   */
+  readonly timestamp = Date.now()
 }
