@@ -66,10 +66,17 @@ export class KafkaCluster {
     process.kill(this.node(id).pid, signal)
   }
 
-  /** Starts broker `id` again on its storage and ports, after it was killed or stopped. */
-  async restart(id: number): Promise<void> {
-    const node = this.node(id)
-    node.pid = launch(node, kafkaClasspath(), this.heapMb())
+  /**
+   * Starts brokers `ids` again on their storage and ports, after they were killed or stopped;
+   * resolves once every broker serves. Several at once: each must be launched before waiting,
+   * since a broker still down would count as one that died while starting.
+   */
+  async restart(...ids: number[]): Promise<void> {
+    const classpath = kafkaClasspath()
+    for (const id of ids) {
+      const node = this.node(id)
+      node.pid = launch(node, classpath, this.heapMb())
+    }
     saveState(this.state)
     await waitServing(this.state, this.state.nodes.length)
   }
