@@ -100,9 +100,12 @@ export class PartitionLog {
   #checkSequence(batch: BatchHeader): AppendResult | undefined {
     if (batch.producerId < 0n) return undefined
     const state = this.#producers.get(batch.producerId)
-    // A producer (or epoch) new to this partition starts at sequence 0; anything else means
-    // earlier batches are missing, as when one before it failed and is being retried.
-    if (state === undefined || batch.producerEpoch > state.epoch) {
+    // A producer the partition has no state for may start at any sequence: Kafka accepts it
+    // (ProducerAppendInfo.checkSequence), because that state may have expired or been deleted with
+    // the records. A new epoch of a known producer must start at 0; anything else means earlier
+    // batches are missing, as when one before it failed and is being retried.
+    if (state === undefined) return undefined
+    if (batch.producerEpoch > state.epoch) {
       if (batch.baseSequence !== 0)
         return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 }
       return undefined
@@ -111,13 +114,10 @@ export class PartitionLog {
       return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, baseOffset: -1 }
     const seen = state.recent.find((r) => r.baseSequence === batch.baseSequence)
     if (seen !== undefined) return { errorCode: ErrorCode.NONE, baseOffset: seen.baseOffset }
-    if (batch.baseSequence !== state.lastSequence + 1) {
-      const older = batch.baseSequence <= state.lastSequence
-      return {
-        errorCode: older ? ErrorCode.DUPLICATE_SEQUENCE_NUMBER : ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-        baseOffset: -1
-      }
-    }
+    // Kafka answers OUT_OF_ORDER_SEQUENCE_NUMBER also for an old sequence that is not one of the
+    // last five batches (ProducerAppendInfo.checkSequence); DUPLICATE_SEQUENCE_NUMBER is no longer sent.
+    if (batch.baseSequence !== state.lastSequence + 1)
+      return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 }
     return undefined
   }
 
