@@ -1,5 +1,7 @@
 import { test, type TestContext } from 'node:test'
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { Kafka, logLevel, type IHeaders } from 'kafkajs'
 import type { Broker, BrokerOptions } from '../../src/broker/index.js'
 import { address, startTestBroker } from './broker.js'
@@ -13,6 +15,26 @@ export interface ReadRecord {
   readonly value: Buffer | null
   readonly headers: [string, Buffer][]
   readonly timestamp: number
+  /** The record batch it came in, as the broker stored it (the producer's batch). */
+  readonly batch: StoredBatch
+}
+
+/** The header of a stored record batch: where it starts and the producer stamp it carries. */
+export interface StoredBatch {
+  readonly baseOffset: number
+  readonly lastOffsetDelta: number
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly baseSequence: number
+}
+
+/** Per-topic settings for `createTopic`. */
+export interface TopicOptions {
+  /**
+   * The topic's max.message.bytes on Apache Kafka. The development broker has it per broker: give
+   * the same value in `devOptions.maxMessageBytes`.
+   */
+  readonly maxMessageBytes?: number
 }
 
 /** A broker the conformance suite runs against: the development broker or Apache Kafka. */
@@ -25,9 +47,18 @@ export interface BrokerTarget {
   /** Our Apache Kafka cluster (listeners, users, CA); undefined on the development broker or a KAFKA_BOOTSTRAP. */
   readonly kafka: KafkaCluster | undefined
   /** Creates `topic` with `partitions` partitions (replication factor 1) and waits until it serves. */
-  createTopic(topic: string, partitions: number): Promise<void>
+  createTopic(topic: string, partitions: number, options?: TopicOptions): Promise<void>
   /** Every record of a partition, read from the beginning to the end with kafkajs. */
   read(topic: string, partition: number): Promise<ReadRecord[]>
+  /** The end offset (high watermark) of a partition; 0 for a topic that does not exist. */
+  endOffset(topic: string, partition: number): Promise<number>
+  /** Polls until a partition holds `count` records (acks 0 gets no answer), at most `timeoutMs`. */
+  waitForEnd(topic: string, partition: number, count: number, timeoutMs?: number): Promise<void>
+  /**
+   * The compression codec of each stored batch of a partition, in log order: from the development
+   * broker's store, or from the header of each batch in Apache Kafka's log segment files.
+   */
+  codecs(topic: string, partition: number): string[]
 }
 
 /** The two brokers of the conformance suite, in order. */
@@ -78,18 +109,86 @@ function target(
     bootstrap,
     dev,
     kafka,
-    async createTopic(topic, partitions) {
+    async createTopic(topic, partitions, options = {}) {
       if (dev !== undefined) return dev.createTopic(topic, partitions)
+      const configEntries =
+        options.maxMessageBytes === undefined
+          ? []
+          : [{ name: 'max.message.bytes', value: String(options.maxMessageBytes) }]
       const admin = client.admin()
       await admin.connect()
       try {
-        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true })
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: partitions, configEntries }],
+          waitForLeaders: true
+        })
       } finally {
         await admin.disconnect()
       }
     },
-    read: (topic, partition) => readPartition(t, client, topic, partition)
+    read: (topic, partition) => readPartition(t, client, topic, partition),
+    endOffset: (topic, partition) => endOffset(client, topic, partition),
+    async waitForEnd(topic, partition, count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs
+      while ((await endOffset(client, topic, partition)) < count) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `${topic}/${String(partition)} did not reach ${String(count)} records in ${String(timeoutMs)} ms`
+          )
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    },
+    codecs(topic, partition) {
+      if (dev !== undefined) return dev.codecs(topic, partition)
+      if (kafka === undefined) throw new Error('codecs: needs our own Apache Kafka (not KAFKA_BOOTSTRAP)')
+      return kafkaLogCodecs(kafka, topic, partition)
+    }
   }
+}
+
+async function endOffset(client: Kafka, topic: string, partition: number): Promise<number> {
+  const admin = client.admin()
+  await admin.connect()
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic)
+    return Number(offsets.find((o) => o.partition === partition)?.high ?? 0)
+  } catch {
+    return 0
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+// The RecordBatch v2 header (protocol guide, "Record Batch"): baseOffset int64, batchLength int32,
+// partitionLeaderEpoch int32, magic int8, crc uint32, attributes int16 (codec in bits 0-2).
+const BATCH_LENGTH_AT = 8
+const ATTRIBUTES_AT = 21
+const BATCH_PREFIX = 12
+const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
+
+/** Codecs of the batches in the log segments of `topic-partition` on whichever broker holds it. */
+function kafkaLogCodecs(kafka: KafkaCluster, topic: string, partition: number): string[] {
+  for (const node of kafka.state.nodes) {
+    const dir = join(node.dir, 'data', `${topic}-${String(partition)}`)
+    if (!existsSync(dir)) continue
+    const segments = readdirSync(dir)
+      .filter((name) => name.endsWith('.log'))
+      .sort()
+    return segments.flatMap((name) => {
+      const log = readFileSync(join(dir, name))
+      const codecs: string[] = []
+      // A segment is batches back to back; the broker preallocates nothing on Linux by default.
+      for (let at = 0; at + BATCH_PREFIX <= log.length;) {
+        const length = log.readInt32BE(at + BATCH_LENGTH_AT)
+        if (length <= 0 || at + BATCH_PREFIX + length > log.length) break
+        const codec = log.readInt16BE(at + ATTRIBUTES_AT) & 0x07
+        codecs.push(CODEC_NAMES[codec] ?? `codec ${String(codec)}`)
+        at += BATCH_PREFIX + length
+      }
+      return codecs
+    })
+  }
+  return []
 }
 
 const headerPairs = (headers: IHeaders | undefined): [string, Buffer][] =>
@@ -100,16 +199,26 @@ const headerPairs = (headers: IHeaders | undefined): [string, Buffer][] =>
     ])
   )
 
+/** The batch header kafkajs hands along with each record (its `batchContext`, not in its types). */
+function storedBatch(message: object): StoredBatch {
+  const context = (message as { batchContext?: Record<string, unknown> }).batchContext ?? {}
+  const number = (name: string): number => Number(context[name] ?? Number.NaN)
+  return {
+    baseOffset: number('firstOffset'),
+    lastOffsetDelta: number('lastOffsetDelta'),
+    producerId: number('producerId'),
+    producerEpoch: number('producerEpoch'),
+    baseSequence: number('firstSequence')
+  }
+}
+
 async function readPartition(
   t: TestContext,
   client: Kafka,
   topic: string,
   partition: number
 ): Promise<ReadRecord[]> {
-  const admin = client.admin()
-  await admin.connect()
-  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect())
-  const end = Number(offsets.find((o) => o.partition === partition)?.high ?? 0)
+  const end = await endOffset(client, topic, partition)
   if (end === 0) return []
   const consumer = client.consumer({ groupId: `reader-${randomBytes(4).toString('hex')}` })
   t.after(() => consumer.disconnect())
@@ -128,7 +237,8 @@ async function readPartition(
               key: m.key,
               value: m.value,
               headers: headerPairs(m.headers),
-              timestamp: Number(m.timestamp)
+              timestamp: Number(m.timestamp),
+              batch: storedBatch(m)
             })
           }
           if (records.length > 0 && (records.at(-1)?.offset ?? -1) >= end - 1) resolve()
@@ -138,4 +248,15 @@ async function readPartition(
   })
   await consumer.disconnect()
   return records
+}
+
+/** The stored batches of records read back, in log order, each with the offsets it holds. */
+export function batchesOf(records: readonly ReadRecord[]): (StoredBatch & { offsets: number[] })[] {
+  const batches = new Map<number, StoredBatch & { offsets: number[] }>()
+  for (const record of records) {
+    const batch = batches.get(record.batch.baseOffset) ?? { ...record.batch, offsets: [] }
+    batch.offsets.push(record.offset)
+    batches.set(record.batch.baseOffset, batch)
+  }
+  return [...batches.values()]
 }

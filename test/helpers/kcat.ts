@@ -1,13 +1,12 @@
-import type { Broker } from '../../src/broker/index.js'
-import { address } from './broker.js'
 import { runCommand } from './process.js'
 
 /**
  * Partition `partition` of `topic` read back from the beginning by Debian's kcat, an independent
- * client: one line per record in kcat's `-f` format (without the trailing newline).
+ * client (librdkafka: every codec), from the brokers in `bootstrap` (`host:port,...`): one line per
+ * record in kcat's `-f` format (without the trailing newline).
  */
 export async function kcatConsume(
-  broker: Broker,
+  bootstrap: string,
   topic: string,
   partition: number,
   format: string
@@ -15,7 +14,7 @@ export async function kcatConsume(
   const kcat = await runCommand('kcat', [
     '-C',
     '-b',
-    address(broker),
+    bootstrap,
     '-t',
     topic,
     '-p',

@@ -31,7 +31,7 @@ for (const [produce, kafka] of [
         ['Success', '2']
       ]
     )
-    assert.deepEqual(await kcatConsume(broker, topic, 0, '%o|%k|%h|%s'), [
+    assert.deepEqual(await kcatConsume(address(broker), topic, 0, '%o|%k|%h|%s'), [
       '0|d1|tb_msg_md_deviceName=d1|{"n":1}',
       '1|d2|tb_msg_md_deviceName=d2|{"n":2}',
       '2|d3|tb_msg_md_deviceName=d3|{"n":3}'
