@@ -1,0 +1,198 @@
+import { before, test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { Kafka, logLevel } from 'kafkajs'
+import { uniqueTopic } from '../../helpers/broker.js'
+import { kafkaChain } from '../../helpers/kafka-chain.js'
+import { makeMsg } from '../../helpers/messages.js'
+import { referenceKafka } from '../../helpers/reference-kafka.js'
+import { USERS, type KafkaCluster } from '../../../reference/kafka/cluster.js'
+
+// The node against Apache Kafka's own security: users made by Kafka's tools (PLAIN in the JAAS
+// file, SCRAM by `kafka-storage format --add-scram`), a test CA, a listener that requires a
+// client certificate. Needs our cluster (not a KAFKA_BOOTSTRAP of one's own).
+
+let cluster: KafkaCluster | undefined
+before(async () => {
+  cluster = (await referenceKafka()).cluster
+})
+
+const escaped = (pem: string): string => pem.replaceAll('\n', '\\n')
+const jaas = (module: 'plain.PlainLoginModule' | 'scram.ScramLoginModule', user: string, password: string) =>
+  `org.apache.kafka.common.security.${module} required username="${user}" password="${password}";`
+
+/** Sends one message with `properties` over `listener`; its exit, and what a PLAINTEXT reader finds. */
+async function publish(
+  t: TestContext,
+  listener: Parameters<KafkaCluster['bootstrap']>[0],
+  properties: Record<string, string>
+) {
+  const kafka = cluster as KafkaCluster
+  const topic = uniqueTopic('secure')
+  const node = await kafkaChain(t, {
+    topicPattern: topic,
+    keyPattern: '${deviceName}',
+    bootstrapServers: kafka.bootstrap(listener),
+    otherProperties: { 'max.block.ms': '5000', ...properties }
+  })
+  const exits = await node.run([makeMsg({ metadata: { deviceName: 'T1' }, data: `{"via":"${listener}"}` })])
+  return { topic, exits, warnings: node.warnings }
+}
+
+/** The values of partition 0 of `topic`, read over PLAINTEXT by kafkajs. */
+async function stored(topic: string): Promise<string[]> {
+  const kafka = new Kafka({ brokers: [(cluster as KafkaCluster).bootstrap()], logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect())
+  const end = Number(offsets[0]?.high ?? 0)
+  const consumer = kafka.consumer({ groupId: `${topic}-reader` })
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: true })
+  const values: string[] = []
+  await new Promise<void>((resolve, reject) => {
+    consumer
+      .run({
+        eachMessage: async ({ message }) => {
+          values.push(
+            `${String(message.offset)}:${message.key?.toString() ?? ''}:${message.value?.toString() ?? ''}`
+          )
+          if (values.length >= end) resolve()
+        }
+      })
+      .catch(reject)
+  })
+  await consumer.disconnect()
+  return values
+}
+
+const skip = (): string | false =>
+  process.env.KAFKA_BOOTSTRAP ? 'KAFKA_BOOTSTRAP names a Kafka without our users and CA' : false
+
+test('SASL_PLAINTEXT with PLAIN: Success at offset 0, the record as sent', { skip: skip() }, async (t) => {
+  const { topic, exits, warnings } = await publish(t, 'SASL_PLAINTEXT', {
+    'security.protocol': 'SASL_PLAINTEXT',
+    'sasl.mechanism': 'PLAIN',
+    'sasl.jaas.config': jaas('plain.PlainLoginModule', USERS.plain.username, USERS.plain.password)
+  })
+  assert.deepEqual(
+    exits.map((e) => [e.relation, e.msg.metadata.topic, e.msg.metadata.partition, e.msg.metadata.offset]),
+    [['Success', topic, '0', '0']]
+  )
+  assert.deepEqual(await stored(topic), ['0:T1:{"via":"SASL_PLAINTEXT"}'])
+  assert.deepEqual(warnings, [])
+})
+
+for (const [mechanism, listener] of [
+  ['SCRAM-SHA-256', 'SASL_PLAINTEXT'],
+  ['SCRAM-SHA-512', 'SASL_SSL']
+] as const) {
+  test(
+    `${listener} with ${mechanism}: the right password publishes; the wrong one fails at once with Kafka's answer and never shows the password`,
+    { skip: skip() },
+    async (t) => {
+      const kafka = cluster as KafkaCluster
+      const tls =
+        listener === 'SASL_SSL'
+          ? { 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': escaped(kafka.tls.ca) }
+          : {}
+      const properties = (password: string) => ({
+        'security.protocol': listener,
+        'sasl.mechanism': mechanism,
+        'sasl.jaas.config': jaas('scram.ScramLoginModule', USERS.scram.username, password),
+        ...tls
+      })
+      const good = await publish(t, listener, properties(USERS.scram.password))
+      assert.deepEqual(
+        good.exits.map((e) => [e.relation, e.msg.metadata.offset]),
+        [['Success', '0']]
+      )
+      assert.deepEqual(await stored(good.topic), [`0:T1:{"via":"${listener}"}`])
+      const started = Date.now()
+      const bad = await publish(t, listener, { ...properties('not-the-password'), 'max.block.ms': '60000' })
+      assert.equal(bad.exits[0]?.relation, 'Failure')
+      const error = bad.exits[0]?.msg.metadata.error ?? ''
+      assert.match(error, /SASL_AUTHENTICATION_FAILED \(58\)/)
+      assert.ok(!error.includes('not-the-password'), error)
+      // A refused login is final: it must not wait for max.block.ms (60 s).
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`)
+    }
+  )
+}
+
+test(
+  'SSL: trusted by the PEM trust store it publishes; without it the message fails naming the certificate',
+  { skip: skip() },
+  async (t) => {
+    const kafka = cluster as KafkaCluster
+    const trusted = await publish(t, 'SSL', {
+      'security.protocol': 'SSL',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': escaped(kafka.tls.ca)
+    })
+    assert.deepEqual(
+      trusted.exits.map((e) => [e.relation, e.msg.metadata.offset]),
+      [['Success', '0']]
+    )
+    assert.deepEqual(await stored(trusted.topic), ['0:T1:{"via":"SSL"}'])
+    const untrusted = await publish(t, 'SSL', { 'security.protocol': 'SSL', 'max.block.ms': '1000' })
+    assert.equal(untrusted.exits[0]?.relation, 'Failure')
+    assert.match(
+      untrusted.exits[0]?.msg.metadata.error ?? '',
+      /^KafkaTimeoutError: .*unable to verify the first certificate$/
+    )
+  }
+)
+
+test(
+  "SSL with a required client certificate: the PEM key store (ThingsBoard's \\n escapes) publishes; without it Kafka refuses",
+  { skip: skip() },
+  async (t) => {
+    const kafka = cluster as KafkaCluster
+    const trust = {
+      'security.protocol': 'SSL',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': escaped(kafka.tls.ca),
+      'max.block.ms': '3000'
+    }
+    const withCert = await publish(t, 'MTLS', {
+      ...trust,
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.certificate.chain': escaped(kafka.tls.clientCert),
+      'ssl.keystore.key': escaped(kafka.tls.clientKey)
+    })
+    assert.deepEqual(
+      withCert.exits.map((e) => [e.relation, e.msg.metadata.offset]),
+      [['Success', '0']]
+    )
+    assert.deepEqual(await stored(withCert.topic), ['0:T1:{"via":"MTLS"}'])
+    const key = kafka.tls.clientKey.split('\n')[1] ?? ''
+    const without = await publish(t, 'MTLS', trust)
+    assert.equal(without.exits[0]?.relation, 'Failure')
+    // Kafka closes the connection when the handshake lacks a certificate; Java reports an
+    // SslAuthenticationException at once, the node only sees the close and waits max.block.ms.
+    assert.match(without.exits[0]?.msg.metadata.error ?? '', /^KafkaTimeoutError: .*: Connection closed$/)
+    assert.ok(!(without.exits[0]?.msg.metadata.error ?? '').includes(key))
+  }
+)
+
+test(
+  "Confluent Cloud's properties verbatim (SASL_SSL, PLAIN, client.dns.lookup) publish to Apache Kafka",
+  { skip: skip() },
+  async (t) => {
+    const kafka = cluster as KafkaCluster
+    const { topic, exits, warnings } = await publish(t, 'SASL_SSL', {
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'PLAIN',
+      'sasl.jaas.config': jaas('plain.PlainLoginModule', USERS.plain.username, USERS.plain.password),
+      'client.dns.lookup': 'use_all_dns_ips',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': escaped(kafka.tls.ca)
+    })
+    assert.deepEqual(
+      exits.map((e) => [e.relation, e.msg.metadata.topic, e.msg.metadata.offset]),
+      [['Success', topic, '0']]
+    )
+    assert.deepEqual(await stored(topic), ['0:T1:{"via":"SASL_SSL"}'])
+    assert.deepEqual(warnings, [])
+  }
+)
