@@ -1,6 +1,26 @@
-// Header value charsets: the Java names ThingsBoard accepts (Charset.forName) that Node encodes.
+// Header value charsets: the Java names ThingsBoard accepts (Charset.forName) that Node encodes,
+// and UTF-8 text (keys, values, header names) encoded as Java's encoders write it.
 
 import { ConfigError } from '../../errors.js'
+
+// ES2024's String well-formedness methods, present in Node 20 (V8 11.3) but not in lib ES2023.
+declare global {
+  interface String {
+    isWellFormed(): boolean
+    toWellFormed(): string
+  }
+}
+
+// A JS string, like a Java String, can hold an unpaired surrogate (a JSON "\ud800" escape gives
+// one). Java's encoders replace it: UTF-8, ISO-8859-1 and US-ASCII with '?', the UTF-16 family
+// with U+FFFD. Node's UTF-8 writes U+FFFD (three bytes) and its UTF-16 the bare code unit.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** `value` as Java's UTF-8 encoder (String.getBytes, StringSerializer) sees it: an unpaired surrogate is '?'. */
+export function javaUtf8Text(value: string): string {
+  // isWellFormed answers at once for one-byte strings, the common case on this hot path.
+  return value.isWellFormed() ? value : value.replace(LONE_SURROGATE, '?')
+}
 
 /** How header values are encoded. */
 export interface HeaderEncoding {
@@ -27,12 +47,12 @@ function codePoints(value: string): number {
 }
 
 const BYTE_LENGTHS: Readonly<Record<string, (value: string) => number>> = {
-  'UTF-8': (v) => Buffer.byteLength(v, 'utf8'),
+  'UTF-8': (v) => Buffer.byteLength(javaUtf8Text(v), 'utf8'),
   'US-ASCII': codePoints,
   'ISO-8859-1': codePoints,
   'UTF-16LE': (v) => v.length * 2,
   'UTF-16BE': (v) => v.length * 2,
-  'UTF-16': (v) => v.length * 2 + 2
+  'UTF-16': (v) => (v.length === 0 ? 0 : v.length * 2 + 2)
 }
 
 // Java's encoders replace a character the charset cannot map (a surrogate pair counts as one) with '?'.
@@ -43,13 +63,17 @@ function unmappable(value: string, max: number): string {
 }
 
 const ENCODERS: Readonly<Record<string, (value: string) => Buffer>> = {
-  'UTF-8': (v) => Buffer.from(v, 'utf8'),
+  'UTF-8': (v) => Buffer.from(javaUtf8Text(v), 'utf8'),
   'US-ASCII': (v) => Buffer.from(unmappable(v, 0x7f), 'latin1'),
   'ISO-8859-1': (v) => Buffer.from(unmappable(v, 0xff), 'latin1'),
-  'UTF-16LE': (v) => Buffer.from(v, 'utf16le'),
-  'UTF-16BE': (v) => Buffer.from(v, 'utf16le').swap16(),
-  // Java's UTF-16 encoder writes a big-endian byte order mark first.
-  'UTF-16': (v) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(v, 'utf16le').swap16()])
+  'UTF-16LE': (v) => Buffer.from(v.toWellFormed(), 'utf16le'),
+  'UTF-16BE': (v) => Buffer.from(v.toWellFormed(), 'utf16le').swap16(),
+  // Java's UTF-16 encoder writes a big-endian byte order mark first, but String.getBytes of ""
+  // is empty: no mark.
+  'UTF-16': (v) =>
+    v.length === 0
+      ? Buffer.alloc(0)
+      : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(v.toWellFormed(), 'utf16le').swap16()])
 }
 
 const ALIASES: Readonly<Record<string, string>> = {

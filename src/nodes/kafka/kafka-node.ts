@@ -22,6 +22,7 @@ import {
   where
 } from './errors.js'
 import { BatchTransport } from './batch-transport.js'
+import { javaUtf8Text } from './charset.js'
 import { createClient, isUnknownTopic, type KafkaClient } from './client.js'
 import { MetadataHeaders } from './metadata-headers.js'
 import { Idempotence, sequenceErrorAction } from './idempotence.js'
@@ -173,9 +174,12 @@ export class KafkaNode implements RuleNode {
       return undefined
     }
     const topic = this.#config.topic.resolve(msg)
-    const key = this.#config.key?.resolve(msg)
+    // Key and value are written as the StringSerializer writes them (UTF-8, a lone surrogate as '?').
+    const pattern = this.#config.key?.resolve(msg)
+    const key = pattern === undefined ? undefined : javaUtf8Text(pattern)
     const keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8')
-    const valueBytes = Buffer.byteLength(msg.data, 'utf8')
+    const value = javaUtf8Text(msg.data)
+    const valueBytes = Buffer.byteLength(value, 'utf8')
     // Only references are kept: key, value and headers are written into the batch when it closes.
     const codec = this.#headers
     const headers = codec === undefined ? undefined : msg.metadata
@@ -202,6 +206,7 @@ export class KafkaNode implements RuleNode {
       topic,
       key,
       keyBytes,
+      value,
       valueBytes,
       headers,
       headerCount,

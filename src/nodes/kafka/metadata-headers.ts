@@ -2,7 +2,7 @@
 // configured charset. Devices send the same few metadata keys over and over, so each name is
 // encoded once; the cache is bounded because keys come from the messages.
 
-import type { HeaderEncoding } from './charset.js'
+import { javaUtf8Text, type HeaderEncoding } from './charset.js'
 import { writeUtf8, type HeaderCodec } from './record-batch.js'
 import { varIntBytes } from './varint.js'
 
@@ -23,7 +23,7 @@ export class MetadataHeaders implements HeaderCodec {
   name(key: string): Buffer {
     const known = this.#known.get(key)
     if (known !== undefined) return known
-    const name = Buffer.from(PREFIX + key, 'utf8')
+    const name = Buffer.from(javaUtf8Text(PREFIX + key), 'utf8')
     if (this.#known.size < LIMIT) this.#known.set(key, name)
     return name
   }
@@ -34,7 +34,7 @@ export class MetadataHeaders implements HeaderCodec {
 
   writeValue(out: Buffer, at: number, value: string, bytes: number): void {
     // UTF-8 is written in place; the other charsets are rare enough to encode and copy.
-    if (this.#utf8) writeUtf8(out, at, value, bytes)
+    if (this.#utf8) writeUtf8(out, at, javaUtf8Text(value), bytes)
     else this.encoding.encode(value).copy(out, at)
   }
 

@@ -1,6 +1,6 @@
 // One message on its way to Kafka: what the batch needs to encode it and what the node needs to
 // answer it. Many thousands wait at once under load, so it holds references and small numbers
-// only: the value is read from the message itself.
+// only.
 
 import type { MsgContext } from '../../engine/rule-node.js'
 import type { TbMsg } from '../../msg/message.js'
@@ -14,6 +14,8 @@ export class PendingRecord implements BatchRecord {
     readonly topic: string,
     readonly key: string | undefined,
     readonly keyBytes: number,
+    /** The message's data as the record value (the same string unless it held a lone surrogate). */
+    readonly value: string,
     readonly valueBytes: number,
     readonly headers: Readonly<Record<string, string>> | undefined,
     readonly headerCount: number,
@@ -21,10 +23,6 @@ export class PendingRecord implements BatchRecord {
     /** Bytes the record takes in a batch, for batch.size and buffer.memory. */
     readonly size: number
   ) {}
-
-  get value(): string {
-    return this.msg.data
-  }
 
   /**
    * The record's CreateTime: when the node accepted it. ThingsBoard's node gives its ProducerRecord
