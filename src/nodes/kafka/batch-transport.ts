@@ -43,29 +43,51 @@ export class BatchTransport {
     readonly metadataMaxAgeMs: number
   ) {}
 
-  /** Sends the batches (one per partition), one request per leader; outcomes in the batches' order. */
-  async produce(batches: readonly PartitionBatch[]): Promise<BatchOutcome[]> {
+  /**
+   * Sends the batches (one per partition), one request per leader; outcomes in the batches' order.
+   * `handedOver` is called once every request has been given to its connection (or failed before):
+   * from then on a later call's requests queue behind these on each connection.
+   */
+  async produce(batches: readonly PartitionBatch[], handedOver?: () => void): Promise<BatchOutcome[]> {
     const outcomes = new Array<BatchOutcome>(batches.length)
+    const answered: Promise<void>[] = []
     try {
       const version = await this.#produceVersion()
-      const groups = await this.#byLeader(batches, outcomes)
-      await Promise.all(
-        [...groups.values()].map(async ({ broker, indexes }) => {
-          const group = indexes.map((i) => batches[i] as PartitionBatch)
-          try {
-            const connection = await this.client.connections.get(broker)
-            const answers = await send(connection, version, () =>
-              encodeProduceRequest(version, this.acks, this.timeoutMs, group)
-            )
-            indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers)))
-          } catch (error) {
-            for (const index of indexes) outcomes[index] = asError(error)
-          }
-        })
+      const groups = [...(await this.#byLeader(batches, outcomes)).values()]
+      const connected = await Promise.all(
+        groups.map(({ broker }) =>
+          this.client.connections.get(broker).then(
+            (connection) => connection,
+            (error: unknown) => asError(error)
+          )
+        )
       )
+      // Every send is started in one synchronous pass, so that no other call's request gets between.
+      groups.forEach(({ indexes }, g) => {
+        const connection = connected[g] as Connection | Error
+        const group = indexes.map((i) => batches[i] as PartitionBatch)
+        if (connection instanceof Error) {
+          for (const index of indexes) outcomes[index] = connection
+          return
+        }
+        answered.push(
+          send(connection, version, () =>
+            encodeProduceRequest(version, this.acks, this.timeoutMs, group)
+          ).then(
+            (answers) =>
+              indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers))),
+            (error: unknown) => {
+              for (const index of indexes) outcomes[index] = asError(error)
+            }
+          )
+        )
+      })
     } catch (error) {
       for (let i = 0; i < batches.length; i++) outcomes[i] ??= asError(error)
+    } finally {
+      handedOver?.()
     }
+    await Promise.all(answered)
     if (outcomes.some((o) => typeof o !== 'number')) {
       this.#leaders.clear()
       this.client.clearMetadata()

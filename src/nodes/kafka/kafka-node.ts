@@ -52,6 +52,8 @@ export class KafkaNode implements RuleNode {
   #metrics!: KafkaMetrics
   readonly #partitioner = new Partitioner()
   #closing = false
+  /** Settles when the previous produce call has handed its requests to the connections. */
+  #handedOver: Promise<void> = Promise.resolve()
   #reached = false
   #lastError = 'not connected yet'
 
@@ -231,6 +233,15 @@ export class KafkaNode implements RuleNode {
   }
 
   async #produce(batches: Batch<PendingRecord>[]): Promise<(number | unknown)[]> {
+    // A partition's batches must reach its leader in the order of their sequence numbers, as they
+    // do from the Java producer's one sender thread: a broker that has no state for the producer
+    // (a new partition, a new producer id) takes any first sequence, so a later batch that overtook
+    // an earlier one is stored and the earlier one is refused (OUT_OF_ORDER_SEQUENCE_NUMBER) until
+    // it expires. Calls stamp and hand over their requests one after another, in the sender's order.
+    const previous = this.#handedOver
+    let handedOver!: () => void
+    this.#handedOver = new Promise<void>((resolve) => (handedOver = resolve))
+    await previous
     const started = performance.now()
     const settings = this.#config.producer
     const idempotence = this.#idempotence
@@ -254,13 +265,17 @@ export class KafkaNode implements RuleNode {
         outcomes[i] = error
       }
     }
-    if (ready.length === 0) return outcomes
+    if (ready.length === 0) {
+      handedOver()
+      return outcomes
+    }
     const sent = await this.#transport.produce(
       ready.map((batch) => ({
         topic: batch.topic,
         partition: batch.partition,
         payload: batch.payload as Buffer
-      }))
+      })),
+      handedOver
     )
     sent.forEach((outcome, j) => {
       outcomes[readyAt[j] as number] = outcome
