@@ -26,9 +26,13 @@ export function oracleClasspath(): string {
   if (!existsSync(jar) || statSync(jar).mtimeMs < sources) {
     requireCommand('java', 'Java 17 (apt-get install -y openjdk-17-jdk-headless)')
     requireCommand('mvn', 'Maven (apt-get install -y maven)')
-    const mvn = spawnSync('mvn', ['-q', '-B', '-f', join(oracleDir, 'pom.xml'), 'package'], {
-      stdio: ['ignore', 'inherit', 'inherit']
-    })
+    const mvn = spawnSync(
+      'mvn',
+      ['-q', '-B', '-Dstyle.color=never', '-f', join(oracleDir, 'pom.xml'), 'package'],
+      {
+        stdio: ['ignore', 'inherit', 'inherit']
+      }
+    )
     if (mvn.status !== 0) throw new Error('mvn could not build the Java oracle (see above)')
   }
   return `${jar}:${join(oracleDir, 'target', 'libs', '*')}`

@@ -18,11 +18,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * `produce --bootstrap B --topic T [--acks all] [--property name=value ...]`: sends each input line
- * as one record with a real KafkaProducer (defaults as shipped: idempotence on) and answers, in
- * input order, its RecordMetadata {partition, offset, timestamp} or {error}.
+ * `produce --bootstrap B [--topic T] [--acks all] [--property name=value ...]`: sends each input
+ * line as one record with one real KafkaProducer (defaults as shipped: idempotence on) and answers,
+ * in input order, its RecordMetadata {partition, offset, timestamp} or {error}.
  *
- * <p>A line: key (base64) or keyText (a string, serialized as ThingsBoard's StringSerializer
+ * <p>A line: topic (default --topic); key (base64) or keyText (a string, serialized as ThingsBoard's StringSerializer
  * does) or neither (no key); value or valueText likewise; headers [[name, base64], ...]; or
  * metadata [[key, text], ...] with charset, turned into headers as ThingsBoard's TbKafkaNode does
  * (name "tb_msg_md_" + key, value.getBytes(charset)); partition, optional. No timestamp is given,
@@ -39,12 +39,13 @@ final class Produce {
       int eq = property.indexOf('=');
       props.put(property.substring(0, eq), property.substring(eq + 1));
     }
-    String topic = Oracle.option(options, "topic");
+    String defaultTopic = Oracle.option(options, "topic", null);
     StringSerializer text = new StringSerializer();
     List<Future<RecordMetadata>> sent = new ArrayList<>(input.size());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (JsonNode line : input) {
+        String topic = line.has("topic") ? line.get("topic").asText() : defaultTopic;
         byte[] key = line.has("keyText") ? text.serialize(topic, line.get("keyText").asText()) : Oracle.bytes(line, "key");
         byte[] value =
             line.has("valueText") ? text.serialize(topic, line.get("valueText").asText()) : Oracle.bytes(line, "value");
