@@ -59,10 +59,10 @@ test('the service publishes HTTP telemetry to Kafka; /metrics counts match, /hea
   assert.equal(metric(text, 'krn_messages_out_total{relation="Success"}'), 10)
   assert.equal(metric(text, 'krn_kafka_buffer_bytes{node="Publish to Kafka"}'), 0)
   assert.ok(metric(text, 'krn_kafka_batches_total{node="Publish to Kafka"}') >= 1)
-  assert.equal(
-    metric(text, 'krn_kafka_produce_latency_seconds_count{node="Publish to Kafka"}'),
-    metric(text, 'krn_kafka_batches_total{node="Publish to Kafka"}')
-  )
+  // One latency sample per produce request, which may carry a batch for each partition (it does
+  // when records wait for the topic's metadata, as they do behind an auto-creation).
+  const requests = metric(text, 'krn_kafka_produce_latency_seconds_count{node="Publish to Kafka"}')
+  assert.ok(requests >= 1 && requests <= metric(text, 'krn_kafka_batches_total{node="Publish to Kafka"}'))
   assert.equal((await fetch(`${base}/healthz`)).status, 200)
   assert.equal(broker.highWatermark(topic, 0) + broker.highWatermark(topic, 1), 10)
 

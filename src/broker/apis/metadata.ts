@@ -25,10 +25,14 @@ function topicEntry(
   if (injected !== undefined) return { errorCode: injected, name, partitions: [] }
   if (topicNameProblem(name) !== undefined)
     return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, partitions: [] }
-  const topic =
-    context.store.topics.get(name) ??
-    (autoCreate ? context.store.create(name, context.store.defaultPartitions) : undefined)
-  if (topic === undefined) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] }
+  const topic = context.store.topics.get(name)
+  if (topic === undefined) {
+    // Kafka (KRaft) asks its controller to create the topic and answers this request with
+    // UNKNOWN_TOPIC_OR_PARTITION; the topic is there in a later Metadata answer. Clients retry, and
+    // should meet the same first answer here as from Kafka.
+    if (autoCreate) context.store.create(name, context.store.defaultPartitions)
+    return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] }
+  }
   return {
     errorCode: ErrorCode.NONE,
     name,
