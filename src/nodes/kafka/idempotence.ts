@@ -5,6 +5,7 @@
 // the node then starts over with a new producer id (as the Java producer bumps its epoch), and
 // batches stamped under the old one are stamped afresh.
 
+import { fromClientError } from './errors.js'
 import type { ProducerStamp } from './record-batch.js'
 
 /**
@@ -27,6 +28,14 @@ export interface Stamp extends ProducerStamp {
 /** Asks the brokers for a producer id and epoch (InitProducerId). */
 export type InitProducerId = () => Promise<{ producerId: bigint; producerEpoch: number }>
 
+/** How long and how often a retriable InitProducerId error is asked again. */
+export interface InitRetry {
+  readonly backoffMs: number
+  readonly timeoutMs: number
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
 // Sequence numbers are int32 and wrap to 0, as in the Java producer.
 const SEQUENCE_LIMIT = 2 ** 31
 
@@ -36,7 +45,16 @@ export class Idempotence {
   readonly #next = new Map<string, number>()
   #generation = 0
 
-  constructor(readonly init: InitProducerId) {}
+  /**
+   * `retry`: the Java producer's transaction manager asks InitProducerId again after
+   * retry.backoff.ms on a retriable error (COORDINATOR_LOAD_IN_PROGRESS while Apache Kafka loads
+   * its producer id block, a broker not reachable yet), without spending `retries`; its batches wait
+   * meanwhile, at most delivery.timeout.ms.
+   */
+  constructor(
+    readonly init: InitProducerId,
+    readonly retry: InitRetry = { backoffMs: 100, timeoutMs: 120_000 }
+  ) {}
 
   /** The current producer id generation; a batch stamped under an older one must be stamped again. */
   get generation(): number {
@@ -66,7 +84,7 @@ export class Idempotence {
 
   #identify(): Promise<{ producerId: bigint; producerEpoch: number }> {
     if (this.#identity === undefined) {
-      const asked = this.init()
+      const asked = this.#initRetrying()
       this.#identity = asked
       // A failed request is asked again by the next batch, not remembered.
       asked.catch(() => {
@@ -74,5 +92,17 @@ export class Idempotence {
       })
     }
     return this.#identity
+  }
+
+  async #initRetrying(): Promise<{ producerId: bigint; producerEpoch: number }> {
+    const deadline = Date.now() + this.retry.timeoutMs
+    for (;;) {
+      try {
+        return await this.init()
+      } catch (error) {
+        if (!fromClientError(error, {}).retriable || Date.now() + this.retry.backoffMs > deadline) throw error
+        await sleep(this.retry.backoffMs)
+      }
+    }
   }
 }

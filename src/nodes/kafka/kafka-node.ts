@@ -73,7 +73,10 @@ export class KafkaNode implements RuleNode {
     )
     if (settings.idempotent) {
       const producer = this.#producer
-      this.#idempotence = new Idempotence(() => producer.initIdempotentProducer({}))
+      this.#idempotence = new Idempotence(() => producer.initIdempotentProducer({}), {
+        backoffMs: settings.retryBackoffMs,
+        timeoutMs: settings.deliveryTimeoutMs
+      })
     }
     this.#memory = new BufferMemory(settings.bufferMemoryBytes)
     this.#metrics = new KafkaMetrics(ctx.metrics, this)
