@@ -21,14 +21,15 @@ const HEADERS = '\x1d'
 const NULL = '\x1bnull\x1b'
 
 /**
- * The first `count` records of partition `partition` of `topic`, read from the earliest offset by
- * Kafka's console consumer (`org.apache.kafka.tools.consumer.ConsoleConsumer`, the Java consumer of
- * kafka-clients). Each call starts a JVM (one to a few seconds): use it where it proves something.
+ * The first `count` records of partition `partition` of `topic` (of every partition with 'all', in
+ * the order they came), read from the earliest offset by Kafka's console consumer
+ * (`org.apache.kafka.tools.consumer.ConsoleConsumer`, the Java consumer of kafka-clients). Each
+ * call starts a JVM (one to a few seconds): use it where it proves something.
  */
 export async function javaConsume(
   bootstrap: string,
   topic: string,
-  partition: number,
+  partition: number | 'all',
   count: number,
   timeoutMs = 20_000
 ): Promise<JavaRecord[]> {
@@ -57,10 +58,9 @@ export async function javaConsume(
     bootstrap,
     '--topic',
     topic,
-    '--partition',
-    String(partition),
-    '--offset',
-    'earliest',
+    ...(partition === 'all'
+      ? ['--from-beginning', '--group', `java-consumer-${String(process.pid)}-${String(Date.now())}`]
+      : ['--partition', String(partition), '--offset', 'earliest']),
     '--max-messages',
     String(count),
     '--timeout-ms',
