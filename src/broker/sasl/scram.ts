@@ -54,17 +54,23 @@ export class ScramExchange {
     return { reply: this.#serverFirst }
   }
 
+  // Kafka's words for every SCRAM failure, so that clients show the same text from both brokers.
+  #invalid(): string {
+    const mechanism = this.hash === 'sha256' ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512'
+    return `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`
+  }
+
   /** Verifies the client's proof; returns the server-final message, or an error text. */
   final(message: string): { reply: string } | { error: string } {
     const attrs = attributes(message)
     const proofAt = message.lastIndexOf(',p=')
     if (attrs.p === undefined || proofAt < 0) return { error: 'malformed SCRAM client-final message' }
     const nonce = attributes(this.#serverFirst).r ?? ''
-    const clientNonce = attributes(this.#clientFirstBare).r ?? ''
-    // librdkafka 2.0.2 (Debian's kcat) sends its own nonce again in front of the combined one;
-    // the proof still covers the message as sent, so accept that form as well.
-    if (attrs.r !== nonce && attrs.r !== clientNonce + nonce) return { error: 'SCRAM nonce mismatch' }
-    if (this.#password === undefined) return { error: `authentication failed for user ${this.user}` }
+    // RFC 5802 5.1: the nonce must be exactly the server's. Kafka 4 checks it strictly (the fix of
+    // CVE-2024-56128), which refuses librdkafka before 2.6.1 (Debian's kcat 2.0.2): it sends its own
+    // nonce again in front (confluentinc/librdkafka#4895). Refused here too, as Kafka refuses it.
+    if (attrs.r !== nonce) return { error: this.#invalid() }
+    if (this.#password === undefined) return { error: this.#invalid() }
     const length = this.hash === 'sha256' ? 32 : 64
     const salted = pbkdf2Sync(this.#password, this.#salt, ITERATIONS, length, this.hash)
     const clientKey = hmac(this.hash, salted, 'Client Key')
@@ -72,11 +78,11 @@ export class ScramExchange {
     const authMessage = `${this.#clientFirstBare},${this.#serverFirst},${message.slice(0, proofAt)}`
     const signature = hmac(this.hash, storedKey, authMessage)
     const proof = Buffer.from(attrs.p, 'base64')
-    if (proof.length !== length) return { error: `authentication failed for user ${this.user}` }
+    if (proof.length !== length) return { error: this.#invalid() }
     const recovered = Buffer.alloc(length)
     for (let i = 0; i < length; i++) recovered[i] = (proof[i] as number) ^ (signature[i] as number)
     if (!timingSafeEqual(createHash(this.hash).update(recovered).digest(), storedKey)) {
-      return { error: `authentication failed for user ${this.user}` }
+      return { error: this.#invalid() }
     }
     const serverSignature = hmac(this.hash, hmac(this.hash, salted, 'Server Key'), authMessage)
     return { reply: `v=${serverSignature.toString('base64')}` }
