@@ -53,7 +53,7 @@ export class SaslSession {
       const [, user = '', password = ''] = token.toString('utf8').split('\0')
       const expected = this.users.get(user)
       if (expected === undefined || !same(expected, password))
-        return { error: `authentication failed for user ${user}` }
+        return { error: 'Authentication failed: Invalid username or password' }
       return this.#success(user, Buffer.alloc(0))
     }
     const scram = this.#scram as ScramExchange
