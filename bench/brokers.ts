@@ -4,7 +4,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { startBrokerProcess } from '../src/cli/demo/broker-process.js'
 import { startKafka } from '../reference/kafka/cluster.js'
-import { runCommand } from './process.js'
+import { runCommand, sampleProcess } from './process.js'
 
 /** Which broker `npm run bench -- --broker` names. */
 export type BrokerKind = 'dev' | 'kafka'
@@ -16,6 +16,8 @@ export interface BenchBroker {
   readonly address: string
   /** Makes `topic` exist, with `partitions` partitions, before a contender's clock starts. */
   createTopic(topic: string, partitions: number): Promise<void>
+  /** The broker process's CPU time so far; NaN where it is not known. */
+  cpuSeconds(): number
   stop(): Promise<void>
 }
 
@@ -31,6 +33,7 @@ export async function startDevBroker(partitions: number, entry: string): Promise
     async createTopic(topic) {
       await runCommand('kcat', ['-L', '-b', broker.address, '-t', topic])
     },
+    cpuSeconds: () => Number.NaN,
     stop: () => broker.stop()
   }
 }
@@ -44,6 +47,7 @@ export async function startKafkaBroker(): Promise<BenchBroker> {
   // A 1 GiB heap rather than the tests' 512 MiB: the bench writes a few hundred MB per row.
   const cluster = await startKafka({ brokers: 1, heapMb: 1024 })
   const address = cluster.bootstrap('PLAINTEXT')
+  const pid = cluster.state.nodes[0]?.pid ?? 0
   let admin: Admin | undefined
   try {
     admin = new Kafka({ clientId: 'bench-admin', brokers: [address], logLevel: logLevel.NOTHING }).admin()
@@ -63,6 +67,7 @@ export async function startKafkaBroker(): Promise<BenchBroker> {
       })
       if (!created) throw new Error(`Apache Kafka did not create ${topic}`)
     },
+    cpuSeconds: () => sampleProcess(pid, { cpuSeconds: Number.NaN, maxRssMb: Number.NaN }).cpuSeconds,
     async stop() {
       await connected.disconnect().catch(() => undefined)
       await cluster.stop()
