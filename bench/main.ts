@@ -26,6 +26,8 @@ interface Row extends ContenderResult {
   readonly brokerCpuPer100k: number
 }
 
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`)
+
 let topicCount = 0
 const nextTopic = (name: string): string => `bench-${name}-${Date.now()}-${topicCount++}`
 
@@ -109,7 +111,10 @@ async function measure(
   // Over the contender's whole run, warm-up included, hence per record stored rather than per
   // measured message: how hard the contender's requests make the broker work.
   const brokerCpuPer100k = ((broker.cpuSeconds() - brokerCpuBefore) * 100000) / stored
-  return { name, ...options, ...result, valid, brokerCpuPer100k }
+  const row: Row = { name, ...options, ...result, valid, brokerCpuPer100k }
+  // Each row as soon as it is measured: a later contender's failure does not lose it.
+  log(`${name}: ${fmt(row.messages / row.seconds)} msg/s, ${valid ? 'valid' : 'NOT valid'}`)
+  return row
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -154,8 +159,6 @@ interface Options {
 }
 
 type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]>
-
-const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`)
 
 /** Every contender as fast as it goes, then the naive clients and the node at a fixed rate. */
 async function throughputAndLatency(
