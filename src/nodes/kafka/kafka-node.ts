@@ -52,8 +52,8 @@ export class KafkaNode implements RuleNode {
   #metrics!: KafkaMetrics
   readonly #partitioner = new Partitioner()
   #closing = false
-  /** Settles when the previous produce call has handed its requests to the connections. */
-  #handedOver: Promise<void> = Promise.resolve()
+  /** Per broker (-1: leaders looked up), settles when the last produce call has handed its request over. */
+  readonly #handedOver = new Map<number, Promise<void>>()
   #reached = false
   #lastError = 'not connected yet'
 
@@ -65,12 +65,12 @@ export class KafkaNode implements RuleNode {
     const settings = this.#config.producer
     if (this.#config.headers !== undefined) this.#headers = new MetadataHeaders(this.#config.headers)
     this.#producer = createClient(settings)
-    this.#transport = new BatchTransport(
-      this.#producer,
-      settings.acks,
-      settings.requestTimeoutMs,
-      settings.metadataMaxAgeMs
-    )
+    this.#transport = new BatchTransport({
+      client: this.#producer,
+      acks: settings.acks,
+      timeoutMs: settings.requestTimeoutMs,
+      metadataMaxAgeMs: settings.metadataMaxAgeMs
+    })
     if (settings.idempotent) {
       const producer = this.#producer
       this.#idempotence = new Idempotence(() => producer.initIdempotentProducer({}), {
@@ -89,15 +89,16 @@ export class KafkaNode implements RuleNode {
           this.#partitioner.batchClosed(batch.topic, batch.partition, count)
         )
     )
-    this.#sender = new Sender<PendingRecord>(
-      settings.maxInFlight,
-      settings.retries,
-      settings.retryBackoffMs,
-      settings.deliveryTimeoutMs,
-      settings.maxRequestSizeBytes,
-      this.#accumulator,
-      {
-        produce: (batches) => this.#produce(batches),
+    this.#sender = new Sender<PendingRecord>({
+      maxInFlight: settings.maxInFlight,
+      retries: settings.retries,
+      retryBackoffMs: settings.retryBackoffMs,
+      deliveryTimeoutMs: settings.deliveryTimeoutMs,
+      maxRequestBytes: settings.maxRequestSizeBytes,
+      source: this.#accumulator,
+      hooks: {
+        leaderOf: (topic, partition) => this.#transport.leaderOf(topic, partition),
+        produce: (batches, leader) => this.#produce(batches, leader),
         toError: (error, batch) => {
           const context = { topic: batch.topic, partition: batch.partition, node: ctx.nodeName }
           let mapped = fromClientError(error, context)
@@ -120,15 +121,19 @@ export class KafkaNode implements RuleNode {
           ),
         delivered: (batch, baseOffset) => this.#delivered(batch, baseOffset),
         failed: (batch, error) => {
+          this.#topicGone(batch.topic, error)
           // Its sequence numbers will never reach the broker: later batches need a new producer id.
           if (batch.generation >= 0) this.#idempotence?.reset(batch.generation)
           this.#metrics.errors.inc(batch.records.length)
           for (const record of batch.records) this.#fail(record, error)
         },
-        retried: () => this.#metrics.retries.inc(),
+        retried: (batch, error) => {
+          this.#topicGone(batch.topic, error)
+          this.#metrics.retries.inc()
+        },
         wasSent: (error) => !(error instanceof LeaderUnknownError)
       }
-    )
+    })
     this.#metadata = new TopicMetadata<PendingRecord>({
       maxBlockMs: settings.maxBlockMs,
       retryBackoffMs: settings.retryBackoffMs,
@@ -158,6 +163,12 @@ export class KafkaNode implements RuleNode {
         fromClientError(error, { topic, node: ctx.nodeName, broker: settings.bootstrapServers.join(',') })
     })
     this.#probe()
+  }
+
+  // A topic the brokers do not know (deleted, or recreated by auto-creation with other
+  // partitions): new records wait for fresh metadata instead of using the old partition count.
+  #topicGone(topic: string, error: RuleNodeError): void {
+    if (error.code === 'UNKNOWN_TOPIC_OR_PARTITION') this.#metadata.forget(topic)
   }
 
   /** Bytes held by accepted records (for metrics). */
@@ -235,16 +246,23 @@ export class KafkaNode implements RuleNode {
     this.#accumulator.append(record.topic, partition, record)
   }
 
-  async #produce(batches: Batch<PendingRecord>[]): Promise<(number | unknown)[]> {
+  async #produce(batches: Batch<PendingRecord>[], leader: number): Promise<(number | unknown)[]> {
     // A partition's batches must reach its leader in the order of their sequence numbers, as they
     // do from the Java producer's one sender thread: a broker that has no state for the producer
     // (a new partition, a new producer id) takes any first sequence, so a later batch that overtook
     // an earlier one is stored and the earlier one is refused (OUT_OF_ORDER_SEQUENCE_NUMBER) until
-    // it expires. Calls stamp and hand over their requests one after another, in the sender's order.
-    const previous = this.#handedOver
+    // it expires. Calls for one broker stamp and hand over their requests one after another, in the
+    // sender's order; the sender keeps all of a partition's requests on one broker at a time, so
+    // a slow broker holds back only its own calls.
+    const previous = this.#handedOver.get(leader)
     let handedOver!: () => void
-    this.#handedOver = new Promise<void>((resolve) => (handedOver = resolve))
-    await previous
+    const mine = new Promise<void>((resolve) => (handedOver = resolve))
+    this.#handedOver.set(leader, mine)
+    const release = (): void => {
+      handedOver()
+      if (this.#handedOver.get(leader) === mine) this.#handedOver.delete(leader)
+    }
+    if (previous !== undefined) await previous
     const started = performance.now()
     const settings = this.#config.producer
     const idempotence = this.#idempotence
@@ -269,16 +287,17 @@ export class KafkaNode implements RuleNode {
       }
     }
     if (ready.length === 0) {
-      handedOver()
+      release()
       return outcomes
     }
     const sent = await this.#transport.produce(
+      leader,
       ready.map((batch) => ({
         topic: batch.topic,
         partition: batch.partition,
         payload: batch.payload as Buffer
       })),
-      handedOver
+      release
     )
     sent.forEach((outcome, j) => {
       outcomes[readyAt[j] as number] = outcome

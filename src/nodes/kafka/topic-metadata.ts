@@ -58,6 +58,16 @@ export class TopicMetadata<R extends { readonly topic: string }> {
     if (partitions !== undefined) use(partitions)
   }
 
+  /**
+   * Drops what is known of `topic` after the brokers said it does not exist (deleted, perhaps
+   * being created again with another partition count): later records wait for fresh metadata,
+   * as the Java producer's send() waits when its metadata lacks the topic.
+   */
+  forget(topic: string): void {
+    this.#partitions.delete(topic)
+    this.#fetchedAt.delete(topic)
+  }
+
   /** Resolves when no record waits for metadata. */
   idle(): Promise<void> {
     if (this.#waiting.size === 0) return Promise.resolve()
@@ -69,7 +79,8 @@ export class TopicMetadata<R extends { readonly topic: string }> {
     let last: RuleNodeError | undefined
     for (;;) {
       try {
-        const partitions = await this.options.fetch(topic, false)
+        // Fresh: the client's cache may still hold a topic that was deleted since.
+        const partitions = await this.options.fetch(topic, true)
         if (partitions > 0) {
           this.#partitions.set(topic, partitions)
           this.#fetchedAt.set(topic, Date.now())
