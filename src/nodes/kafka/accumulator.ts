@@ -26,6 +26,8 @@ export class Batch<R extends Sized> {
   payload: Buffer | undefined
   /** The producer id generation `payload` was stamped under, or -1 (not idempotent). */
   generation = -1
+  /** The broker (node id) the batch was last drained for; -1: its leader was not known. */
+  leader = -1
 
   /** `topic\0partition`: one open batch, and one batch per request, per partition. */
   readonly id: string
@@ -40,6 +42,21 @@ export class Batch<R extends Sized> {
 }
 
 const NONE: ReadonlySet<string> = new Set()
+
+/** What may be drained now, and where it goes. */
+export interface DrainOptions<R extends Sized> {
+  /** Partitions (`Batch.id`) that must not send now. */
+  readonly busy?: ReadonlySet<string>
+  /**
+   * The broker a batch goes to (-1: leader not known), or undefined while it must wait (its leader
+   * has max.in.flight requests out). Without it every batch goes to one request (-1).
+   */
+  readonly leaderOf?: (batch: Batch<R>) => number | undefined
+  /** Bytes already bound for each broker this round (retries taken first); filled in by drain. */
+  readonly bytes?: Map<number, number>
+}
+
+const ANY_LEADER = (): number => -1
 
 /** Per-partition batches, drained by the sender when it can send. */
 export class Accumulator<R extends Sized> {
@@ -92,48 +109,59 @@ export class Accumulator<R extends Sized> {
   }
 
   /**
-   * Takes ready batches for one request: full ones first (oldest first), then open ones whose
-   * linger has passed; at most one per partition, none of `busy`, and at most `maxBytes` in all
-   * (but always one, however large).
+   * Takes ready batches, one request's worth per broker: full ones first (oldest first), then open
+   * ones whose linger has passed; at most one per partition, none of `busy` nor of a leader without
+   * room, and at most `maxBytes` per broker (but always one, however large). Each batch's `leader`
+   * says which request it is for.
    */
-  drain(maxBytes: number, busy: ReadonlySet<string> = NONE): Batch<R>[] {
+  drain(maxBytes: number, options: DrainOptions<R> = {}): Batch<R>[] {
     const out: Batch<R>[] = []
     if (this.#records === 0) return out
-    // Partitions already in this request; reused from call to call (this runs per request).
+    const busy = options.busy ?? NONE
+    const leaderOf = options.leaderOf ?? ANY_LEADER
+    const bytes = options.bytes ?? new Map<number, number>()
+    // Partitions already in this round; reused from call to call (this runs per request).
     const taken = this.#taken
     taken.clear()
-    let bytes = 0
     for (let i = 0; i < this.#full.length;) {
       const batch = this.#full[i] as Batch<R>
-      if (
-        !busy.has(batch.id) &&
-        !taken.has(batch.id) &&
-        (out.length === 0 || bytes + batch.bytes <= maxBytes)
-      ) {
+      const leader = busy.has(batch.id) || taken.has(batch.id) ? undefined : leaderOf(batch)
+      if (leader !== undefined && fits(bytes, leader, batch.bytes, maxBytes)) {
         this.#full.splice(i, 1)
-        bytes += this.#take(batch, out, taken)
-      } else i++
+        this.#take(batch, leader, out, taken, bytes)
+      } else {
+        // An older full batch of this partition waits: nothing newer of it may pass.
+        taken.add(batch.id)
+        i++
+      }
     }
     const all = this.lingerMs === 0 || this.#flushing
     for (const batch of this.#open.values()) {
+      // `taken` also holds partitions with a full batch left behind: that one goes first.
       if (!(all || batch.lingered) || busy.has(batch.id) || taken.has(batch.id)) continue
-      if (out.length > 0 && bytes + batch.bytes > maxBytes) continue
-      // A full batch of the same partition goes first; this one waits for the next request.
-      if (this.#full.length > 0 && this.#full.some((f) => f.id === batch.id)) continue
+      const leader = leaderOf(batch)
+      if (leader === undefined || !fits(bytes, leader, batch.bytes, maxBytes)) continue
       this.#open.delete(batch.id)
       clearTimeout(batch.timer)
       this.onClosed(batch)
-      bytes += this.#take(batch, out, taken)
+      this.#take(batch, leader, out, taken, bytes)
     }
     if (this.#flushing && this.#open.size === 0 && this.#full.length === 0) this.#flushing = false
     return out
   }
 
-  #take(batch: Batch<R>, out: Batch<R>[], taken: Set<string>): number {
+  #take(
+    batch: Batch<R>,
+    leader: number,
+    out: Batch<R>[],
+    taken: Set<string>,
+    bytes: Map<number, number>
+  ): void {
+    batch.leader = leader
     out.push(batch)
     taken.add(batch.id)
+    bytes.set(leader, (bytes.get(leader) ?? 0) + batch.bytes)
     this.#records -= batch.records.length
-    return batch.bytes
   }
 
   /** Makes every open batch ready now (flush, destroy). */
@@ -160,4 +188,10 @@ export class Accumulator<R extends Sized> {
       this.onReady()
     })
   }
+}
+
+// The first batch for a broker always fits; later ones while the request stays within maxBytes.
+function fits(bytes: ReadonlyMap<number, number>, leader: number, size: number, maxBytes: number): boolean {
+  const used = bytes.get(leader)
+  return used === undefined || used + size <= maxBytes
 }

@@ -1,8 +1,10 @@
-// Takes finished record batches to their partitions' leaders: one Produce request per leader for
-// everything drained together, as the Java producer's Sender does. The client keeps what it does
-// well (cluster metadata, connections with TLS and SASL, API versions); the node brings the
-// bytes. Any failure drops the cached metadata, so that a retry after NOT_LEADER_OR_FOLLOWER or a
-// broker restart asks where the partition is now.
+// Takes finished record batches to their partitions' leaders: one Produce request per broker, as
+// the Java producer's Sender sends one per ready node, each completing on its own. The client keeps
+// what it does well (cluster metadata, connections with TLS and SASL, API versions); the node
+// brings the bytes. A failure forgets only what it proves stale, as Java's metadata.requestUpdate()
+// on NOT_LEADER_OR_FOLLOWER or a disconnect does: the leaders of the partitions that failed, or of
+// every partition a broker that could not be reached leads. Their next batches ask where the
+// partition is now; requests to the other brokers go on.
 
 import { ProtocolError, type Broker, type Connection } from '@platformatic/kafka'
 import { isUnknownTopic, type KafkaClient } from './client.js'
@@ -18,10 +20,9 @@ import {
 } from './produce-request.js'
 
 interface TopicLeaders {
-  readonly fetchedAt: number
-  readonly brokers: ReadonlyMap<number, Broker>
-  /** The leader's node id by partition. */
-  readonly leaders: readonly (number | undefined)[]
+  fetchedAt: number
+  /** The leader's node id by partition; undefined once forgotten after a failure. */
+  readonly leaders: (number | undefined)[]
 }
 
 const DUPLICATE_SEQUENCE_NUMBER = 46
@@ -29,44 +30,91 @@ const DUPLICATE_SEQUENCE_NUMBER = 46
 /** A batch's outcome: its base offset (-1 when acks=0), or why it failed. */
 export type BatchOutcome = number | Error
 
+/** What the transport needs: the client, and the Java producer's settings it honours. */
+export interface BatchTransportOptions {
+  readonly client: KafkaClient
+  readonly acks: number
+  /** request.timeout.ms, sent as the Produce request's timeout. */
+  readonly timeoutMs: number
+  readonly metadataMaxAgeMs: number
+}
+
+interface LeaderGroup {
+  readonly broker: Broker
+  readonly indexes: number[]
+}
+
 /** Sends finished batches over the client's connections. */
 export class BatchTransport {
+  readonly client: KafkaClient
+  readonly acks: number
+  readonly timeoutMs: number
+  readonly metadataMaxAgeMs: number
   #version: Promise<ProduceVersion> | undefined
   // Partition leaders per topic, kept between requests (the client's metadata() copies its cache
-  // on every call); dropped on any failure and after metadata.max.age.ms, as Java refreshes.
+  // on every call); refreshed after metadata.max.age.ms, as Java refreshes.
   readonly #leaders = new Map<string, TopicLeaders>()
+  /** Every broker seen in metadata, by node id. */
+  readonly #brokers = new Map<number, Broker>()
+  /** Topics being asked again in the background. */
+  readonly #refreshing = new Set<string>()
 
-  constructor(
-    readonly client: KafkaClient,
-    readonly acks: number,
-    readonly timeoutMs: number,
-    readonly metadataMaxAgeMs: number
-  ) {}
+  constructor(options: BatchTransportOptions) {
+    this.client = options.client
+    this.acks = options.acks
+    this.timeoutMs = options.timeoutMs
+    this.metadataMaxAgeMs = options.metadataMaxAgeMs
+  }
 
   /**
-   * Sends the batches (one per partition), one request per leader; outcomes in the batches' order.
-   * `handedOver` is called once every request has been given to its connection (or failed before):
-   * from then on a later call's requests queue behind these on each connection.
+   * The partition's leader as last known, -1 when not known (its batches' request asks). Metadata
+   * older than metadata.max.age.ms is asked again in the background while the known leader is
+   * used, as the Java producer does.
    */
-  async produce(batches: readonly PartitionBatch[], handedOver?: () => void): Promise<BatchOutcome[]> {
+  leaderOf(topic: string, partition: number): number {
+    const known = this.#leaders.get(topic)
+    if (known === undefined) return -1
+    if (Date.now() - known.fetchedAt >= this.metadataMaxAgeMs) this.#refresh(topic)
+    return known.leaders[partition] ?? -1
+  }
+
+  /**
+   * Sends the batches (one per partition) to `leader` in one request, or with leader -1 one
+   * request per leader found in fresh metadata; outcomes in the batches' order. `handedOver` is
+   * called once every request has been given to its connection (or failed before): from then on a
+   * later call's requests queue behind these on that connection.
+   */
+  async produce(
+    leader: number,
+    batches: readonly PartitionBatch[],
+    handedOver?: () => void
+  ): Promise<BatchOutcome[]> {
     const outcomes = new Array<BatchOutcome>(batches.length)
     const answered: Promise<void>[] = []
+    // Brokers whose connection or request failed: every partition they lead is in doubt.
+    const unreachable = new Set<number>()
     try {
       const version = await this.#produceVersion()
-      const groups = [...(await this.#byLeader(batches, outcomes)).values()]
+      const broker = this.#brokers.get(leader)
+      const groups =
+        broker !== undefined
+          ? new Map<number, LeaderGroup>([[leader, { broker, indexes: batches.map((_, i) => i) }]])
+          : await this.#byLeader(batches, outcomes)
+      const entries = [...groups]
       const connected = await Promise.all(
-        groups.map(({ broker }) =>
-          this.client.connections.get(broker).then(
+        entries.map(([, group]) =>
+          this.client.connections.get(group.broker).then(
             (connection) => connection,
             (error: unknown) => asError(error)
           )
         )
       )
       // Every send is started in one synchronous pass, so that no other call's request gets between.
-      groups.forEach(({ indexes }, g) => {
+      entries.forEach(([id, { indexes }], g) => {
         const connection = connected[g] as Connection | Error
         const group = indexes.map((i) => batches[i] as PartitionBatch)
         if (connection instanceof Error) {
+          unreachable.add(id)
           for (const index of indexes) outcomes[index] = connection
           return
         }
@@ -77,6 +125,7 @@ export class BatchTransport {
             (answers) =>
               indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers))),
             (error: unknown) => {
+              unreachable.add(id)
               for (const index of indexes) outcomes[index] = asError(error)
             }
           )
@@ -88,18 +137,76 @@ export class BatchTransport {
       handedOver?.()
     }
     await Promise.all(answered)
-    if (outcomes.some((o) => typeof o !== 'number')) {
-      this.#leaders.clear()
-      this.client.clearMetadata()
-    }
+    this.#forgetFailed(batches, outcomes, unreachable)
     return outcomes
   }
 
-  // Groups batches by their partition's leader; a partition without one fails at once (retriable).
+  // What a failure proves stale: the leader of each partition that failed, and every partition led
+  // by a broker that could not be reached. The rest of the cache stays in use.
+  #forgetFailed(
+    batches: readonly PartitionBatch[],
+    outcomes: BatchOutcome[],
+    unreachable: Set<number>
+  ): void {
+    let failed = false
+    outcomes.forEach((o, i) => {
+      if (typeof o === 'number') return
+      failed = true
+      const { topic, partition } = batches[i] as PartitionBatch
+      const known = this.#leaders.get(topic)
+      if (known !== undefined) known.leaders[partition] = undefined
+    })
+    if (unreachable.size > 0)
+      for (const known of this.#leaders.values())
+        known.leaders.forEach((id, p) => {
+          if (id !== undefined && unreachable.has(id)) known.leaders[p] = undefined
+        })
+    // The client's own cache serves the node's partition counts: it asks again too.
+    if (failed) this.client.clearMetadata()
+  }
+
+  // Asks for a topic's metadata in the background; the known leaders stay in use meanwhile.
+  #refresh(topic: string): void {
+    if (this.#refreshing.has(topic)) return
+    this.#refreshing.add(topic)
+    this.#fetch([topic])
+      .catch(() => {
+        // Asked again by the next batch after the cache's age: a failed refresh keeps what is known.
+        const known = this.#leaders.get(topic)
+        if (known !== undefined) known.fetchedAt = Date.now()
+      })
+      .finally(() => this.#refreshing.delete(topic))
+  }
+
+  // Fresh metadata for the topics into the cache.
+  async #fetch(topics: string[]): Promise<void> {
+    const now = Date.now()
+    const metadata = await this.client
+      .metadata({ topics, autocreateTopics: true, forceUpdate: true })
+      .catch((error: unknown) => {
+        // A topic gone (deleted) or not there yet: its batches wait for a leader, as in Java.
+        if (!isUnknownTopic(error)) throw error
+        for (const topic of topics) this.#leaders.delete(topic)
+        return undefined
+      })
+    if (metadata === undefined) return
+    for (const [id, broker] of metadata.brokers) this.#brokers.set(id, broker)
+    for (const topic of topics) {
+      const partitions = metadata.topics.get(topic)?.partitions
+      if (partitions === undefined) continue
+      this.#leaders.set(topic, {
+        fetchedAt: now,
+        leaders: Array.from({ length: partitions.length }, (_, p) => partitions[p]?.leader)
+      })
+    }
+  }
+
+  // Groups batches by their partition's leader in fresh metadata; a partition without one fails at
+  // once (retriable, not counted as an attempt).
   async #byLeader(
     batches: readonly PartitionBatch[],
     outcomes: BatchOutcome[]
-  ): Promise<Map<number, { broker: Broker; indexes: number[] }>> {
+  ): Promise<Map<number, LeaderGroup>> {
     const now = Date.now()
     let missing: string[] | undefined
     for (const { topic, partition } of batches) {
@@ -114,31 +221,13 @@ export class BatchTransport {
       missing ??= []
       if (!missing.includes(topic)) missing.push(topic)
     }
-    if (missing !== undefined) {
-      const metadata = await this.client
-        .metadata({ topics: missing, autocreateTopics: true, forceUpdate: true })
-        .catch((error: unknown) => {
-          // A topic gone (deleted) or not there yet: its batches wait for a leader, as in Java.
-          if (!isUnknownTopic(error)) throw error
-          for (const topic of missing ?? []) this.#leaders.delete(topic)
-          return undefined
-        })
-      for (const topic of missing) {
-        const partitions = metadata?.topics.get(topic)?.partitions
-        if (metadata === undefined || partitions === undefined) continue
-        this.#leaders.set(topic, {
-          fetchedAt: now,
-          brokers: metadata.brokers,
-          leaders: Array.from({ length: partitions.length }, (_, p) => partitions[p]?.leader)
-        })
-      }
-    }
-    const groups = new Map<number, { broker: Broker; indexes: number[] }>()
+    if (missing !== undefined) await this.#fetch(missing)
+    const groups = new Map<number, LeaderGroup>()
     for (let index = 0; index < batches.length; index++) {
       const { topic, partition } = batches[index] as PartitionBatch
       const known = this.#leaders.get(topic)
       const leader = known?.leaders[partition]
-      const broker = leader === undefined ? undefined : known?.brokers.get(leader)
+      const broker = leader === undefined ? undefined : this.#brokers.get(leader)
       if (leader === undefined || broker === undefined) {
         outcomes[index] =
           known === undefined
@@ -159,7 +248,6 @@ export class BatchTransport {
     }
     return groups
   }
-
   // The newest Produce version both sides speak, asked once per client.
   #produceVersion(): Promise<ProduceVersion> {
     if (this.#version === undefined) {

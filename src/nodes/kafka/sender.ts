@@ -1,24 +1,32 @@
-// The Java producer's Sender: whenever fewer than max.in.flight requests are out, it drains the
-// ready batches (batches to retry first, then the accumulator's), at most one per partition and
-// at most max.request.size in all, and sends them together. A retriable failure sends the batch
-// again after retry.backoff.ms, up to `retries` times and never past its delivery deadline:
-// delivery.timeout.ms from the batch's creation, as Java counts it (KIP-91).
+// The Java producer's Sender: it drains ready batches per broker, only for brokers with fewer than
+// max.in.flight.requests.per.connection requests out (a broker that is slow or gone holds back
+// only the partitions it leads; theirs stay in the accumulator), batches to retry first, at most
+// one per partition and at most max.request.size per request, and each broker's request completes
+// on its own. A retriable failure sends the batch again after retry.backoff.ms, up to `retries`
+// times and never past its delivery deadline: delivery.timeout.ms from the batch's creation, as
+// Java counts it (KIP-91).
 
 import type { RuleNodeError } from '../../errors.js'
-import type { Batch, Sized } from './accumulator.js'
-
-const NONE: ReadonlySet<string> = new Set()
+import type { Batch, DrainOptions, Sized } from './accumulator.js'
 
 /** Where the sender takes batches from (the accumulator). */
 export interface BatchSource<R extends Sized> {
   readonly records: number
-  drain(maxBytes: number, busy: ReadonlySet<string>): Batch<R>[]
+  drain(maxBytes: number, options: DrainOptions<R>): Batch<R>[]
 }
 
 /** What the sender does with batches; the node supplies it. */
 export interface SenderHooks<R extends Sized> {
-  /** Sends the batches; per batch its base offset (-1 when acks=0) or what went wrong. Never rejects. */
-  produce(batches: Batch<R>[]): Promise<(number | unknown)[]>
+  /**
+   * The partition's leader (node id) as the metadata cache knows it, -1 when it does not (that
+   * request looks it up). Without this hook every partition counts as led by one broker.
+   */
+  leaderOf?(topic: string, partition: number): number
+  /**
+   * Sends the batches, all for `leader` (-1: look the leaders up), in one request; per batch its
+   * base offset (-1 when acks=0) or what went wrong. Never rejects.
+   */
+  produce(batches: Batch<R>[], leader: number): Promise<(number | unknown)[]>
   /** Maps what went wrong to an error with a retry decision. */
   toError(error: unknown, batch: Batch<R>): RuleNodeError
   /** The deadline passed before the batch could be delivered. */
@@ -30,26 +38,57 @@ export interface SenderHooks<R extends Sized> {
   wasSent(error: RuleNodeError): boolean
 }
 
-/** Sends drained batches with bounded concurrency and Java's retry rules. */
+/** The sender's limits (the Java producer's properties). */
+export interface SenderOptions<R extends Sized> {
+  /** max.in.flight.requests.per.connection: requests out at once per broker. */
+  readonly maxInFlight: number
+  readonly retries: number
+  readonly retryBackoffMs: number
+  readonly deliveryTimeoutMs: number
+  /** max.request.size: bytes of batches per request. */
+  readonly maxRequestBytes: number
+  readonly source: BatchSource<R>
+  readonly hooks: SenderHooks<R>
+}
+
+/** Batches of one partition in flight, and the broker they went to. */
+interface PartitionInFlight {
+  leader: number
+  batches: number
+}
+
+/** Sends drained batches with bounded concurrency per broker and Java's retry rules. */
 export class Sender<R extends Sized> {
+  readonly maxInFlight: number
+  readonly retries: number
+  readonly retryBackoffMs: number
+  readonly deliveryTimeoutMs: number
+  readonly maxRequestBytes: number
+  readonly source: BatchSource<R>
+  readonly hooks: SenderHooks<R>
   /** Batches whose backoff has passed, to send before anything new. */
   readonly #retry: Batch<R>[] = []
   /** Partitions with a batch backing off: nothing newer of theirs goes out before it. */
   readonly #backingOff = new Map<string, number>()
+  /** Requests out per broker (-1: requests that look their leaders up). */
+  readonly #perLeader = new Map<number, number>()
+  readonly #partitions = new Map<string, PartitionInFlight>()
   #inFlight = 0
   #idle: (() => void)[] = []
+  readonly #leaderOf: (batch: Batch<R>) => number | undefined
 
-  constructor(
-    readonly maxInFlight: number,
-    readonly retries: number,
-    readonly retryBackoffMs: number,
-    readonly deliveryTimeoutMs: number,
-    readonly maxRequestBytes: number,
-    readonly source: BatchSource<R>,
-    readonly hooks: SenderHooks<R>
-  ) {}
+  constructor(options: SenderOptions<R>) {
+    this.maxInFlight = options.maxInFlight
+    this.retries = options.retries
+    this.retryBackoffMs = options.retryBackoffMs
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs
+    this.maxRequestBytes = options.maxRequestBytes
+    this.source = options.source
+    this.hooks = options.hooks
+    this.#leaderOf = (batch) => this.#route(batch)
+  }
 
-  /** Produce requests under way. */
+  /** Produce requests under way, to all brokers. */
   get inFlight(): number {
     return this.#inFlight
   }
@@ -80,36 +119,66 @@ export class Sender<R extends Sized> {
   }
 
   #pump(): void {
-    while (this.#inFlight < this.maxInFlight) {
+    for (;;) {
       const batches = this.#take()
       if (batches.length === 0) break
       const live = this.#dropExpired(batches)
-      if (live.length > 0) void this.#send(live)
+      if (live.length === 0) continue
+      // One request per broker, each completing on its own.
+      const leader = (live[0] as Batch<R>).leader
+      if (live.every((batch) => batch.leader === leader)) {
+        void this.#send(live, leader)
+        continue
+      }
+      const requests = new Map<number, Batch<R>[]>()
+      for (const batch of live) {
+        const request = requests.get(batch.leader)
+        if (request === undefined) requests.set(batch.leader, [batch])
+        else request.push(batch)
+      }
+      for (const [to, request] of requests) void this.#send(request, to)
     }
     if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve()
+  }
+
+  // Where a batch may go now: its leader, if that broker has room; undefined while it must wait.
+  #route(batch: Batch<R>): number | undefined {
+    const leader = this.hooks.leaderOf?.(batch.topic, batch.partition) ?? -1
+    // A partition's batches all go to one broker at a time: one that moved waits until those out
+    // have come back, so that its batches reach the new leader in sequence order.
+    const flying = this.#partitions.get(batch.id)
+    if (flying !== undefined && flying.leader !== leader) return undefined
+    return (this.#perLeader.get(leader) ?? 0) < this.maxInFlight ? leader : undefined
   }
 
   // Retries first, in the order they failed; then whatever the accumulator has ready.
   #take(): Batch<R>[] {
     // The common case, nothing to retry: straight from the accumulator.
     if (this.#retry.length === 0 && this.#backingOff.size === 0) {
-      return this.source.drain(this.maxRequestBytes, NONE)
+      return this.source.drain(this.maxRequestBytes, { leaderOf: this.#leaderOf })
     }
     const out: Batch<R>[] = []
     const taken = new Set<string>(this.#backingOff.keys())
-    let bytes = 0
+    const bytes = new Map<number, number>()
     for (let i = 0; i < this.#retry.length;) {
       const batch = this.#retry[i] as Batch<R>
-      if (!taken.has(batch.id) && (out.length === 0 || bytes + batch.bytes <= this.maxRequestBytes)) {
+      const leader = taken.has(batch.id) ? undefined : this.#route(batch)
+      const used = leader === undefined ? undefined : bytes.get(leader)
+      if (leader !== undefined && (used === undefined || used + batch.bytes <= this.maxRequestBytes)) {
         this.#retry.splice(i, 1)
+        batch.leader = leader
         out.push(batch)
-        taken.add(batch.id)
-        bytes += batch.bytes
+        bytes.set(leader, (used ?? 0) + batch.bytes)
       } else i++
+      // One per partition per round; the rest of it waits behind this one.
+      taken.add(batch.id)
     }
-    for (const batch of this.#retry) taken.add(batch.id)
-    const room = out.length === 0 ? this.maxRequestBytes : this.maxRequestBytes - bytes
-    if (room > 0) for (const batch of this.source.drain(room, taken)) out.push(batch)
+    for (const batch of this.source.drain(this.maxRequestBytes, {
+      busy: taken,
+      leaderOf: this.#leaderOf,
+      bytes
+    }))
+      out.push(batch)
     return out
   }
 
@@ -126,16 +195,29 @@ export class Sender<R extends Sized> {
     })
   }
 
-  async #send(batches: Batch<R>[]): Promise<void> {
+  async #send(batches: Batch<R>[], leader: number): Promise<void> {
     this.#inFlight++
-    for (const batch of batches) batch.attempts++
+    this.#perLeader.set(leader, (this.#perLeader.get(leader) ?? 0) + 1)
+    for (const batch of batches) {
+      batch.attempts++
+      const flying = this.#partitions.get(batch.id)
+      if (flying === undefined) this.#partitions.set(batch.id, { leader, batches: 1 })
+      else flying.batches++
+    }
     let outcomes: (number | unknown)[]
     try {
-      outcomes = await this.hooks.produce(batches)
+      outcomes = await this.hooks.produce(batches, leader)
     } catch (error) {
       outcomes = batches.map(() => error)
     }
     this.#inFlight--
+    const left = (this.#perLeader.get(leader) ?? 1) - 1
+    if (left === 0) this.#perLeader.delete(leader)
+    else this.#perLeader.set(leader, left)
+    for (const batch of batches) {
+      const flying = this.#partitions.get(batch.id)
+      if (flying !== undefined && --flying.batches === 0) this.#partitions.delete(batch.id)
+    }
     batches.forEach((batch, i) => {
       const outcome = outcomes[i]
       if (typeof outcome === 'number') this.hooks.delivered(batch, outcome)

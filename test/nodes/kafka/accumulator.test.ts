@@ -61,13 +61,13 @@ test('drain stays within max bytes but always takes one batch, and skips busy pa
   acc.append('t', 1, rec(2, 600))
   acc.append('t', 2, rec(3, 300))
   // 600 + 600 > 1000: the second does not fit, the third does.
-  assert.deepEqual(shape(acc.drain(1000, new Set())), [
+  assert.deepEqual(shape(acc.drain(1000, { busy: new Set() })), [
     ['t/0', [1]],
     ['t/2', [3]]
   ])
   // A batch larger than the limit still goes, alone.
   acc.append('t', 3, rec(4, 5000))
-  assert.deepEqual(shape(acc.drain(1000, new Set(['t\0' + '1']))), [['t/3', [4]]])
+  assert.deepEqual(shape(acc.drain(1000, { busy: new Set(['t\0' + '1']) })), [['t/3', [4]]])
   assert.deepEqual(shape(acc.drain(1000)), [['t/1', [2]]])
   assert.equal(acc.records, 0)
 })
@@ -84,4 +84,37 @@ test('flush makes open batches ready before their linger has passed', () => {
     ['t/0', [1]],
     ['t/1', [2]]
   ])
+})
+
+test('drain takes one request per broker: a partition whose leader has no room waits, and each broker gets up to max bytes', () => {
+  const acc = new Accumulator<Rec>(10_000, 0, () => {})
+  for (let p = 0; p < 4; p++) acc.append('t', p, rec(p, 600))
+  // Partitions 0 and 1 are led by broker 1, 2 by broker 2; broker 3 (partition 3) has max.in.flight out.
+  const drained = acc.drain(1000, { leaderOf: (b) => [1, 1, 2, undefined][b.partition] })
+  // 600 + 600 > 1000 for broker 1: partition 1 waits for its next request, not for broker 2's.
+  assert.deepEqual(
+    drained.map((b) => [b.partition, b.leader]),
+    [
+      [0, 1],
+      [2, 2]
+    ]
+  )
+  assert.deepEqual(
+    acc.drain(1000, { leaderOf: (b) => [1, 1, 2, 3][b.partition] }).map((b) => [b.partition, b.leader]),
+    [
+      [1, 1],
+      [3, 3]
+    ]
+  )
+  assert.equal(acc.records, 0)
+})
+
+test('a full batch left behind (its leader busy) keeps the newer batches of its partition behind it', () => {
+  const acc = new Accumulator<Rec>(250, 0, () => {})
+  for (let n = 0; n < 3; n++) acc.append('t', 0, rec(n, 200))
+  // [0], [1] full; [2] open. Broker busy: nothing of partition 0 leaves, not even the open batch.
+  assert.deepEqual(shape(acc.drain(1_000_000, { leaderOf: () => undefined })), [])
+  assert.deepEqual(shape(acc.drain(1_000_000, { leaderOf: () => 1 })), [['t/0', [0]]])
+  assert.deepEqual(shape(acc.drain(1_000_000, { leaderOf: () => 1 })), [['t/0', [1]]])
+  assert.deepEqual(shape(acc.drain(1_000_000, { leaderOf: () => 1 })), [['t/0', [2]]])
 })
