@@ -24,6 +24,8 @@ interface Row extends ContenderResult {
   readonly valid: boolean
   /** The broker process's CPU seconds per 100,000 records it stored for this row (Apache Kafka only). */
   readonly brokerCpuPer100k: number
+  /** Which of `--rounds` measured it, when there are several. */
+  readonly round?: number
 }
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`)
@@ -122,24 +124,39 @@ const fmt = (n: number, digits = 0): string =>
     ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : 'n/a'
 
-function table(rows: readonly Row[], reference: Row | undefined): string {
+const throughputOf = (row: Row | undefined): number =>
+  row === undefined || !row.valid ? Number.NaN : row.messages / row.seconds
+
+/** `reference`: the node-tuned row each row is compared with (the one of the same round). */
+function table(rows: readonly Row[], reference: (row: Row) => Row | undefined = () => undefined): string {
   const header =
     '| contender | messages | msg/s | MB/s | p50 ms | p99 ms | CPU s / 100k | broker CPU s / 100k | peak RSS MB | node-tuned ÷ this | valid |'
   const lines = rows.map((r) => {
     const rate = r.messages / r.seconds
     const mb = (r.messages * (r.bodyBytes + 60)) / r.seconds / 1e6
-    const ratio = reference === undefined ? Number.NaN : reference.messages / reference.seconds / rate
-    return `| ${r.name} | ${fmt(r.messages)} | ${fmt(rate)} | ${fmt(mb, 1)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt((r.cpuSeconds * 100000) / r.messages, 2)} | ${fmt(r.brokerCpuPer100k, 2)} | ${fmt(r.maxRssMb)} | ${fmt(ratio, 2)} | ${r.valid ? 'yes' : 'NO'} |`
+    const ratio = throughputOf(reference(r)) / rate
+    const name = r.round === undefined ? r.name : `${r.name} (round ${r.round})`
+    return `| ${name} | ${fmt(r.messages)} | ${fmt(rate)} | ${fmt(mb, 1)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt((r.cpuSeconds * 100000) / r.messages, 2)} | ${fmt(r.brokerCpuPer100k, 2)} | ${fmt(r.maxRssMb)} | ${fmt(ratio, 2)} | ${r.valid ? 'yes' : 'NO'} |`
   })
   return [header, '|---|---|---|---|---|---|---|---|---|---|---|', ...lines].join('\n')
 }
 
-/** Throughput of each `node` row as a multiple of each reference row's, from the same run. */
-function ratios(rows: readonly Row[]): string {
-  const rate = (name: string): number => {
-    const row = rows.find((r) => r.name === name)
-    return row === undefined || !row.valid ? Number.NaN : row.messages / row.seconds
-  }
+const median = (values: readonly number[]): number => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
+  if (sorted.length === 0) return Number.NaN
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/**
+ * Throughput of each `node` row as a multiple of each reference row's, round by round (each ratio
+ * from two rows measured minutes apart at most), and the median over the rounds.
+ */
+function ratios(rows: readonly Row[], rounds: number): string {
+  const rate = (name: string, round: number): number =>
+    throughputOf(rows.find((r) => r.name === name && (r.round ?? 1) === round))
   const pairs = [
     ['node-default', 'java-default'],
     ['node-tuned', 'java-tuned'],
@@ -147,14 +164,20 @@ function ratios(rows: readonly Row[]): string {
     ['node-default', 'kcat'],
     ['node-tuned', 'kcat']
   ] as const
-  const lines = pairs.map(([node, ref]) => `| ${node} ÷ ${ref} | ${fmt(rate(node) / rate(ref), 2)} |`)
-  return ['| throughput | ratio |', '|---|---|', ...lines].join('\n')
+  const numbers = Array.from({ length: rounds }, (_, i) => i + 1)
+  const lines = pairs.map(([node, ref]) => {
+    const each = numbers.map((round) => rate(node, round) / rate(ref, round))
+    return `| ${node} ÷ ${ref} | ${each.map((v) => fmt(v, 2)).join(' | ')} | ${fmt(median(each), 2)} |`
+  })
+  const header = `| throughput | ${numbers.map((n) => `round ${n}`).join(' | ')} | median |`
+  return [header, `|---|${numbers.map(() => '---|').join('')}---|`, ...lines].join('\n')
 }
 
 interface Options {
   readonly messages: number
   readonly rate: number
   readonly latencyRuns: number
+  readonly rounds: number
   readonly only: string | undefined
 }
 
@@ -167,12 +190,23 @@ async function throughputAndLatency(
   options: Options,
   results: Results
 ): Promise<void> {
-  for (const name of contenders) {
-    if (options.only !== undefined && options.only !== name) continue
-    log(`throughput ${name}`)
-    results.throughput.push(
-      await measure(broker, name, { messages: options.messages, bodyBytes: 200, partitions: 6, rate: 0 })
-    )
+  for (let round = 1; round <= options.rounds; round++) {
+    // Each round starts one contender later: whatever else loads this shared machine for a while
+    // falls on a different contender each round rather than always on the same one.
+    const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length] as ContenderName)
+    for (const name of order) {
+      if (options.only !== undefined && options.only !== name) continue
+      // The naive clients take minutes per row and no ratio is taken with them: measured once.
+      if (round > 1 && (name === 'platformatic-naive' || name === 'kafkajs-naive')) continue
+      log(`throughput ${name}${options.rounds > 1 ? ` (round ${round})` : ''}`)
+      const row = await measure(broker, name, {
+        messages: options.messages,
+        bodyBytes: 200,
+        partitions: 6,
+        rate: 0
+      })
+      results.throughput.push(options.rounds > 1 ? { ...row, round } : row)
+    }
   }
   const latencyMessages = Math.min(options.messages, options.rate * 3)
   for (const name of ['node-default', 'platformatic-naive', 'kafkajs-naive'] as const) {
@@ -276,7 +310,8 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       quick: { type: 'boolean' },
       only: { type: 'string' },
-      'latency-runs': { type: 'string' }
+      'latency-runs': { type: 'string' },
+      rounds: { type: 'string' }
     }
   })
   if (values.broker !== 'dev' && values.broker !== 'kafka')
@@ -288,6 +323,9 @@ async function main(): Promise<void> {
     // The node's p99 at a fixed rate moves with garbage-collection pauses on a shared machine:
     // several runs, each reported, rather than one number that may be a lucky or unlucky one.
     latencyRuns: Number(values['latency-runs'] ?? (values.quick === true ? 1 : 3)),
+    // Against Apache Kafka the contenders are rounds apart in time on a machine shared with other
+    // work: the throughput rows are measured in several rounds, their ratios taken within each.
+    rounds: Number(values.rounds ?? (values.broker === 'kafka' && values.quick !== true ? 3 : 1)),
     only: values.only
   }
   const results: Results = { throughput: [], latency: [], scaling: [], broker: [] }
@@ -296,7 +334,8 @@ async function main(): Promise<void> {
   if (kind === 'kafka') await benchKafka(options, results)
   else await benchDevBroker(options, results)
 
-  const reference = results.throughput.find((r) => r.name === 'node-tuned')
+  const reference = (row: Row): Row | undefined =>
+    results.throughput.find((r) => r.name === 'node-tuned' && r.round === row.round)
   const sections = [
     `Machine: ${machine}`,
     `Broker: ${kind === 'kafka' ? 'Apache Kafka (one broker, KRaft)' : 'the development broker'}`,
@@ -305,30 +344,26 @@ async function main(): Promise<void> {
     table(results.throughput, reference),
     '',
     `Latency from entry to acknowledgement at ${options.rate} msg/s offered:`,
-    table(results.latency, undefined)
+    table(results.latency)
   ]
   if (kind === 'kafka') {
     sections.push(
       '',
       "The node's throughput as a multiple of the references' (same run):",
-      ratios(results.throughput)
+      ratios(results.throughput, options.rounds)
     )
   } else {
     sections.push(
       '',
       "The development broker's ingest rate: kcat producing 1 KiB records (acks=all; 6 partitions):",
-      table(
-        results.broker.map((r) => ({ ...r, name: 'kcat -> broker, 1 KiB' })),
-        undefined
-      ),
+      table(results.broker.map((r) => ({ ...r, name: 'kcat -> broker, 1 KiB' }))),
       '',
       'Scaling of the tuned node with body size (6 partitions) and partitions (200-byte bodies):',
       table(
         results.scaling.map((r) => ({
           ...r,
           name: `node-tuned ${r.bodyBytes} B x ${r.partitions} partitions`
-        })),
-        undefined
+        }))
       )
     )
   }
