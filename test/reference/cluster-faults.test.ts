@@ -94,6 +94,37 @@ async function createTopic(prefix: string): Promise<string> {
   return topic
 }
 
+/**
+ * A topic whose partitions 0 and 1 are led by `victim` while the others live only on the two other
+ * brokers: a fault of `victim` hits 0 and 1 and nothing else on
+ * the brokers' side, so any wait on the other partitions is the producer's own.
+ */
+async function createTopicAround(prefix: string, victim: number): Promise<string> {
+  const topic = uniqueTopic(prefix)
+  const [a, b] = [1, 2, 3].filter((id) => id !== victim) as [number, number]
+  // Kafka takes an assignment only with one replica count for every partition: two each.
+  const replicas = [
+    [victim, a],
+    [victim, b],
+    [a, b],
+    [b, a],
+    [a, b],
+    [b, a]
+  ]
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic,
+        replicaAssignment: replicas.map((r, partition) => ({ partition, replicas: r })),
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }]
+      }
+    ]
+  })
+  await waitFullIsr(topic)
+  return topic
+}
+
 /** Leader broker id by partition. */
 async function leaders(topic: string): Promise<Map<number, number>> {
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
@@ -101,14 +132,17 @@ async function leaders(topic: string): Promise<Map<number, number>> {
   return new Map(partitions.map((p) => [p.partitionId, p.leader]))
 }
 
-/** Waits until every partition of `topic` has a leader and three in-sync replicas. */
+/** Waits until every partition of `topic` has a leader and all its replicas in sync. */
 async function waitFullIsr(topic: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
       const partitions = metadata.topics[0]?.partitions ?? []
-      if (partitions.length === PARTITIONS && partitions.every((p) => p.leader >= 0 && p.isr.length === 3))
+      if (
+        partitions.length === PARTITIONS &&
+        partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)
+      )
         return
     } catch {
       // A broker coming back: ask again.
@@ -209,6 +243,8 @@ interface Outcome {
   readonly consumed: string[]
   readonly duplicates: number
   readonly exitsPerMessage: Map<string, number>
+  /** The longest wait between Successes on partitions the fault did not hit. */
+  readonly untouchedStallMs: number | undefined
 }
 
 /**
@@ -277,7 +313,15 @@ async function scenario(
   })
   const distinctFailures = [...new Set(failures.map((f) => f.replace(/\d+ record\(s\)/, 'N record(s)')))]
   if (distinctFailures.length > 0) t.diagnostic(`failures: ${distinctFailures.slice(0, 5).join(' | ')}`)
-  return { messagesIn: feeder.count, success, failures, consumed, duplicates, exitsPerMessage }
+  return {
+    messagesIn: feeder.count,
+    success,
+    failures,
+    consumed,
+    duplicates,
+    exitsPerMessage,
+    untouchedStallMs
+  }
 }
 
 /** What every scenario must show: each message left once, Success is exactly the topic, no duplicates. */
@@ -378,6 +422,35 @@ test(
     })
     assertExact(outcome)
     assert.deepEqual(outcome.failures, [])
+    // The partitions other brokers lead wait too, on the brokers' side: the hung broker is their
+    // follower, and acks=all waits for the whole ISR until the controller fences it
+    // (broker.session.timeout.ms), as it does for the Java producer. The next test takes that away.
+    await waitFullIsr(topic)
+  }
+)
+
+test(
+  "SIGSTOP of one broker: the partitions the other brokers lead keep going, as with the Java producer's per-broker requests",
+  { timeout: 120_000 },
+  async (t) => {
+    const victim = 2
+    const topic = await createTopicAround('hang-one', victim)
+    const outcome = await scenario(t, 'SIGSTOP, others apart', topic, async () => {
+      const hit = new Set([...(await leaders(topic))].filter(([, l]) => l === victim).map(([p]) => p))
+      const at = Date.now()
+      cluster.signal(victim, 'SIGSTOP')
+      await sleep(REQUEST_TIMEOUT_MS + 3000)
+      cluster.signal(victim, 'SIGCONT')
+      return { at, hit, endedAt: Date.now() }
+    })
+    assertExact(outcome)
+    assert.deepEqual(outcome.failures, [])
+    // In-flight requests are counted per broker and each broker's request completes on its own:
+    // the hung broker holds back only the partitions it leads, never for request.timeout.ms.
+    assert.ok(
+      outcome.untouchedStallMs !== undefined && outcome.untouchedStallMs < REQUEST_TIMEOUT_MS / 4,
+      `the other brokers' partitions kept going (longest Success gap ${String(outcome.untouchedStallMs)} ms)`
+    )
     await waitFullIsr(topic)
   }
 )
