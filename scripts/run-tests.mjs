@@ -45,7 +45,30 @@ const roots = args.filter((a) => !a.startsWith('--'))
 const files = (roots.length > 0 ? roots : ['test']).flatMap((root) => collect(root, []))
 if (files.length === 0) stop(`no test files under ${roots.join(', ')}`)
 
+/** Stops the brokers of earlier runs that were killed before they could stop them. */
+function stopOrphans() {
+  const root = join(process.cwd(), '.tmp', 'kafka')
+  if (!existsSync(root)) return
+  for (const name of readdirSync(root)) {
+    const owner = Number(/^test-run-(\d+)$/.exec(name)?.[1])
+    if (!owner || alive(owner)) continue
+    const dir = join(root, name)
+    if (existsSync(join(dir, 'cluster.json'))) tsx(['reference/kafka/cli.ts', 'stop', '--dir', dir])
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 requireDebianPackages()
+stopOrphans()
 const env = { ...process.env }
 let kafkaDir
 if ((env.KAFKA_BOOTSTRAP ?? '') === '') {
@@ -63,6 +86,8 @@ if ((env.KAFKA_BOOTSTRAP ?? '') === '') {
   if (started.status !== 0) stop('Apache Kafka did not start (see above)')
   env.KRN_KAFKA_DIR = kafkaDir
 }
+// Ctrl-C reaches the test runner too; this process outlives it, to stop the broker below.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => undefined)
 let result
 try {
   result = tsx(['--test', '--test-reporter=spec', ...flags, ...files], { env })
