@@ -26,6 +26,14 @@ function splitPath(group: string): string[] {
   return parts
 }
 
+/**
+ * Java's `String.replace(target, value)`: every occurrence, and `value` taken as written. A string
+ * replacement in JavaScript would read `$$`, `$&`, `` $` `` and `$'` in it as references.
+ */
+function replaceLiteral(text: string, target: string, value: string): string {
+  return text.replaceAll(target, () => value)
+}
+
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -60,7 +68,7 @@ function resolveData(text: string, msg: TbMsg): string {
     let value: string | undefined
     if (group === '*') value = compactJson(msg.data)
     else if (isJsonObject(body)) value = dataValue(msg, body, splitPath(group))
-    if (value !== undefined) result = result.replaceAll(match[0], value)
+    if (value !== undefined) result = replaceLiteral(result, match[0], value)
   }
   return result
 }
@@ -68,8 +76,8 @@ function resolveData(text: string, msg: TbMsg): string {
 /** ThingsBoard's first pass literally: each metadata entry replaced in turn, then `${*}`. */
 function resolveMetadataByReplacement(pattern: string, metadata: Metadata): string {
   let result = pattern
-  for (const key in metadata) result = result.replaceAll('${' + key + '}', metadata[key] ?? '')
-  return result.replaceAll('${*}', JSON.stringify(metadata))
+  for (const key in metadata) result = replaceLiteral(result, '${' + key + '}', metadata[key] ?? '')
+  return replaceLiteral(result, '${*}', JSON.stringify(metadata))
 }
 
 /** A pattern compiled once from its text; `resolve` gives ThingsBoard's result for a message. */

@@ -152,3 +152,25 @@ test('resolving does not change the message', () => {
   compilePattern('${a}$[b]$[*]${*}').resolve(msg)
   assert.equal(JSON.stringify(msg), before)
 })
+
+// JavaScript gives `$$`, `$&`, `` $` `` and `$'` a meaning in a replacement string; Java's
+// String.replace, which ThingsBoard uses, does not: each must come out as written.
+for (const sequence of ['$$', '$&', '$`', "$'"]) {
+  const value = `a${sequence}b`
+  test(`pattern: ${sequence} in a metadata value is copied literally`, () => {
+    const msg = makeMsg({ metadata: { v: value, w: 'W' }, data: '{}' })
+    assert.equal(compilePattern('pre-${v}-${w}-post').resolve(msg), `pre-${value}-W-post`)
+  })
+  test(`pattern: ${sequence} in a metadata value is copied literally in \${*}`, () => {
+    const msg = makeMsg({ metadata: { v: value }, data: '{}' })
+    assert.equal(compilePattern('pre-${*}-post').resolve(msg), `pre-{"v":"${value}"}-post`)
+  })
+  test(`pattern: ${sequence} in a data value is copied literally`, () => {
+    const msg = makeMsg({ metadata: {}, data: JSON.stringify({ v: value, w: 'W' }) })
+    assert.equal(compilePattern('pre-$[v]-$[w]-post').resolve(msg), `pre-${value}-W-post`)
+  })
+  test(`pattern: ${sequence} in the body is copied literally in $[*]`, () => {
+    const msg = makeMsg({ metadata: {}, data: JSON.stringify({ v: value }) })
+    assert.equal(compilePattern('pre-$[*]-post').resolve(msg), `pre-{"v":"${value}"}-post`)
+  })
+}
