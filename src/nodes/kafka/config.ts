@@ -9,10 +9,13 @@ import {
   stringField,
   stringMapField
 } from '../../engine/config-spec.js'
-import { ConfigError } from '../../errors.js'
 import { compilePattern, type Pattern } from '../../msg/pattern.js'
 import { headerEncoding, type HeaderEncoding } from './charset.js'
-import { producerSettings, type ProducerSettings } from './producer-properties.js'
+import { parseBootstrapServers, producerSettings, type ProducerSettings } from './producer-properties.js'
+
+// ThingsBoard's configuration class holds these as Java ints and the producer properties they
+// become are of type INT: a larger number fails there (Jackson / "Not a number of type INT").
+const JAVA_INT_MAX = 2 ** 31 - 1
 
 /** The declaration: drives validation, the README's table and `describe kafka`. */
 export const kafkaNodeConfigSpec = {
@@ -33,21 +36,25 @@ export const kafkaNodeConfigSpec = {
   retries: integerField({
     default: 0,
     min: 0,
+    max: JAVA_INT_MAX,
     description: 'Resend attempts after a retriable error (retries)'
   }),
   batchSize: integerField({
     default: 16384,
     min: 0,
+    max: JAVA_INT_MAX,
     description: 'Bytes per partition batch; a full batch is sent at once (batch.size)'
   }),
   linger: integerField({
     default: 0,
     min: 0,
+    max: JAVA_INT_MAX,
     description: 'Milliseconds to wait for more records before sending a batch (linger.ms)'
   }),
   bufferMemory: integerField({
     default: 33554432,
     min: 1,
+    max: JAVA_INT_MAX,
     description: 'Bytes of records held before the node makes its input wait (buffer.memory)'
   }),
   acks: enumField({
@@ -100,16 +107,7 @@ export function parseKafkaNodeConfig(raw: unknown, warn: (message: string) => vo
   const { config, unknownFields } = parseConfig(kafkaNodeConfigSpec, raw)
   for (const name of unknownFields)
     if (name !== 'version') warn(`unknown configuration field "${name}" is ignored`)
-  const brokers = config.bootstrapServers.split(',').map((s) => s.trim())
-  for (const broker of brokers) {
-    if (!/^[^:\s]+:\d{1,5}$/.test(broker))
-      throw new ConfigError(
-        `bootstrapServers must be a comma-separated list of host:port (got ${JSON.stringify(broker)})`,
-        {
-          field: 'bootstrapServers'
-        }
-      )
-  }
+  const brokers = parseBootstrapServers(config.bootstrapServers, 'bootstrapServers')
   // A charset the JVM would not know fails init even with headers off (Charset.forName in init).
   const encoding = headerEncoding(config.kafkaHeadersCharset)
   const keyText = config.keyPattern

@@ -56,17 +56,46 @@ export type BaseSettings = Pick<
 const fail = (property: string, problem: string): ConfigError =>
   new ConfigError(`otherProperties.${property} ${problem}`, { field: 'otherProperties' })
 
+// The Java producer's INT properties stop at Integer.MAX_VALUE; so do durations here, since a
+// Node.js timer longer than 2^31-1 ms fires at once. LONG sizes stop where a JS number is exact.
+const JAVA_INT_MAX = 2 ** 31 - 1
+
 function integer(
   properties: Readonly<Record<string, string>>,
   name: string,
   fallback: number,
-  min = 0
+  min = 0,
+  max = JAVA_INT_MAX
 ): number {
   const text = properties[name]
   if (text === undefined) return fallback
-  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
-    throw fail(name, `must be an integer >= ${min} (got ${JSON.stringify(text)})`)
-  return Number(text)
+  const value = Number(text)
+  if (!/^-?\d+$/.test(text.trim()) || value < min || value > max)
+    throw fail(name, `must be an integer between ${min} and ${max} (got ${JSON.stringify(text)})`)
+  return value
+}
+
+/**
+ * Reads a comma-separated host:port list (bootstrap.servers); `name` is the field or property the
+ * error names. Ports outside 1-65535 are refused here: the socket would throw a RangeError later.
+ */
+export function parseBootstrapServers(text: string, name: string): string[] {
+  const brokers = text.split(',').map((s) => s.trim())
+  for (const broker of brokers) {
+    const match = /^[^:\s]+:(\d+)$/.exec(broker)
+    if (match === null)
+      throw new ConfigError(
+        `${name} must be a comma-separated list of host:port (got ${JSON.stringify(broker)})`,
+        { field: name.startsWith('otherProperties.') ? 'otherProperties' : name }
+      )
+    const port = Number(match[1])
+    if (port < 1 || port > 65535)
+      throw new ConfigError(
+        `${name} has port ${match[1]} in ${JSON.stringify(broker)}; a port must be between 1 and 65535`,
+        { field: name.startsWith('otherProperties.') ? 'otherProperties' : name }
+      )
+  }
+  return brokers
 }
 
 function bool(properties: Readonly<Record<string, string>>, name: string): boolean | undefined {
@@ -277,12 +306,20 @@ export function producerSettings(
     )
   const lingerMs = integer(properties, 'linger.ms', base.lingerMs)
   const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000, 1)
-  const deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000, 1)
-  if (deliveryTimeoutMs < lingerMs + requestTimeoutMs) {
-    throw fail(
-      'delivery.timeout.ms',
-      `must be at least linger.ms + request.timeout.ms = ${lingerMs + requestTimeoutMs} (got ${deliveryTimeoutMs})`
+  let deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000, 1)
+  // KafkaProducer.configureDeliveryTimeout: the sum is capped at Integer.MAX_VALUE; a delivery.timeout.ms
+  // set below it is a ConfigException, an unset one is raised to it with a warning.
+  const lingerAndRequestMs = Math.min(lingerMs + requestTimeoutMs, JAVA_INT_MAX)
+  if (deliveryTimeoutMs < lingerAndRequestMs) {
+    if (properties['delivery.timeout.ms'] !== undefined)
+      throw fail(
+        'delivery.timeout.ms',
+        `must be at least linger.ms + request.timeout.ms = ${lingerAndRequestMs} (got ${deliveryTimeoutMs})`
+      )
+    warn(
+      `otherProperties.delivery.timeout.ms is not set and its default ${deliveryTimeoutMs} is less than linger.ms + request.timeout.ms; it is set to ${lingerAndRequestMs}, as the Java producer does`
     )
+    deliveryTimeoutMs = lingerAndRequestMs
   }
   return {
     bootstrapServers: base.bootstrapServers,
@@ -292,7 +329,13 @@ export function producerSettings(
     retryBackoffMs: integer(properties, 'retry.backoff.ms', 100),
     batchSizeBytes: integer(properties, 'batch.size', base.batchSizeBytes),
     lingerMs,
-    bufferMemoryBytes: integer(properties, 'buffer.memory', base.bufferMemoryBytes, 1),
+    bufferMemoryBytes: integer(
+      properties,
+      'buffer.memory',
+      base.bufferMemoryBytes,
+      1,
+      Number.MAX_SAFE_INTEGER
+    ),
     maxRequestSizeBytes: integer(properties, 'max.request.size', 1_048_576, 1),
     requestTimeoutMs,
     deliveryTimeoutMs,

@@ -137,11 +137,15 @@ test('SASL from sasl.jaas.config (PLAIN and SCRAM) or from sasl.username and sas
 
 const BAD: { name: string; config: unknown; error: RegExp }[] = [
   { name: 'acks 2', config: { acks: '2' }, error: /^acks must be one of -1, all, 0, 1 \(got "2"\)$/ },
-  { name: 'negative linger', config: { linger: -1 }, error: /^linger must be an integer >= 0 \(got -1\)$/ },
+  {
+    name: 'negative linger',
+    config: { linger: -1 },
+    error: /^linger must be an integer between 0 and 2147483647 \(got -1\)$/
+  },
   {
     name: 'batchSize text',
     config: { batchSize: 'big' },
-    error: /^batchSize must be an integer >= 0 \(got "big"\)$/
+    error: /^batchSize must be an integer between 0 and 2147483647 \(got "big"\)$/
   },
   { name: 'empty topic', config: { topicPattern: ' ' }, error: /^topicPattern must not be empty$/ },
   {
@@ -227,6 +231,81 @@ for (const row of BAD) {
     )
   })
 }
+
+// Java's int properties (and ThingsBoard's int fields): beyond 2^31-1 the Java producer fails to
+// start ("Not a number of type INT"); a port must be 1-65535, or the connection throws a RangeError.
+const OUT_OF_RANGE: { name: string; config: unknown; error: string }[] = [
+  {
+    name: 'a port above 65535',
+    config: { bootstrapServers: 'a:9092, h:99999' },
+    error: 'bootstrapServers has port 99999 in "h:99999"; a port must be between 1 and 65535'
+  },
+  {
+    name: 'port 0',
+    config: { bootstrapServers: 'h:0' },
+    error: 'bootstrapServers has port 0 in "h:0"; a port must be between 1 and 65535'
+  },
+  {
+    name: 'batchSize above 2^31-1',
+    config: { batchSize: 2147483648 },
+    error: 'batchSize must be an integer between 0 and 2147483647 (got 2147483648)'
+  },
+  {
+    name: 'retries above 2^31-1',
+    config: { retries: '2147483648' },
+    error: 'retries must be an integer between 0 and 2147483647 (got "2147483648")'
+  },
+  {
+    name: 'linger above 2^31-1',
+    config: { linger: 2 ** 40 },
+    error: 'linger must be an integer between 0 and 2147483647 (got 1099511627776)'
+  },
+  {
+    name: 'bufferMemory above 2^31-1',
+    config: { bufferMemory: 2 ** 31 },
+    error: 'bufferMemory must be an integer between 1 and 2147483647 (got 2147483648)'
+  },
+  {
+    name: 'otherProperties.batch.size above 2^31-1',
+    config: { otherProperties: { 'batch.size': '2147483648' } },
+    error: 'otherProperties.batch.size must be an integer between 0 and 2147483647 (got "2147483648")'
+  },
+  {
+    name: 'otherProperties.linger.ms beyond a Node.js timer',
+    config: { otherProperties: { 'linger.ms': '3000000000' } },
+    error: 'otherProperties.linger.ms must be an integer between 0 and 2147483647 (got "3000000000")'
+  }
+]
+
+for (const row of OUT_OF_RANGE) {
+  test(`rejects ${row.name} with a ConfigError naming the field and the value`, () => {
+    assert.throws(
+      () => parse(row.config),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error))
+        assert.equal(error.message, row.error)
+        return true
+      }
+    )
+  })
+}
+
+test('the integer fields take 2^31-1, the largest Java int; an unset delivery.timeout.ms grows to linger.ms + request.timeout.ms', () => {
+  const { config, warnings } = parse({
+    batchSize: 2147483647,
+    retries: 2147483647,
+    linger: 2147483647,
+    bufferMemory: 2147483647
+  })
+  const p = config.producer
+  assert.deepEqual(
+    [p.batchSizeBytes, p.retries, p.lingerMs, p.bufferMemoryBytes, p.deliveryTimeoutMs],
+    [2147483647, 2147483647, 2147483647, 2147483647, 2147483647]
+  )
+  assert.deepEqual(warnings, [
+    'otherProperties.delivery.timeout.ms is not set and its default 120000 is less than linger.ms + request.timeout.ms; it is set to 2147483647, as the Java producer does'
+  ])
+})
 
 test('JAAS options in double quotes, single quotes or bare, with escapes', () => {
   assert.deepEqual(
