@@ -34,8 +34,9 @@ HTTP service (ThingsBoard's device HTTP API shape):
   --devices FILE       access tokens: {"<token>": {"name": "T1", "type": "thermostat", "id": "<uuid>"}}
     POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the message is in the chain)
     POST /api/v1/{token}/attributes   -> POST_ATTRIBUTES_REQUEST
-       metadata deviceName, deviceType, ts; originator the device. Unknown token: 401; body not
-       JSON: 400 with the reason; body over 1 MiB: 413; chain full: 503 with Retry-After.
+       metadata deviceName, deviceType, ts; originator the device. Unknown token: 401; token with
+       a broken %-escape or body not JSON: 400 with the reason; body over 1 MiB: 413; chain full:
+       503 with Retry-After. Tokens are never logged.
     GET /metrics                      Prometheus text format
     GET /healthz                      200 "ok" when every node that talks to a broker has reached it, else 503
 

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
+import { describeError } from '../errors.js'
 import { TbMsg } from '../msg/message.js'
 import type { ServiceMetrics } from '../service/metrics.js'
 import type { Device } from './devices.js'
@@ -60,6 +61,24 @@ function reply(
 
 const error = (message: string): string => JSON.stringify({ error: message })
 
+/**
+ * The request path as it may be logged: an access token is a device's password (ThingsBoard's
+ * device API authenticates by it alone), so its path segment and the query never reach a log.
+ */
+function loggablePath(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0] ?? '/'
+  return path.replace(/^\/api\/v1\/[^/]+/, '/api/v1/{token}')
+}
+
+/** The token from its path segment, or undefined when its %-escapes are not valid UTF-8. */
+function decodeToken(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return undefined
+  }
+}
+
 /** The HTTP front of a running chain. */
 export class HttpIngest {
   readonly server: Server
@@ -73,7 +92,9 @@ export class HttpIngest {
     this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
     this.server = createServer((request, response) => {
       this.#handle(request, response).catch((failure: unknown) => {
-        options.logger.error(`HTTP ${request.method} ${request.url} failed: ${String(failure)}`)
+        options.logger.error(
+          `HTTP ${request.method} ${loggablePath(request.url)} failed: ${describeError(failure)}`
+        )
         if (!response.headersSent) reply(response, 500, error('internal error'))
       })
     })
@@ -107,7 +128,16 @@ export class HttpIngest {
     if (match === null) return reply(response, 404, error(`no such endpoint: ${request.method} ${path}`))
     if (request.method !== 'POST') return reply(response, 405, error('use POST'), { allow: 'POST' })
     const [, token = '', kind = ''] = match
-    const device = this.#options.devices.get(decodeURIComponent(token))
+    const decoded = decodeToken(token)
+    if (decoded === undefined) {
+      request.resume()
+      return reply(
+        response,
+        400,
+        error('the access token in the path is not valid percent-encoding (RFC 3986)')
+      )
+    }
+    const device = this.#options.devices.get(decoded)
     if (device === undefined) {
       request.resume()
       return reply(response, 401, error('unknown device access token'))
@@ -121,7 +151,11 @@ export class HttpIngest {
           connection: 'close'
         })
       }
-      throw failure
+      // The client went away mid-body: nobody is left to answer, and it is not our failure.
+      this.#options.logger.warn(
+        `HTTP ${request.method} ${loggablePath(request.url)} failed: ${describeError(failure)}`
+      )
+      return
     }
     let parsed: unknown
     try {

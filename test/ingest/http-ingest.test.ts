@@ -1,11 +1,12 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadChain, type ChainExit } from '../../src/engine/chain.js'
-import { silentLogger } from '../../src/engine/logger.js'
+import { createStreamLogger, silentLogger, type Logger } from '../../src/engine/logger.js'
 import { parseDevices } from '../../src/ingest/devices.js'
 import { HttpIngest } from '../../src/ingest/http-ingest.js'
 import { ServiceMetrics } from '../../src/service/metrics.js'
 import { ConfigError } from '../../src/errors.js'
+import { connect } from 'node:net'
 import { chainExport, testRegistry } from '../helpers/test-nodes.js'
 
 const SWITCH = 'org.thingsboard.rule.engine.filter.TbMsgTypeSwitchNode'
@@ -26,7 +27,8 @@ async function service(
   nodes: TestNode[] = [
     { type: SWITCH, name: 'Switch' },
     { type: LOG, name: 'Log' }
-  ]
+  ],
+  logger: Logger = silentLogger
 ) {
   const exits: ChainExit[] = []
   const metrics = new ServiceMetrics()
@@ -39,7 +41,7 @@ async function service(
     }
   )
   metrics.attachChain(chain)
-  const ingest = new HttpIngest({ chain, devices, logger: silentLogger, metrics })
+  const ingest = new HttpIngest({ chain, devices, logger, metrics })
   const address = await ingest.listen(0)
   t.after(async () => {
     await ingest.close()
@@ -103,6 +105,38 @@ test('an unknown token is 401, a body that is not JSON is 400 with the reason, n
   assert.equal(wrongMethod.status, 405)
   const missing = await fetch(url('/api/v2/x'))
   assert.equal(missing.status, 404)
+  assert.equal(chain.entered, 0)
+})
+
+test('a broken %-escape in the token is 400 with the reason, and no log line on any path holds a token', async (t) => {
+  const logged: string[] = []
+  const logger = createStreamLogger({ level: 'debug', stream: { write: (line) => logged.push(line) } })
+  const { chain, url } = await service(t, undefined, logger)
+  const broken = await fetch(url('/api/v1/tok%E0%A4en-t1/telemetry'), { method: 'POST', body: '{}' })
+  assert.equal(broken.status, 400)
+  assert.deepEqual(await broken.json(), {
+    error: 'the access token in the path is not valid percent-encoding (RFC 3986)'
+  })
+  const unknown = await fetch(url('/api/v1/secret-nope/telemetry'), { method: 'POST', body: '{}' })
+  assert.equal(unknown.status, 401)
+  const bad = await fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '{"t":' })
+  assert.equal(bad.status, 400)
+  // A client that goes away in the middle of its body fails the request on the server side.
+  const address = new URL(url('/')).port
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(Number(address), '127.0.0.1', () => {
+      socket.write('POST /api/v1/token-m7/telemetry HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{"a":')
+      setTimeout(() => socket.destroy(), 50)
+    })
+    socket.on('close', () => resolve())
+    socket.on('error', reject)
+  })
+  while (logged.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  assert.deepEqual(logged, ['WARN HTTP POST /api/v1/{token}/telemetry failed: Error: aborted\n'])
+  for (const line of logged) {
+    for (const token of ['tok%E0', 'secret-nope', 'token-t1', 'token-m7'])
+      assert.ok(!line.includes(token), line)
+  }
   assert.equal(chain.entered, 0)
 })
 
