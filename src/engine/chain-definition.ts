@@ -76,28 +76,48 @@ function readConnections(raw: unknown, nodeCount: number): ConnectionSpec[] {
   })
 }
 
-/** Throws naming the nodes of a cycle, if the connections have one. */
+/**
+ * Throws naming the nodes of a cycle, if the connections have one. A depth-first search with an
+ * explicit path, not recursion: an export of any length must not overflow the stack.
+ */
 function checkAcyclic(nodes: readonly NodeSpec[], connections: readonly ConnectionSpec[]): void {
-  const next = nodes.map(() => new Set<number>())
-  for (const c of connections) next[c.fromIndex]?.add(c.toIndex)
+  const sets = nodes.map(() => new Set<number>())
+  for (const c of connections) sets[c.fromIndex]?.add(c.toIndex)
+  const next = sets.map((targets) => [...targets])
   const state = new Uint8Array(nodes.length) // 0 new, 1 on the path, 2 done
   const path: number[] = []
-  const visit = (index: number): void => {
-    state[index] = 1
-    path.push(index)
-    for (const to of next[index] ?? []) {
+  const visited: number[] = [] // per path entry: how many of its targets were looked at
+  for (let root = 0; root < nodes.length; root++) {
+    if (state[root] !== 0) continue
+    state[root] = 1
+    path.push(root)
+    visited.push(0)
+    while (path.length > 0) {
+      const top = path.length - 1
+      const index = path[top] as number
+      const targets = next[index] as number[]
+      const seen = visited[top] as number
+      if (seen === targets.length) {
+        path.pop()
+        visited.pop()
+        state[index] = 2
+        continue
+      }
+      visited[top] = seen + 1
+      const to = targets[seen] as number
       if (state[to] === 1) {
         const cycle = [...path.slice(path.indexOf(to)), to].map((i) => `"${nodes[i]?.name}" (${i})`)
         throw new ChainLoadError(
           `the chain has a cycle: ${cycle.join(' -> ')}; loops are not supported, every message must leave the chain`
         )
       }
-      if (state[to] === 0) visit(to)
+      if (state[to] === 0) {
+        state[to] = 1
+        path.push(to)
+        visited.push(0)
+      }
     }
-    path.pop()
-    state[index] = 2
   }
-  for (let i = 0; i < nodes.length; i++) if (state[i] === 0) visit(i)
 }
 
 /** Checks a parsed export and returns its chain; errors name the field or node at fault. */

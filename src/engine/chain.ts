@@ -113,6 +113,14 @@ export class Chain {
   readonly #exits = new Map<string, number>()
   #drainWaiters: (() => void)[] = []
   #stopping = false
+  // Deliveries waiting their turn, as a stack of (node, message) pairs. A message told onwards
+  // while a delivery runs is put here rather than delivered from inside `route`, and the outermost
+  // `route` delivers them in a loop: the stack then stays flat however long the chain is (one
+  // call per node would overflow it after about a thousand nodes). Popping the last pushed keeps
+  // the order depth-first, as direct calls had it.
+  readonly #waitingNodes: ChainNode[] = []
+  readonly #waitingMsgs: TbMsg[] = []
+  #routing = false
 
   /** Use `startChain`, which also initialises the nodes. */
   constructor(definition: ChainDefinition, registry: NodeRegistry, options: ChainOptions = {}) {
@@ -251,13 +259,30 @@ export class Chain {
       return undefined
     }
     this.#inFlight += targets.length - 1
-    if (targets.length === 1) return (targets[0] as ChainNode).deliver(msg)
-    let waits: Promise<void>[] | undefined
-    for (const target of targets) {
-      const accepted = target.deliver(msg)
-      if (accepted !== undefined) (waits ??= []).push(accepted)
+    for (let i = targets.length - 1; i >= 0; i--) {
+      this.#waitingNodes.push(targets[i] as ChainNode)
+      this.#waitingMsgs.push(msg)
     }
-    return waits === undefined ? undefined : Promise.all(waits).then(() => undefined)
+    // A delivery is running further up the stack: its loop takes these, and gathers their
+    // acceptances for whoever started it (the pusher, or a node telling from a callback).
+    if (this.#routing) return undefined
+    return this.#deliverWaiting()
+  }
+
+  #deliverWaiting(): Acceptance {
+    this.#routing = true
+    let waits: Promise<void>[] | undefined
+    try {
+      while (this.#waitingNodes.length > 0) {
+        const node = this.#waitingNodes.pop() as ChainNode
+        const accepted = node.deliver(this.#waitingMsgs.pop() as TbMsg)
+        if (accepted !== undefined) (waits ??= []).push(accepted)
+      }
+    } finally {
+      this.#routing = false
+    }
+    if (waits === undefined) return undefined
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined)
   }
 
   #left(): void {
@@ -268,17 +293,27 @@ export class Chain {
     }
   }
 
+  // Depth-first, reverse post-order, with an explicit stack so that any length of chain fits.
   #topologicalOrder(): ChainNode[] {
     const order: ChainNode[] = []
     const seen = new Set<ChainNode>()
-    const visit = (node: ChainNode): void => {
-      if (seen.has(node)) return
+    const path: { node: ChainNode; targets: ChainNode[]; next: number }[] = []
+    const enter = (node: ChainNode): void => {
       seen.add(node)
-      for (const targets of node.routes.values()) for (const t of targets) visit(t)
-      order.push(node)
+      path.push({ node, targets: [...node.routes.values()].flat(), next: 0 })
     }
-    visit(this.#first)
-    for (const node of this.#nodes) visit(node)
+    for (const root of [this.#first, ...this.#nodes]) {
+      if (seen.has(root)) continue
+      enter(root)
+      while (path.length > 0) {
+        const top = path[path.length - 1] as (typeof path)[number]
+        const target = top.targets[top.next++]
+        if (target === undefined) {
+          path.pop()
+          order.push(top.node)
+        } else if (!seen.has(target)) enter(target)
+      }
+    }
     return order.reverse()
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../helpers/cli.js'
@@ -146,4 +146,45 @@ test('describe lists the node types and shows a node configuration', async () =>
   assert.match(log.stdout, /Relations: Success\n/)
   const unknown = await runCli(['describe', 'nope'])
   assert.equal(unknown.code, 2)
+})
+
+test('a chain of 5,000 nodes passes its message to the end, and the run exits 0 with it out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'long-chain-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const length = 5000
+  const chain = {
+    ruleChain: { name: 'long' },
+    metadata: {
+      firstNodeIndex: 0,
+      nodes: Array.from({ length }, (_, i) => ({
+        type: 'org.thingsboard.rule.engine.action.TbLogNode',
+        name: `Log ${i}`,
+        configuration: {}
+      })),
+      connections: Array.from({ length: length - 1 }, (_, i) => ({
+        fromIndex: i,
+        toIndex: i + 1,
+        type: 'Success'
+      }))
+    }
+  }
+  writeFileSync(join(dir, 'chain.json'), JSON.stringify(chain))
+  const result = await runCli(
+    ['run', join(dir, 'chain.json')],
+    JSON.stringify(msg(1, 'CUSTOM', { v: 1 })) + '\n'
+  )
+  assert.equal(result.code, 0, result.stderr.slice(-2000))
+  assert.deepEqual(
+    result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown),
+    [
+      {
+        relation: 'Success',
+        node: 'Log 4999',
+        msg: { ...msg(1, 'CUSTOM', undefined), dataType: 'JSON', data: '{"v":1}' }
+      }
+    ]
+  )
 })

@@ -116,3 +116,34 @@ for (const row of bad) {
     )
   })
 }
+
+/** `length` log nodes in a line; with `closed`, the last one leads back to the first. */
+function line(length: number, closed: boolean): unknown {
+  const nodes = Array.from({ length }, (_, i) => ({ type: LOG, name: `N${i}` }))
+  const connections = Array.from(
+    { length: closed ? length : length - 1 },
+    (_, i): [number, number, string] => [i, (i + 1) % length, 'Success']
+  )
+  return chainExport(nodes, connections)
+}
+
+test('reads a chain of 50,000 nodes in a line', () => {
+  const definition = readChainDefinition(line(50_000, false))
+  assert.equal(definition.nodes.length, 50_000)
+  assert.equal(definition.connections.length, 49_999)
+})
+
+test('rejects a cycle through 50,000 nodes, naming every node of it', () => {
+  const names = Array.from({ length: 50_001 }, (_, i) => `"N${i % 50_000}" (${i % 50_000})`)
+  assert.throws(
+    () => readChainDefinition(line(50_000, true)),
+    (error: unknown) => {
+      assert.ok(error instanceof ChainLoadError)
+      assert.equal(
+        error.message,
+        `the chain has a cycle: ${names.join(' -> ')}; loops are not supported, every message must leave the chain`
+      )
+      return true
+    }
+  )
+})

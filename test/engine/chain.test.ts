@@ -196,3 +196,31 @@ test('the built-in switch rejects a bad configuration with the field named', asy
     { message: `node "S" (${SWITCH}, index 0): ConfigError: version must be an integer >= 0 (got "x")` }
   )
 })
+
+/** A line of `length` log nodes (each passes its message on Success), as a ThingsBoard export. */
+function longChain(length: number): unknown {
+  const nodes = Array.from({ length }, (_, i) => ({ type: LOG, name: `Log ${i}` }))
+  const connections = Array.from({ length: length - 1 }, (_, i): [number, number, string] => [
+    i,
+    i + 1,
+    'Success'
+  ])
+  return chainExport(nodes, connections)
+}
+
+test('a message passes a chain of 5,000 nodes and leaves at its end exactly once', async (t) => {
+  const { chain, exits } = await start(t, longChain(5000))
+  assert.equal(chain.push(makeMsg()), undefined)
+  await chain.drain()
+  assert.deepEqual(summary(exits), ['Log 4999/Success/POST_TELEMETRY_REQUEST/'])
+  assert.equal(chain.inFlight, 0)
+  assert.equal(chain.stats()[4999]?.received, 1)
+  assert.deepEqual([...(chain.stats()[4999]?.told ?? [])], [['Success', 1]])
+})
+
+test('a chain of 50,000 nodes loads, runs and stops', async (t) => {
+  const { chain, exits } = await start(t, longChain(50_000))
+  chain.push(makeMsg())
+  await chain.drain()
+  assert.deepEqual(summary(exits), ['Log 49999/Success/POST_TELEMETRY_REQUEST/'])
+})
