@@ -50,6 +50,13 @@ export class ChainLoadError extends RuleNodeError {
   }
 }
 
+/** A service that cannot start, e.g. an HTTP port that cannot be bound; names the address and why. */
+export class ServiceError extends RuleNodeError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'SERVICE', ...options })
+  }
+}
+
 /** A command line that cannot be run as given. */
 export class UsageError extends RuleNodeError {
   constructor(message: string) {

@@ -49,7 +49,8 @@ Signals: the first SIGTERM or SIGINT stops reading input; messages in the chain 
 failed onto Failure, then the run exits 0. A second one exits at once with 130 (SIGINT) or 143 (SIGTERM).
 
 Exit status: 0 the input was processed (bad lines do not change it); 1 the chain could not be loaded
-or started (the error names the file, node and field); 2 the command line is wrong.
+or started (the error names the file, node and field), or the --http address could not be bound
+(the error names it and why); 2 the command line is wrong.
 `
 
 /** Help for \`describe\`. */

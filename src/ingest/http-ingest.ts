@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { describeError } from '../errors.js'
+import { ServiceError, describeError } from '../errors.js'
 import { TbMsg } from '../msg/message.js'
 import type { ServiceMetrics } from '../service/metrics.js'
 import type { Device } from './devices.js'
@@ -27,6 +27,13 @@ const MESSAGE_TYPES: Readonly<Record<string, string>> = {
   attributes: 'POST_ATTRIBUTES_REQUEST'
 }
 const DEVICE_API = /^\/api\/v1\/([^/]+)\/(telemetry|attributes)\/?$/
+
+// What the usual bind failures mean to whoever started the service (errno names as in listen(2)).
+const LISTEN_FAILURES: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the address is in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the host is not an address of this machine'
+}
 
 class BodyTooLarge extends Error {}
 
@@ -100,15 +107,26 @@ export class HttpIngest {
     })
   }
 
-  /** Starts listening; resolves with the bound address. */
+  /** Starts listening; resolves with the bound address, or rejects with a ServiceError naming it. */
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject)
-        resolve()
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject)
+        this.server.listen(port, host, () => {
+          this.server.off('error', reject)
+          resolve()
+        })
       })
-    })
+    } catch (failure) {
+      const code = (failure as NodeJS.ErrnoException).code ?? ''
+      const reason = LISTEN_FAILURES[code] ?? (failure as Error).message
+      throw new ServiceError(
+        `cannot listen on ${host}:${port}, ${reason}${code === '' ? '' : ` (${code})`}`,
+        {
+          cause: failure
+        }
+      )
+    }
     return this.server.address() as AddressInfo
   }
 

@@ -3,7 +3,17 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type AddressInfo } from 'node:net'
 import { startCli } from '../helpers/cli.js'
+
+function devicesFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'krn-http-')), 'devices.json')
+  writeFileSync(
+    path,
+    JSON.stringify({ tok1: { name: 'T1', type: 'thermostat', id: '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' } })
+  )
+  return path
+}
 
 test('run --http takes device telemetry over HTTP until SIGTERM, then exits 0 with every message out', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'krn-http-'))
@@ -62,4 +72,30 @@ test('run --http without --devices is a usage error', async () => {
   const result = await cli.exited
   assert.equal(result.code, 2)
   assert.match(result.stderr, /--http needs --devices FILE/)
+})
+
+test('run --http on a port in use exits 1 with one line naming the port', async (t) => {
+  const holder = createServer()
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+  t.after(() => holder.close())
+  const port = (holder.address() as AddressInfo).port
+  const cli = startCli([
+    'run',
+    'examples/switch-log.json',
+    '--http',
+    String(port),
+    '--devices',
+    devicesFile(),
+    '--log-level',
+    'warn'
+  ])
+  t.after(() => cli.child.kill('SIGKILL'))
+  cli.child.stdin.end()
+  const result = await cli.exited
+  assert.equal(result.code, 1)
+  assert.equal(
+    result.stderr,
+    `kafka-rule-node: ServiceError: cannot listen on 127.0.0.1:${port}, the address is in use (EADDRINUSE)\n`
+  )
+  assert.equal(result.stdout, '')
 })
