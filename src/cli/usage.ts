@@ -23,7 +23,8 @@ A message on input: {"type": "POST_TELEMETRY_REQUEST", "originator": {"entityTyp
 "metadata": {"deviceName": "T1"}, "data": {"temperature": 21.5}}; "id" and "ts" are filled when absent,
 "data" may be a string or any JSON value (kept as its JSON text), metadata values must be strings.
 
-A bad input line gives one line on stderr, "line N: <what is wrong>", and the run goes on. At the end
+Input is UTF-8 (a byte order mark at its start is dropped). A bad input line, also one that is not
+valid UTF-8, gives one line on stderr, "line N: <what is wrong>", and the run goes on. At the end
 of input the run waits until every message has left the chain, then exits.
 
 HTTP service (ThingsBoard's device HTTP API shape):

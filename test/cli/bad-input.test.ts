@@ -85,11 +85,30 @@ test('binary garbage gives one error line per garbage line, never a crash', asyn
   ])
   const result = await runCli(['run', 'examples/switch-log.json', '--log-level', 'warn'], input)
   assert.equal(result.code, 0)
-  const errors = result.stderr.trimEnd().split('\n')
+  // Random bytes are not UTF-8: each such line is reported as that, not decoded into U+FFFDs.
+  assert.deepEqual(result.stderr.trimEnd().split('\n'), [
+    'line 1: line is not valid UTF-8; skipped',
+    'line 3: line is not valid UTF-8; skipped',
+    'line 4: line is not valid UTF-8; skipped'
+  ])
   assert.deepEqual(
-    errors.map((line) => /^line (\d+): not valid JSON: /.exec(line)?.[1]),
-    ['1', '3', '4']
+    exits(result.stdout).map((exit) => exit.msg.id),
+    ['0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d11', '0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d12']
   )
+})
+
+test('input that starts with a UTF-8 byte order mark is read; a line that is not UTF-8 is reported and skipped', async () => {
+  const input = Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(`${good(1)}\n`),
+    // Latin-1 "é" inside a string: JSON.parse would have taken it as U+FFFD without a word.
+    Buffer.from('{"type":"CUSTOM","data":{"name":"caf'),
+    Buffer.from([0xe9]),
+    Buffer.from(`"}}\n${good(2)}\n`)
+  ])
+  const result = await runCli(['run', 'examples/switch-log.json', '--log-level', 'warn'], input)
+  assert.equal(result.code, 0)
+  assert.equal(result.stderr, 'line 2: line is not valid UTF-8; skipped\n')
   assert.deepEqual(
     exits(result.stdout).map((exit) => exit.msg.id),
     ['0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d11', '0c1f5a52-7a32-4b7e-9d6e-1f2a3b4c5d12']
