@@ -18,6 +18,10 @@ export interface ConnectionOptions {
   readonly faults: FaultState
   readonly logger: BrokerLogger
   readonly maxRequestBytes: number
+  /** Largest frame read before SASL authentication (Kafka's sasl.server.max.receive.size). */
+  readonly maxUnauthenticatedRequestBytes: number
+  /** Close the connection after this long without a byte in or out (connections.max.idle.ms). */
+  readonly idleTimeoutMs: number
   readonly users: ReadonlyMap<string, string> | undefined
   readonly context: Omit<RequestContext, 'sasl' | 'injectedError' | 'closed'>
   readonly countRequest: (api: string) => void
@@ -32,8 +36,14 @@ export class Connection {
   readonly #options: ConnectionOptions
   readonly #sasl: SaslSession
   readonly #frames: Buffer[] = []
-  #pending: Buffer[] = []
-  #pendingBytes = 0
+  // The frame being read: its size field (which may arrive split), then its chunks, joined once
+  // when the last one is in. Joining all pending bytes on every read would copy a large frame
+  // once per chunk, quadratic in its size.
+  readonly #sizeField = Buffer.alloc(4)
+  #sizeFieldBytes = 0
+  #frameSize = -1
+  #frameChunks: Buffer[] = []
+  #frameBytes = 0
   #processing = false
   #requests = 0
   #closed = false
@@ -43,6 +53,14 @@ export class Connection {
     this.#options = options
     this.#sasl = new SaslSession(options.users)
     socket.setNoDelay(true)
+    // Kafka's Selector closes a connection idle for connections.max.idle.ms (default 10 minutes),
+    // so that clients which vanish without a FIN do not hold the broker's resources forever.
+    if (options.idleTimeoutMs > 0) {
+      socket.setTimeout(options.idleTimeoutMs, () => {
+        options.logger.info(`${this.address}: idle for ${options.idleTimeoutMs} ms; closing the connection`)
+        this.close()
+      })
+    }
     socket.on('data', (chunk: Buffer) => this.#onData(chunk))
     socket.on('error', () => this.close())
     socket.on('close', () => (this.#closed = true))
@@ -59,27 +77,51 @@ export class Connection {
   }
 
   #onData(chunk: Buffer): void {
-    this.#pending.push(chunk)
-    this.#pendingBytes += chunk.length
-    let data = this.#pending.length === 1 ? chunk : Buffer.concat(this.#pending, this.#pendingBytes)
     let at = 0
-    while (data.length - at >= 4) {
-      const size = data.readInt32BE(at)
-      if (size < 8 || size > this.#options.maxRequestBytes) {
-        this.#options.logger.warn(
-          `${this.address}: request frame of ${size} bytes is outside 8..${this.#options.maxRequestBytes}; closing the connection`
-        )
-        this.close()
-        return
+    while (at < chunk.length && !this.#closed) {
+      if (this.#frameSize < 0) {
+        const take = Math.min(4 - this.#sizeFieldBytes, chunk.length - at)
+        chunk.copy(this.#sizeField, this.#sizeFieldBytes, at, at + take)
+        this.#sizeFieldBytes += take
+        at += take
+        if (this.#sizeFieldBytes < 4) break
+        this.#sizeFieldBytes = 0
+        if (!this.#startFrame(this.#sizeField.readInt32BE(0))) return
+        continue
       }
-      if (data.length - at - 4 < size) break
-      this.#frames.push(data.subarray(at + 4, at + 4 + size))
-      at += 4 + size
+      const take = Math.min(this.#frameSize - this.#frameBytes, chunk.length - at)
+      this.#frameChunks.push(chunk.subarray(at, at + take))
+      this.#frameBytes += take
+      at += take
+      if (this.#frameBytes === this.#frameSize) {
+        const chunks = this.#frameChunks
+        this.#frames.push(
+          chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.#frameSize)
+        )
+        this.#frameChunks = []
+        this.#frameBytes = 0
+        this.#frameSize = -1
+      }
     }
-    data = data.subarray(at)
-    this.#pending = data.length === 0 ? [] : [data]
-    this.#pendingBytes = data.length
-    if (!this.#processing) void this.#process()
+    if (!this.#processing && this.#frames.length > 0) void this.#process()
+  }
+
+  // Checks a frame's announced size before any of it is held. Before SASL authentication Kafka
+  // reads at most sasl.server.max.receive.size (512 KiB), so that a client with no credentials
+  // cannot make the broker hold socket.request.max.bytes (100 MiB) for it.
+  #startFrame(size: number): boolean {
+    const limit = this.#sasl.required
+      ? Math.min(this.#options.maxUnauthenticatedRequestBytes, this.#options.maxRequestBytes)
+      : this.#options.maxRequestBytes
+    if (size < 8 || size > limit) {
+      this.#options.logger.warn(
+        `${this.address}: request frame of ${size} bytes is outside 8..${limit}${this.#sasl.required ? ' before SASL authentication' : ''}; closing the connection`
+      )
+      this.close()
+      return false
+    }
+    this.#frameSize = size
+    return true
   }
 
   async #process(): Promise<void> {

@@ -15,6 +15,10 @@ export type { BrokerFaults } from './faults.js'
 export type { StoredRecord } from './log/record-batch.js'
 export type { BrokerLogger } from './broker-logger.js'
 
+// Kafka's defaults: sasl.server.max.receive.size and connections.max.idle.ms.
+const KAFKA_SASL_MAX_RECEIVE_BYTES = 512 * 1024
+const KAFKA_CONNECTIONS_MAX_IDLE_MS = 10 * 60 * 1000
+
 // Kafka's default message.max.bytes: 1 MiB of records plus the batch's offset and length fields.
 const KAFKA_MAX_MESSAGE_BYTES = 1024 * 1024 + 12
 
@@ -34,8 +38,14 @@ export interface BrokerOptions {
   readonly tls?: { readonly cert: string; readonly key: string }
   /** Largest record batch accepted (max.message.bytes); default 1048588, Kafka's (1 MiB plus the 12-byte log overhead). */
   readonly maxMessageBytes?: number
-  /** Largest request frame; bigger ones close the connection. Default 100 MiB. */
+  /** Largest request frame; bigger ones close the connection. Default 100 MiB (Kafka's socket.request.max.bytes). */
   readonly maxRequestBytes?: number
+  /** Largest request frame before SASL authentication; default 512 KiB (Kafka's sasl.server.max.receive.size). */
+  readonly maxUnauthenticatedRequestBytes?: number
+  /** Closes a connection after this long without traffic; default 600000, Kafka's connections.max.idle.ms; 0: never. */
+  readonly idleTimeoutMs?: number
+  /** Most connections open at once; one more is closed as it opens. Default unlimited (Kafka's max.connections). */
+  readonly maxConnections?: number
   /** Highest version served per API name, to act like an older Kafka (e.g. `{ Produce: 7 }`: 2.1). */
   readonly maxVersions?: Readonly<Record<string, number>>
   readonly logger?: BrokerLogger
@@ -79,8 +89,18 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const advertised = { host, port: options.port ?? 9092 }
   let producerIds = 1000n
 
+  const maxConnections = options.maxConnections ?? Infinity
   const onSocket = (socket: Socket): void => {
     if (faults.refusing) {
+      socket.destroy()
+      return
+    }
+    // Kafka's acceptor leaves connections over max.connections waiting in the listen backlog;
+    // closing them at once instead lets a client see the refusal and retry, and holds nothing.
+    if (connections.size >= maxConnections) {
+      logger.warn(
+        `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}: ${connections.size} connections open, the most allowed (maxConnections); closing the new one`
+      )
       socket.destroy()
       return
     }
@@ -89,6 +109,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       faults,
       logger,
       maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+      maxUnauthenticatedRequestBytes: options.maxUnauthenticatedRequestBytes ?? KAFKA_SASL_MAX_RECEIVE_BYTES,
+      idleTimeoutMs: options.idleTimeoutMs ?? KAFKA_CONNECTIONS_MAX_IDLE_MS,
       users,
       countRequest: (api) => counts.set(api, (counts.get(api) ?? 0) + 1),
       context: {
