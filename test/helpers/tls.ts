@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 
-/** A self-signed certificate for localhost and 127.0.0.1, as PEM text and files. */
+/** A self-signed certificate (by default for localhost and 127.0.0.1), as PEM text and files. */
 export interface TestCertificate {
   readonly cert: string
   readonly key: string
   readonly certPath: string
 }
 
-let cached: TestCertificate | undefined
+const cached = new Map<string, TestCertificate>()
 
-/** Makes (once per process) a self-signed certificate with openssl. */
-export function testCertificate(): TestCertificate {
-  if (cached !== undefined) return cached
+/** Makes (once per process) a self-signed certificate with openssl, for `altNames` (openssl's subjectAltName syntax). */
+export function testCertificate(altNames = 'DNS:localhost,IP:127.0.0.1'): TestCertificate {
+  const known = cached.get(altNames)
+  if (known !== undefined) return known
   const dir = mkdtempSync(join(tmpdir(), 'krn-tls-'))
   const certPath = join(dir, 'cert.pem')
   const keyPath = join(dir, 'key.pem')
@@ -31,7 +32,7 @@ export function testCertificate(): TestCertificate {
       '-subj',
       '/CN=localhost',
       '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      `subjectAltName=${altNames}`,
       '-keyout',
       keyPath,
       '-out',
@@ -39,6 +40,7 @@ export function testCertificate(): TestCertificate {
     ],
     { stdio: 'ignore' }
   )
-  cached = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath }
-  return cached
+  const made = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath }
+  cached.set(altNames, made)
+  return made
 }

@@ -2,9 +2,13 @@
 // metadata, connections (TLS, SASL), API versions and producer ids, and sends its own encoded
 // batches over those connections (batch-transport.ts). The client's own retries are off (the
 // node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
-// as the Java producer asks brokers to; SNI is sent with the bootstrap host name.
+// as the Java producer asks brokers to. Each TLS connection is verified against, and names in
+// SNI, the host it connects to (see tlsOptions).
 
-import { Producer, UserError, stringSerializer } from '@platformatic/kafka'
+import { isIP } from 'node:net'
+import type { ConnectionOptions } from 'node:tls'
+import { Producer, UserError, stringSerializer, type Broker } from '@platformatic/kafka'
+import type { TlsSettings } from './producer-properties.js'
 import type { ProducerSettings } from './producer-properties.js'
 
 /** A producer of Buffer keys and values with string header names. */
@@ -12,9 +16,8 @@ export type KafkaClient = Producer<Buffer, Buffer, string, Buffer>
 
 /** Creates the client; it connects on first use. */
 export function createClient(settings: ProducerSettings): KafkaClient {
-  const tls = settings.tls
-  const firstHost = (settings.bootstrapServers[0] ?? 'localhost').replace(/:\d+$/, '')
-  return new Producer<Buffer, Buffer, string, Buffer>({
+  const tls = settings.tls === undefined ? undefined : tlsOptions(settings.tls)
+  const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: settings.clientId,
     bootstrapBrokers: [...settings.bootstrapServers],
     retries: 0,
@@ -30,21 +33,45 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
     serializers: { headerKey: stringSerializer },
-    ...(tls === undefined
-      ? {}
-      : {
-          tls: {
-            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-            ...(tls.key === undefined ? {} : { key: tls.key }),
-            rejectUnauthorized: true,
-            // ssl.endpoint.identification.algorithm="" keeps the chain check but skips the host name.
-            ...(tls.verifyHostname ? {} : { checkServerIdentity: () => undefined })
-          },
-          tlsServerName: firstHost
-        }),
+    ...(tls === undefined ? {} : { tls: tls.options }),
     ...(settings.sasl === undefined ? {} : { sasl: { ...settings.sasl } })
   })
+  // The pool announces each broker just before it opens the connection to it.
+  if (tls !== undefined)
+    producer.connections.on('connecting', ({ broker }: { broker: Broker }) => tls.connecting(broker.host))
+  return producer
+}
+
+/**
+ * The client's TLS options, and what to call with the host of each connection about to open. The
+ * client's own tlsServerName is one name (or `true`: the host) for every connection; but the Java
+ * producer (its SSLEngine made for each connection's host) and librdkafka verify each connection
+ * against the host it connects to, the bootstrap host first and then each broker's advertised
+ * host, and send that host as SNI unless it is an IP address (RFC 6066 forbids IP addresses
+ * there; Node warns). Node's tls.connect verifies against `servername` or else the host it
+ * connects to, so only the SNI needs the host: `servername` is read as the options are copied
+ * for that connection, which the client does right after the pool's `connecting` event.
+ */
+function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connecting(host: string): void } {
+  let next: string | undefined
+  const options: ConnectionOptions = {
+    ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+    ...(settings.cert === undefined ? {} : { cert: settings.cert }),
+    ...(settings.key === undefined ? {} : { key: settings.key }),
+    rejectUnauthorized: true,
+    // ssl.endpoint.identification.algorithm="" keeps the chain check but skips the host name.
+    ...(settings.verifyHostname ? {} : { checkServerIdentity: () => undefined })
+  }
+  Object.defineProperty(options, 'servername', {
+    enumerable: true,
+    // Taken once: a connection opened without the event gets no SNI, never another host's name.
+    get: () => {
+      const host = next
+      next = undefined
+      return host === undefined || isIP(host) !== 0 ? undefined : host
+    }
+  })
+  return { options, connecting: (host) => (next = host) }
 }
 
 /**
