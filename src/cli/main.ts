@@ -91,7 +91,7 @@ async function run(args: string[]): Promise<number> {
   const metrics = new ServiceMetrics()
   let ingest: HttpIngest | undefined
   let progress: Progress | undefined
-  await runChain({
+  const summary = await runChain({
     chainPath,
     registry: createDefaultRegistry(),
     input: process.stdin,
@@ -115,7 +115,7 @@ async function run(args: string[]): Promise<number> {
       await ingest?.close()
     }
   })
-  return 0
+  return summary.outputError === undefined ? 0 : 1
 }
 
 interface HttpSettings {

@@ -36,6 +36,8 @@ export interface RunSummary {
   readonly badLines: number
   readonly entered: number
   readonly left: number
+  /** Why stdout failed, when it failed other than by its reader going away (EPIPE): output was lost. */
+  readonly outputError?: string
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {
@@ -61,7 +63,24 @@ export async function readChainFile(path: string): Promise<unknown> {
 
 /** `kafka-rule-node run CHAIN.json`: NDJSON messages in, one NDJSON line per message leaving the chain out. */
 export async function runChain(options: RunOptions): Promise<RunSummary> {
-  const writer = new LineWriter(options.output)
+  let outputError: string | undefined
+  const writer = new LineWriter(options.output, (error) => {
+    const why = error.code ?? describeError(error)
+    if (options.untilStopped === true) {
+      // A service's job is delivering what it accepted; its stdout is a by-product.
+      options.errors.write(
+        `stdout is closed (${why}): messages are still taken and delivered; their output lines are dropped\n`
+      )
+      return
+    }
+    // A filter whose reader went away has nobody to work for (as \`yes | head -1\` ends): stop
+    // reading, let what is in the chain leave it, exit 0 quietly. Any other failure lost output.
+    if (error.code !== 'EPIPE') {
+      outputError = describeError(error)
+      options.errors.write(`stdout failed (${outputError}); stopped reading input\n`)
+    }
+    options.input.destroy()
+  })
   let left = 0
   const onExit = (exit: ChainExit): void => {
     left++
@@ -90,7 +109,8 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     try {
       await readInput()
     } catch (error) {
-      if (options.stop?.aborted !== true) throw error
+      // Destroying the input to stop ends the read loop with a premature-close error.
+      if (options.stop?.aborted !== true && !outputGone()) throw error
     }
     if (options.untilStopped === true) await untilAborted(options.stop)
     await stopOtherInputs()
@@ -102,12 +122,22 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     await chain.destroy()
     await writer.end()
   }
-  return { lines, badLines, entered: chain.entered, left }
+  return {
+    lines,
+    badLines,
+    entered: chain.entered,
+    left,
+    ...(outputError === undefined ? {} : { outputError })
+  }
+
+  function outputGone(): boolean {
+    return writer.closed && options.untilStopped !== true
+  }
 
   async function readInput(): Promise<void> {
     reading: for await (const batch of readLines(options.input, options.maxLineBytes)) {
       for (const line of batch) {
-        if (options.stop?.aborted === true) break reading
+        if (options.stop?.aborted === true || outputGone()) break reading
         lines = line.number
         if ('error' in line) {
           badLines++

@@ -49,9 +49,13 @@ Options:
 Signals: the first SIGTERM or SIGINT stops reading input; messages in the chain are delivered or
 failed onto Failure, then the run exits 0. A second one exits at once with 130 (SIGINT) or 143 (SIGTERM).
 
+A closed stdout (e.g. "| head -1") stops reading input; what is in the chain still leaves it, then
+the run exits 0 quietly. With --http the service goes on and says once on stderr that stdout is closed.
+
 Exit status: 0 the input was processed (bad lines do not change it); 1 the chain could not be loaded
-or started (the error names the file, node and field), or the --http address could not be bound
-(the error names it and why); 2 the command line is wrong.
+or started (the error names the file, node and field), the --http address could not be bound (the
+error names it and why), or writing stdout failed other than by its closing; 2 the command line is
+wrong.
 `
 
 /** Help for \`describe\`. */
