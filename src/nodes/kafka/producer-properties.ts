@@ -2,6 +2,7 @@
 // property is understood (or refused with a clear error when this client cannot honour it); an
 // unknown one is reported by name, never silently dropped.
 
+import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import * as zlib from 'node:zlib'
 import { ConfigError } from '../../errors.js'
@@ -188,12 +189,55 @@ function tlsSettings(properties: Readonly<Record<string, string>>): TlsSettings 
   if (keyText !== undefined && properties['ssl.key.password'] !== undefined) {
     throw fail('ssl.key.password', 'is not supported: give ssl.keystore.key as an unencrypted PEM key')
   }
-  return {
-    ca: pem(properties['ssl.truststore.certificates']) ?? readPem('ssl.truststore.location'),
-    cert: pem(properties['ssl.keystore.certificate.chain']) ?? readPem('ssl.keystore.location'),
-    key: keyText,
-    verifyHostname: algorithm === undefined || algorithm !== ''
+  const ca = pem(properties['ssl.truststore.certificates']) ?? readPem('ssl.truststore.location')
+  const cert = pem(properties['ssl.keystore.certificate.chain']) ?? readPem('ssl.keystore.location')
+  if (ca !== undefined)
+    checkCertificates(
+      ca,
+      properties['ssl.truststore.certificates'] === undefined
+        ? 'ssl.truststore.location'
+        : 'ssl.truststore.certificates'
+    )
+  if (cert !== undefined)
+    checkCertificates(
+      cert,
+      properties['ssl.keystore.certificate.chain'] === undefined
+        ? 'ssl.keystore.location'
+        : 'ssl.keystore.certificate.chain'
+    )
+  if (keyText !== undefined) {
+    try {
+      createPrivateKey(keyText)
+    } catch (error) {
+      // OpenSSL's reason only: the text is a secret and stays out of the message.
+      throw fail(
+        'ssl.keystore.key',
+        `is not a PEM private key the node can read (${(error as Error).message})`
+      )
+    }
   }
+  return { ca, cert, key: keyText, verifyHostname: algorithm === undefined || algorithm !== '' }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g
+
+// Node's TLS takes a trust store with no readable certificate without a word, and then trusts
+// nothing; the Java producer's constructor fails on PEM it cannot read (its PEM store throws an
+// InvalidConfigurationException), so the node refuses it at load, not per message on connecting.
+function checkCertificates(text: string, property: string): void {
+  const blocks = text.match(PEM_CERTIFICATE) ?? []
+  if (blocks.length === 0)
+    throw fail(
+      property,
+      'holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)'
+    )
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block)
+    } catch (error) {
+      throw fail(property, `certificate ${i + 1} is not valid PEM (${(error as Error).message})`)
+    }
+  })
 }
 
 function saslSettings(properties: Readonly<Record<string, string>>): SaslSettings {

@@ -4,6 +4,7 @@ import { ConfigError } from '../../../src/errors.js'
 import { Acks, parseKafkaNodeConfig } from '../../../src/nodes/kafka/config.js'
 import { parseJaasConfig } from '../../../src/nodes/kafka/jaas.js'
 import { makeMsg } from '../../helpers/messages.js'
+import { testCertificate } from '../../helpers/tls.js'
 
 // A TbKafkaNode configuration as ThingsBoard exports it (configuration version 0, with serializers).
 const THINGSBOARD_EXPORT = {
@@ -103,7 +104,8 @@ test('otherProperties override the fields and translate Java names', () => {
 })
 
 test('SASL from sasl.jaas.config (PLAIN and SCRAM) or from sasl.username and sasl.password; PEM with \\n escapes', () => {
-  const pem = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----'
+  const { cert } = testCertificate()
+  const pem = cert.replaceAll('\n', '\\n')
   const plain = parse({
     otherProperties: {
       'security.protocol': 'SASL_SSL',
@@ -116,7 +118,7 @@ test('SASL from sasl.jaas.config (PLAIN and SCRAM) or from sasl.username and sas
   }).config.producer
   assert.deepEqual(plain.sasl, { mechanism: 'PLAIN', username: 'K', password: 'S"x' })
   assert.deepEqual(plain.tls, {
-    ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    ca: cert,
     cert: undefined,
     key: undefined,
     verifyHostname: true
