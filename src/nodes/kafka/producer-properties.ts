@@ -299,6 +299,38 @@ function compression(properties: Readonly<Record<string, string>>): ProducerSett
   return value
 }
 
+/**
+ * Whether the producer is idempotent, as kafka-clients 3.x decides it
+ * (ProducerConfig.postProcessAndValidateIdempotenceConfigs): on by default, quietly off when
+ * retries is 0, acks is not all or more than 5 requests may be in flight (so ThingsBoard's default
+ * retries 0 stays non-idempotent); set to true with one of those, a ConfigException with Java's
+ * message. (Kafka 4.0 refuses more than 5 in flight even when it is not set; 3.x only warns.)
+ */
+function idempotence(
+  configured: boolean | undefined,
+  retries: number,
+  acks: Acks,
+  maxInFlight: number,
+  warn: (message: string) => void
+): boolean {
+  if (configured === false) return false
+  const conflict =
+    retries === 0
+      ? 'Must set retries to non-zero when using the idempotent producer.'
+      : acks !== -1
+        ? 'Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'
+        : maxInFlight > 5
+          ? 'Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.'
+          : undefined
+  if (conflict === undefined) return true
+  if (configured === true) throw fail('enable.idempotence', `is true, but: ${conflict}`)
+  if (maxInFlight > 5)
+    warn(
+      `idempotence is disabled because max.in.flight.requests.per.connection is ${maxInFlight}, more than 5 (enable.idempotence is not set; the Java producer does the same)`
+    )
+  return false
+}
+
 /** Builds the producer's settings from the node's fields and `otherProperties`, which override them. */
 export function producerSettings(
   base: BaseSettings,
@@ -338,16 +370,9 @@ export function producerSettings(
       throw fail('acks', `must be one of -1, all, 0, 1 (got ${JSON.stringify(acksText)})`)
     acks = acksText === '0' ? 0 : acksText === '1' ? 1 : -1
   }
-  const idempotent = bool(properties, 'enable.idempotence') ?? false
   const maxInFlight = integer(properties, 'max.in.flight.requests.per.connection', 5, 1)
   const retries = integer(properties, 'retries', base.retries)
-  if (idempotent && acks !== -1)
-    throw fail('enable.idempotence', 'needs acks=all (-1), as the Java producer requires')
-  if (idempotent && maxInFlight > 5)
-    throw fail(
-      'max.in.flight.requests.per.connection',
-      `must be at most 5 with enable.idempotence (got ${maxInFlight})`
-    )
+  const idempotent = idempotence(bool(properties, 'enable.idempotence'), retries, acks, maxInFlight, warn)
   const lingerMs = integer(properties, 'linger.ms', base.lingerMs)
   const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000, 1)
   let deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000, 1)

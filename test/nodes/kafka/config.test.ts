@@ -202,11 +202,6 @@ const BAD: { name: string; config: unknown; error: RegExp }[] = [
       /^otherProperties\.sasl\.jaas\.config uses .*PlainLoginModule, but sasl\.mechanism SCRAM-SHA-512 needs/
   },
   {
-    name: 'idempotence without acks all',
-    config: { acks: '1', otherProperties: { 'enable.idempotence': 'true' } },
-    error: /^otherProperties\.enable\.idempotence needs acks=all/
-  },
-  {
     name: 'unknown compression',
     config: { otherProperties: { 'compression.type': 'brotli' } },
     error:
@@ -308,6 +303,95 @@ test('the integer fields take 2^31-1, the largest Java int; an unset delivery.ti
     'otherProperties.delivery.timeout.ms is not set and its default 120000 is less than linger.ms + request.timeout.ms; it is set to 2147483647, as the Java producer does'
   ])
 })
+
+// ProducerConfig.postProcessAndValidateIdempotenceConfigs (kafka-clients 3.x): enable.idempotence
+// defaults to true; when it is not set and retries is 0, acks is not all or more than 5 requests may
+// be in flight, idempotence is turned off (logged, at warn only for the last); when it is set to
+// true, the same conflicts are a ConfigException, checked in that order.
+const IDEMPOTENCE: {
+  name: string
+  config: Record<string, unknown>
+  idempotent?: boolean
+  warnings?: string[]
+  error?: string
+}[] = [
+  { name: 'ThingsBoard defaults (retries 0)', config: {}, idempotent: false },
+  { name: 'retries 5, acks -1', config: { retries: 5, acks: '-1' }, idempotent: true },
+  { name: 'retries 5, acks all', config: { retries: 5, acks: 'all' }, idempotent: true },
+  { name: 'retries from otherProperties', config: { otherProperties: { retries: '2' } }, idempotent: true },
+  { name: 'retries 5, acks 1', config: { retries: 5, acks: '1' }, idempotent: false },
+  { name: 'retries 5, acks 0', config: { retries: 5, acks: '0' }, idempotent: false },
+  {
+    name: 'retries 5, 6 in flight',
+    config: { retries: 5, otherProperties: { 'max.in.flight.requests.per.connection': '6' } },
+    idempotent: false,
+    warnings: [
+      'idempotence is disabled because max.in.flight.requests.per.connection is 6, more than 5 (enable.idempotence is not set; the Java producer does the same)'
+    ]
+  },
+  {
+    name: 'retries 5, 5 in flight',
+    config: { retries: 5, otherProperties: { 'max.in.flight.requests.per.connection': '5' } },
+    idempotent: true
+  },
+  {
+    name: 'explicit false',
+    config: { retries: 5, otherProperties: { 'enable.idempotence': 'false' } },
+    idempotent: false
+  },
+  {
+    name: 'explicit true, retries 0',
+    config: { otherProperties: { 'enable.idempotence': 'true' } },
+    error:
+      'otherProperties.enable.idempotence is true, but: Must set retries to non-zero when using the idempotent producer.'
+  },
+  {
+    name: 'explicit true, acks 1',
+    config: { retries: 1, acks: '1', otherProperties: { 'enable.idempotence': 'true' } },
+    error:
+      'otherProperties.enable.idempotence is true, but: Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'
+  },
+  {
+    name: 'explicit true, acks 0 from otherProperties',
+    config: { retries: 1, otherProperties: { 'enable.idempotence': 'true', acks: '0' } },
+    error:
+      'otherProperties.enable.idempotence is true, but: Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'
+  },
+  {
+    name: 'explicit true, 6 in flight',
+    config: {
+      retries: 1,
+      otherProperties: { 'enable.idempotence': 'true', 'max.in.flight.requests.per.connection': '6' }
+    },
+    error:
+      'otherProperties.enable.idempotence is true, but: Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.'
+  },
+  {
+    name: 'explicit true, retries 0 and acks 1: retries is named first, as Java checks it first',
+    config: { acks: '1', otherProperties: { 'enable.idempotence': 'true' } },
+    error:
+      'otherProperties.enable.idempotence is true, but: Must set retries to non-zero when using the idempotent producer.'
+  }
+]
+
+for (const row of IDEMPOTENCE) {
+  test(`idempotence as the Java producer decides it: ${row.name}`, () => {
+    if (row.error !== undefined) {
+      assert.throws(
+        () => parse(row.config),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, String(error))
+          assert.equal(error.message, row.error)
+          return true
+        }
+      )
+      return
+    }
+    const { config, warnings } = parse(row.config)
+    assert.equal(config.producer.idempotent, row.idempotent)
+    assert.deepEqual(warnings, row.warnings ?? [])
+  })
+}
 
 test('JAAS options in double quotes, single quotes or bare, with escapes', () => {
   assert.deepEqual(

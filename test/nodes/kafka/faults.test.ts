@@ -108,10 +108,32 @@ for (const idempotent of [true, false]) {
   })
 }
 
+test('retries 5 and acks -1 without enable.idempotence: idempotent by default as the Java producer, a lost produce answer writes nothing twice', async (t) => {
+  const { broker, topic, node } = await onePartitionNode(t, 'default-idem', {
+    linger: 20,
+    retries: 5,
+    acks: '-1',
+    otherProperties: { 'retry.backoff.ms': '20' }
+  })
+  broker.faults.dropAnswers('Produce', 1)
+  const exits = await node.run(Array.from({ length: 10 }, (_, n) => makeMsg({ data: `m${n}` })))
+  assert.deepEqual(
+    exits.map((e) => [e.relation, e.msg.data, e.msg.metadata.offset]),
+    Array.from({ length: 10 }, (_, n) => ['Success', `m${n}`, String(n)])
+  )
+  assert.equal(broker.requestCount('InitProducerId'), 1)
+  assert.equal(broker.requestCount('Produce'), 2)
+  assert.deepEqual(
+    broker.records(topic, 0).map((r) => [r.offset, r.value?.toString()]),
+    Array.from({ length: 10 }, (_, n) => [n, `m${n}`])
+  )
+})
+
 test('an idempotent batch that fails for good: later batches go out under a new producer id, not out of sequence', async (t) => {
   const INVALID_RECORD = 87
   const { broker, topic, node } = await onePartitionNode(t, 'idem-reset', {
     linger: 20,
+    retries: 1,
     otherProperties: { 'enable.idempotence': 'true' }
   })
   broker.faults.failNext('Produce', INVALID_RECORD, 1)
@@ -168,6 +190,7 @@ test('DUPLICATE_SEQUENCE_NUMBER: the broker has the batch already; Success with 
   const DUPLICATE_SEQUENCE_NUMBER = 46
   const { broker, node } = await onePartitionNode(t, 'dup-seq', {
     linger: 20,
+    retries: 1,
     otherProperties: { 'enable.idempotence': 'true' }
   })
   broker.faults.failNext('Produce', DUPLICATE_SEQUENCE_NUMBER, 1)

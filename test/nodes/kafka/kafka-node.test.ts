@@ -280,6 +280,8 @@ for (const idempotent of [true, false]) {
         // About 75 bytes a record: several batches.
         batchSize: 500,
         bootstrapServers: target.bootstrap,
+        // An idempotent producer needs retries (Java's ConfigException otherwise).
+        retries: 3,
         otherProperties: { 'enable.idempotence': String(idempotent) }
       })
       const exits = await node.run(
