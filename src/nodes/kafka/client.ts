@@ -7,9 +7,15 @@
 
 import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
-import { Producer, UserError, stringSerializer, type Broker } from '@platformatic/kafka'
-import type { TlsSettings } from './producer-properties.js'
-import type { ProducerSettings } from './producer-properties.js'
+import {
+  NetworkError,
+  Producer,
+  UserError,
+  stringSerializer,
+  type Broker,
+  type Connection
+} from '@platformatic/kafka'
+import type { ProducerSettings, TlsSettings } from './producer-properties.js'
 
 /** A producer of Buffer keys and values with string header names. */
 export type KafkaClient = Producer<Buffer, Buffer, string, Buffer>
@@ -37,9 +43,32 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     ...(settings.sasl === undefined ? {} : { sasl: { ...settings.sasl } })
   })
   // The pool announces each broker just before it opens the connection to it.
-  if (tls !== undefined)
+  if (tls !== undefined) {
     producer.connections.on('connecting', ({ broker }: { broker: Broker }) => tls.connecting(broker.host))
+    producer.connections.on('connect', ({ connection }: { connection: Connection }) => {
+      // A connection that got this far has nothing to explain yet.
+      tlsFailures.delete(producer)
+      connection.on('error', (error: Error) => tlsFailures.set(producer, error))
+    })
+  }
   return producer
+}
+
+/** The last error a connection of the client reported, by client. */
+const tlsFailures = new WeakMap<KafkaClient, Error>()
+
+/**
+ * The error to report for a failed call: a bare "Connection closed" is replaced by what closed the
+ * connection, when one of the client's connections reported an error. With TLS 1.3 the client's
+ * handshake completes before the broker checks the client's certificate; a broker that requires
+ * one and got none (or an untrusted one) sends an alert and closes, and the client fails the
+ * requests under way only with "Connection closed", while the alert comes as the connection's
+ * error event. The Java producer reports that alert (SslAuthenticationException); so must the node.
+ */
+export function explainFailure(client: KafkaClient, error: unknown): unknown {
+  const cause = tlsFailures.get(client)
+  if (cause === undefined || !(error instanceof NetworkError) || error.cause !== undefined) return error
+  return new NetworkError(error.message, { cause })
 }
 
 /**

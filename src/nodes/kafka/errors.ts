@@ -37,6 +37,18 @@ export class KafkaConnectionError extends RuleNodeError {
   }
 }
 
+/**
+ * The TLS handshake failed: a certificate not trusted or not for the host, or the broker refused
+ * ours (a listener that requires a client certificate). As the Java producer's
+ * SslAuthenticationException, it is final: the records waiting fail at once instead of retrying
+ * until max.block.ms or delivery.timeout.ms, since only a change of configuration can fix it.
+ */
+export class KafkaTlsError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext, cause?: unknown) {
+    super(message, { code: 'SSL_AUTHENTICATION', retriable: false, context, cause })
+  }
+}
+
 /** A record was not delivered within delivery.timeout.ms, or its topic's metadata within max.block.ms. */
 export class KafkaTimeoutError extends RuleNodeError {
   constructor(message: string, context: ErrorContext, cause?: unknown) {
@@ -99,6 +111,12 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
   const messages = all.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== '')
   const detail =
     messages.length === 0 ? String(error) : [...new Set([messages[0], messages.at(-1)])].join(': ')
+  if (all.some((e) => isTlsFailure(e.code)))
+    return new KafkaTlsError(
+      `TLS handshake with ${context.broker ?? 'the brokers'} failed for ${where(context)}: ${detail}`,
+      context,
+      error
+    )
   if (network !== undefined || all.length > 1) {
     return new KafkaConnectionError(
       `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
@@ -113,6 +131,33 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     context,
     cause: error
   })
+}
+
+// OpenSSL's certificate verification results, as Node reports them in `code`.
+const CERTIFICATE_REJECTED = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID'
+])
+
+// A certificate refused by us, or an alert or protocol failure from OpenSSL (ERR_SSL_*: the broker
+// refused our certificate or its absence, a listener that does not speak TLS): what Java reports
+// as an SslAuthenticationException (any SSLException during the handshake).
+function isTlsFailure(code: unknown): boolean {
+  return typeof code === 'string' && (CERTIFICATE_REJECTED.has(code) || code.startsWith('ERR_SSL_'))
 }
 
 /** `topic t partition p`, for messages. */

@@ -23,7 +23,7 @@ import {
 } from './errors.js'
 import { BatchTransport } from './batch-transport.js'
 import { javaUtf8Text } from './charset.js'
-import { createClient, isUnknownTopic, type KafkaClient } from './client.js'
+import { createClient, explainFailure, isUnknownTopic, type KafkaClient } from './client.js'
 import { MetadataHeaders } from './metadata-headers.js'
 import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
@@ -73,10 +73,16 @@ export class KafkaNode implements RuleNode {
     })
     if (settings.idempotent) {
       const producer = this.#producer
-      this.#idempotence = new Idempotence(() => producer.initIdempotentProducer({}), {
-        backoffMs: settings.retryBackoffMs,
-        timeoutMs: settings.deliveryTimeoutMs
-      })
+      this.#idempotence = new Idempotence(
+        () =>
+          producer.initIdempotentProducer({}).catch((error: unknown) => {
+            throw explainFailure(producer, error)
+          }),
+        {
+          backoffMs: settings.retryBackoffMs,
+          timeoutMs: settings.deliveryTimeoutMs
+        }
+      )
     }
     this.#memory = new BufferMemory(settings.bufferMemoryBytes)
     this.#metrics = new KafkaMetrics(ctx.metrics, this)
@@ -101,7 +107,7 @@ export class KafkaNode implements RuleNode {
         produce: (batches, leader) => this.#produce(batches, leader),
         toError: (error, batch) => {
           const context = { topic: batch.topic, partition: batch.partition, node: ctx.nodeName }
-          let mapped = fromClientError(error, context)
+          let mapped = fromClientError(explainFailure(this.#producer, error), context)
           const action = batch.generation >= 0 ? sequenceErrorAction(mapped.code) : undefined
           if (action === 'new-producer-id') this.#idempotence?.reset(batch.generation)
           if (action !== undefined && !mapped.retriable)
@@ -160,7 +166,11 @@ export class KafkaNode implements RuleNode {
         this.#fail(record, error)
       },
       toError: (error, topic) =>
-        fromClientError(error, { topic, node: ctx.nodeName, broker: settings.bootstrapServers.join(',') })
+        fromClientError(explainFailure(this.#producer, error), {
+          topic,
+          node: ctx.nodeName,
+          broker: settings.bootstrapServers.join(',')
+        })
     })
     this.#probe()
   }
@@ -353,7 +363,8 @@ export class KafkaNode implements RuleNode {
   #probe(): void {
     this.#producer.metadata({ topics: [] }).then(
       () => (this.#reached = true),
-      (error: unknown) => this.#noteError(fromClientError(error, { node: this.#ctx.nodeName }))
+      (error: unknown) =>
+        this.#noteError(fromClientError(explainFailure(this.#producer, error), { node: this.#ctx.nodeName }))
     )
   }
 

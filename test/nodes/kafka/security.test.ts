@@ -95,7 +95,7 @@ test('an untrusted certificate fails the messages; host-name checking can be swi
   })
   const [failed] = await untrusted.run([makeMsg()])
   assert.equal(failed?.relation, 'Failure')
-  assert.match(failed?.msg.metadata.error ?? '', /^KafkaTimeoutError: .*self[- ]signed certificate/)
+  assert.match(failed?.msg.metadata.error ?? '', /^KafkaTlsError: .*self[- ]signed certificate/)
   // Trusted, reached by a name the certificate does not hold: only without host-name verification.
   const otherName = await kafkaChain(t, {
     topicPattern: topic,
@@ -111,4 +111,51 @@ test('an untrusted certificate fails the messages; host-name checking can be swi
     (await otherName.run([makeMsg()])).map((e) => e.relation),
     ['Success']
   )
+})
+
+test("TLS failures fail every waiting message at once with the cause, as Java's SslAuthenticationException, not after max.block.ms: an untrusted certificate, a broker whose advertised host the certificate does not name", async (t) => {
+  const localhostOnly = testCertificate('DNS:localhost')
+  const broker = await startTestBroker(t, { host: '127.0.0.1', partitions: 1, tls: localhostOnly })
+  const topic = uniqueTopic('tls-fail')
+  const patient = { 'security.protocol': 'SSL', 'max.block.ms': '60000', 'delivery.timeout.ms': '120000' }
+  const untrusted = await kafkaChain(t, {
+    topicPattern: topic,
+    bootstrapServers: `localhost:${broker.port}`,
+    otherProperties: patient
+  })
+  let started = Date.now()
+  const refused = await untrusted.run([makeMsg(), makeMsg()])
+  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
+  assert.deepEqual(
+    refused.map((e) => e.relation),
+    ['Failure', 'Failure']
+  )
+  for (const exit of refused)
+    assert.match(
+      exit.msg.metadata.error ?? '',
+      /^KafkaTlsError: TLS handshake with localhost:\d+ failed for topic tls-fail-\w+: .*self[- ]signed certificate$/
+    )
+  // Trusted and right for the bootstrap host (localhost), wrong for the broker's own (127.0.0.1).
+  const mismatch = await kafkaChain(t, {
+    topicPattern: topic,
+    bootstrapServers: `localhost:${broker.port}`,
+    otherProperties: {
+      ...patient,
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': localhostOnly.cert
+    }
+  })
+  started = Date.now()
+  const wrongHost = await mismatch.run([makeMsg(), makeMsg()])
+  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
+  assert.deepEqual(
+    wrongHost.map((e) => e.relation),
+    ['Failure', 'Failure']
+  )
+  for (const exit of wrongHost)
+    assert.match(
+      exit.msg.metadata.error ?? '',
+      /^KafkaTlsError: .*IP: 127\.0\.0\.1 is not in the cert's list/
+    )
+  assert.equal(broker.highWatermark(topic, 0), 0)
 })
