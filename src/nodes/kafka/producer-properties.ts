@@ -147,8 +147,7 @@ export const KNOWN_PROPERTIES = new Set([
   'partitioner.class',
   'client.dns.lookup',
   'key.serializer',
-  'value.serializer',
-  'session.timeout.ms'
+  'value.serializer'
 ])
 
 const DEFAULT_PARTITIONERS = new Set([
@@ -185,10 +184,27 @@ function tlsSettings(properties: Readonly<Record<string, string>>): TlsSettings 
       `must be "https" or "" (got ${JSON.stringify(algorithm)})`
     )
   }
-  const keyText = pem(properties['ssl.keystore.key'])
-  if (keyText !== undefined && properties['ssl.key.password'] !== undefined) {
-    throw fail('ssl.key.password', 'is not supported: give ssl.keystore.key as an unencrypted PEM key')
+  // DefaultSslEngineFactory: PEM text needs its store type PEM, and a PEM store takes no store
+  // password; an encrypted key (ssl.key.password) is more than this node reads.
+  for (const [text, type] of [
+    ['ssl.truststore.certificates', 'ssl.truststore.type'],
+    ['ssl.keystore.certificate.chain', 'ssl.keystore.type'],
+    ['ssl.keystore.key', 'ssl.keystore.type']
+  ] as const) {
+    const given = properties[type]
+    if (properties[text] !== undefined && given !== undefined && given.trim().toUpperCase() !== 'PEM')
+      throw fail(text, `needs ${type} PEM (got ${JSON.stringify(given)}), as the Java producer does`)
   }
+  for (const name of ['ssl.truststore.password', 'ssl.keystore.password']) {
+    if (properties[name] !== undefined)
+      throw fail(
+        name,
+        'is not supported: PEM stores take no password (the Java producer refuses it for PEM too)'
+      )
+  }
+  if (properties['ssl.key.password'] !== undefined)
+    throw fail('ssl.key.password', 'is not supported: give the key as an unencrypted PEM key')
+  const keyText = pem(properties['ssl.keystore.key'])
   const ca = pem(properties['ssl.truststore.certificates']) ?? readPem('ssl.truststore.location')
   const cert = pem(properties['ssl.keystore.certificate.chain']) ?? readPem('ssl.keystore.location')
   if (ca !== undefined)
@@ -356,6 +372,19 @@ export function producerSettings(
       `${JSON.stringify(partitioner)} is not supported; the node partitions as the Java default (murmur2 of the key)`
     )
   }
+  const dnsLookup = properties['client.dns.lookup']
+  // Node.js connects to every address a name resolves to (happy eyeballs), as Java's
+  // use_all_dns_ips (its default since 3.0) does; it has no canonical-name lookup.
+  if (dnsLookup === 'resolve_canonical_bootstrap_servers_only')
+    throw fail(
+      'client.dns.lookup',
+      `${dnsLookup} is not supported; the node connects to every address of a name (use_all_dns_ips)`
+    )
+  if (dnsLookup !== undefined && dnsLookup !== 'use_all_dns_ips')
+    throw fail(
+      'client.dns.lookup',
+      `must be use_all_dns_ips or resolve_canonical_bootstrap_servers_only (got ${JSON.stringify(dnsLookup)})`
+    )
   const protocol = (properties['security.protocol'] ?? 'PLAINTEXT').trim().toUpperCase()
   if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
     throw fail(
@@ -390,8 +419,12 @@ export function producerSettings(
     )
     deliveryTimeoutMs = lingerAndRequestMs
   }
+  const servers = properties['bootstrap.servers']
   return {
-    bootstrapServers: base.bootstrapServers,
+    bootstrapServers:
+      servers === undefined
+        ? base.bootstrapServers
+        : parseBootstrapServers(servers, 'otherProperties.bootstrap.servers'),
     clientId: properties['client.id'] ?? 'kafka-rule-node',
     acks,
     retries,

@@ -1,8 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ConfigError } from '../../../src/errors.js'
 import { Acks, parseKafkaNodeConfig } from '../../../src/nodes/kafka/config.js'
 import { parseJaasConfig } from '../../../src/nodes/kafka/jaas.js'
+import { KNOWN_PROPERTIES, type ProducerSettings } from '../../../src/nodes/kafka/producer-properties.js'
 import { makeMsg } from '../../helpers/messages.js'
 import { testCertificate } from '../../helpers/tls.js'
 
@@ -392,6 +396,244 @@ for (const row of IDEMPOTENCE) {
     assert.deepEqual(warnings, row.warnings ?? [])
   })
 }
+
+// Every property the node knows takes effect or is refused by name: one row per property (and per
+// way it can be refused), checked against the parsed settings or the exact error.
+const TLS_NONE = { ca: undefined, cert: undefined, key: undefined, verifyHostname: true }
+const { cert: PEM, key: KEY } = testCertificate()
+// As a ThingsBoard export stores PEM text: newlines written as \n.
+const PEM_TEXT = PEM.replaceAll('\n', '\\n')
+const KEY_TEXT = KEY.replaceAll('\n', '\\n')
+const PEM_FILE = join(mkdtempSync(join(tmpdir(), 'krn-config-')), 'ca.pem')
+writeFileSync(PEM_FILE, PEM)
+const SSL = { 'security.protocol': 'SSL' }
+const SASL = { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN' }
+const PROPERTY_TABLE: {
+  property: string
+  value: string
+  with?: Record<string, string>
+  settings?: Partial<ProducerSettings>
+  warnings?: string[]
+  error?: string
+}[] = [
+  {
+    property: 'bootstrap.servers',
+    value: 'k1:9093, k2:9094',
+    settings: { bootstrapServers: ['k1:9093', 'k2:9094'] }
+  },
+  {
+    property: 'bootstrap.servers',
+    value: 'k1:70000',
+    error:
+      'otherProperties.bootstrap.servers has port 70000 in "k1:70000"; a port must be between 1 and 65535'
+  },
+  {
+    property: 'bootstrap.servers',
+    value: 'k1',
+    error: 'otherProperties.bootstrap.servers must be a comma-separated list of host:port (got "k1")'
+  },
+  { property: 'acks', value: '1', settings: { acks: Acks.Leader } },
+  { property: 'acks', value: 'all', settings: { acks: Acks.All } },
+  { property: 'acks', value: '2', error: 'otherProperties.acks must be one of -1, all, 0, 1 (got "2")' },
+  { property: 'retries', value: '7', settings: { retries: 7, idempotent: true } },
+  { property: 'batch.size', value: '100', settings: { batchSizeBytes: 100 } },
+  { property: 'linger.ms', value: '7', settings: { lingerMs: 7 } },
+  { property: 'buffer.memory', value: '4294967296', settings: { bufferMemoryBytes: 4294967296 } },
+  { property: 'security.protocol', value: 'ssl', settings: { tls: TLS_NONE, sasl: undefined } },
+  {
+    property: 'sasl.mechanism',
+    value: 'SCRAM-SHA-512',
+    with: { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.username': 'u', 'sasl.password': 'p' },
+    settings: { sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' }, tls: undefined }
+  },
+  {
+    property: 'sasl.jaas.config',
+    value: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";',
+    with: SASL,
+    settings: { sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }
+  },
+  {
+    property: 'sasl.username',
+    value: 'u',
+    with: { ...SASL, 'sasl.password': 'p' },
+    settings: { sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }
+  },
+  {
+    property: 'sasl.password',
+    value: 'p',
+    with: { ...SASL, 'sasl.username': 'u' },
+    settings: { sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }
+  },
+  {
+    property: 'ssl.endpoint.identification.algorithm',
+    value: '',
+    with: SSL,
+    settings: { tls: { ...TLS_NONE, verifyHostname: false } }
+  },
+  {
+    property: 'ssl.endpoint.identification.algorithm',
+    value: 'ldap',
+    with: SSL,
+    error: 'otherProperties.ssl.endpoint.identification.algorithm must be "https" or "" (got "ldap")'
+  },
+  {
+    property: 'ssl.truststore.type',
+    value: 'JKS',
+    with: { ...SSL, 'ssl.truststore.certificates': PEM_TEXT },
+    error:
+      'otherProperties.ssl.truststore.certificates needs ssl.truststore.type PEM (got "JKS"), as the Java producer does'
+  },
+  {
+    property: 'ssl.truststore.certificates',
+    value: PEM_TEXT,
+    with: { ...SSL, 'ssl.truststore.type': 'PEM' },
+    settings: { tls: { ...TLS_NONE, ca: PEM } }
+  },
+  {
+    property: 'ssl.truststore.location',
+    value: PEM_FILE,
+    with: { ...SSL, 'ssl.truststore.type': 'PEM' },
+    settings: { tls: { ...TLS_NONE, ca: PEM } }
+  },
+  {
+    property: 'ssl.keystore.type',
+    value: 'PKCS12',
+    with: { ...SSL, 'ssl.keystore.location': PEM_FILE },
+    error: `otherProperties.ssl.keystore.location points to a PKCS12 store, which this node cannot read; give PEM text in ssl.keystore.certificate.chain (with ssl.keystore.type=PEM) instead`
+  },
+  {
+    property: 'ssl.keystore.certificate.chain',
+    value: PEM_TEXT,
+    with: { ...SSL, 'ssl.keystore.type': 'PEM', 'ssl.keystore.key': KEY_TEXT },
+    settings: { tls: { ...TLS_NONE, cert: PEM, key: KEY } }
+  },
+  {
+    property: 'ssl.keystore.key',
+    value: KEY_TEXT,
+    with: { ...SSL, 'ssl.keystore.type': 'PEM', 'ssl.keystore.certificate.chain': PEM_TEXT },
+    settings: { tls: { ...TLS_NONE, cert: PEM, key: KEY } }
+  },
+  {
+    property: 'ssl.keystore.location',
+    value: PEM_FILE,
+    with: { ...SSL, 'ssl.keystore.type': 'PEM' },
+    settings: { tls: { ...TLS_NONE, cert: PEM } }
+  },
+  {
+    property: 'ssl.truststore.password',
+    value: 'changeit',
+    with: { ...SSL, 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': PEM_TEXT },
+    error:
+      'otherProperties.ssl.truststore.password is not supported: PEM stores take no password (the Java producer refuses it for PEM too)'
+  },
+  {
+    property: 'ssl.keystore.password',
+    value: 'changeit',
+    with: { ...SSL, 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': PEM_FILE },
+    error:
+      'otherProperties.ssl.keystore.password is not supported: PEM stores take no password (the Java producer refuses it for PEM too)'
+  },
+  {
+    property: 'ssl.key.password',
+    value: 'changeit',
+    with: { ...SSL, 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': PEM_FILE },
+    error: 'otherProperties.ssl.key.password is not supported: give the key as an unencrypted PEM key'
+  },
+  { property: 'compression.type', value: 'lz4', settings: { compression: 'lz4' } },
+  {
+    property: 'enable.idempotence',
+    value: 'false',
+    with: { retries: '3' },
+    settings: { idempotent: false, retries: 3 }
+  },
+  {
+    property: 'enable.idempotence',
+    value: 'yes',
+    error: 'otherProperties.enable.idempotence must be true or false (got "yes")'
+  },
+  { property: 'max.in.flight.requests.per.connection', value: '3', settings: { maxInFlight: 3 } },
+  { property: 'request.timeout.ms', value: '5000', settings: { requestTimeoutMs: 5000 } },
+  { property: 'delivery.timeout.ms', value: '60000', settings: { deliveryTimeoutMs: 60000 } },
+  { property: 'max.block.ms', value: '1000', settings: { maxBlockMs: 1000 } },
+  { property: 'metadata.max.age.ms', value: '1000', settings: { metadataMaxAgeMs: 1000 } },
+  { property: 'retry.backoff.ms', value: '50', settings: { retryBackoffMs: 50 } },
+  { property: 'client.id', value: 'edge-7', settings: { clientId: 'edge-7' } },
+  { property: 'max.request.size', value: '2000', settings: { maxRequestSizeBytes: 2000 } },
+  {
+    property: 'partitioner.class',
+    value: 'org.apache.kafka.clients.producer.internals.DefaultPartitioner',
+    settings: {}
+  },
+  {
+    property: 'partitioner.class',
+    value: 'com.acme.P',
+    error:
+      'otherProperties.partitioner.class "com.acme.P" is not supported; the node partitions as the Java default (murmur2 of the key)'
+  },
+  // Node.js connects to every address a name resolves to (happy eyeballs): Java's use_all_dns_ips.
+  { property: 'client.dns.lookup', value: 'use_all_dns_ips', settings: {} },
+  {
+    property: 'client.dns.lookup',
+    value: 'resolve_canonical_bootstrap_servers_only',
+    error:
+      'otherProperties.client.dns.lookup resolve_canonical_bootstrap_servers_only is not supported; the node connects to every address of a name (use_all_dns_ips)'
+  },
+  {
+    property: 'client.dns.lookup',
+    value: 'default',
+    error:
+      'otherProperties.client.dns.lookup must be use_all_dns_ips or resolve_canonical_bootstrap_servers_only (got "default")'
+  },
+  {
+    property: 'key.serializer',
+    value: 'org.apache.kafka.common.serialization.StringSerializer',
+    settings: {}
+  },
+  {
+    property: 'value.serializer',
+    value: 'com.acme.Avro',
+    error:
+      'otherProperties.value.serializer must be org.apache.kafka.common.serialization.StringSerializer: records are sent as UTF-8 strings (got "com.acme.Avro")'
+  },
+  // A consumer property: the Java producer logs it as "supplied but isn't a known config".
+  {
+    property: 'session.timeout.ms',
+    value: '10000',
+    settings: {},
+    warnings: ['otherProperties.session.timeout.ms is not a producer property this node knows; it is ignored']
+  }
+]
+
+for (const row of PROPERTY_TABLE) {
+  test(`otherProperties.${row.property} = ${JSON.stringify(row.value.slice(0, 40))}: ${row.error === undefined ? 'takes effect' : 'refused by name'}`, () => {
+    const config = { otherProperties: { ...row.with, [row.property]: row.value } }
+    if (row.error !== undefined) {
+      assert.throws(
+        () => parse(config),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, String(error))
+          assert.equal(error.message, row.error)
+          return true
+        }
+      )
+      return
+    }
+    const { config: parsed, warnings } = parse(config)
+    const settings = row.settings ?? {}
+    const names = Object.keys(settings) as (keyof ProducerSettings)[]
+    if (names.length === 0) assert.deepEqual(parsed.producer, parse({}).config.producer)
+    assert.deepEqual(Object.fromEntries(names.map((name) => [name, parsed.producer[name]])), settings)
+    assert.deepEqual(warnings, row.warnings ?? [])
+  })
+}
+
+test('the property table covers every property the node knows', () => {
+  const covered = new Set(PROPERTY_TABLE.map((row) => row.property))
+  assert.deepEqual(
+    [...KNOWN_PROPERTIES].filter((name) => !covered.has(name)),
+    []
+  )
+})
 
 test('JAAS options in double quotes, single quotes or bare, with escapes', () => {
   assert.deepEqual(
