@@ -11,6 +11,8 @@ export interface Sized {
   readonly size: number
 }
 
+let nextOrder = 0
+
 /** Records of one partition that travel together. */
 export class Batch<R extends Sized> {
   readonly records: R[] = []
@@ -28,6 +30,14 @@ export class Batch<R extends Sized> {
   generation = -1
   /** The broker (node id) the batch was last drained for; -1: its leader was not known. */
   leader = -1
+  /**
+   * Where the batch's records stand among all records, in creation order: `[order, order + span)`.
+   * The halves of a split batch share its range, so that retries can be kept in record order.
+   */
+  order = nextOrder++
+  span = 1
+  /** A half of a batch the broker refused as too large: it goes alone, nothing else of its partition in flight. */
+  fromSplit = false
 
   /** `topic\0partition`: one open batch, and one batch per request, per partition. */
   readonly id: string
@@ -39,6 +49,33 @@ export class Batch<R extends Sized> {
   ) {
     this.id = `${topic}\0${partition}`
   }
+}
+
+/**
+ * Splits a batch the broker refused as too large (MESSAGE_TOO_LARGE) into two halves by record
+ * count, to be sent again in its place, as the Java producer splits such a batch instead of
+ * failing its records. Halves keep the batch's creation time (delivery.timeout.ms still counts
+ * from it) and are encoded afresh. Undefined for a batch of one record: that record is too large.
+ */
+export function splitBatch<R extends Sized>(batch: Batch<R>): [Batch<R>, Batch<R>] | undefined {
+  if (batch.records.length < 2) return undefined
+  const middle = Math.ceil(batch.records.length / 2)
+  const halves: [Batch<R>, Batch<R>] = [
+    new Batch<R>(batch.topic, batch.partition, batch.createdAt),
+    new Batch<R>(batch.topic, batch.partition, batch.createdAt)
+  ]
+  batch.records.forEach((record, i) => {
+    const half = halves[i < middle ? 0 : 1]
+    half.records.push(record)
+    half.bytes += record.size
+  })
+  halves.forEach((half, i) => {
+    half.lingered = true
+    half.fromSplit = true
+    half.span = batch.span / 2
+    half.order = batch.order + i * half.span
+  })
+  return halves
 }
 
 const NONE: ReadonlySet<string> = new Set()

@@ -29,12 +29,18 @@ import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
 import { KeyBytes, Partitioner } from './partitioner.js'
 import { PendingRecord } from './pending-record.js'
+import { Reachability } from './reachability.js'
 import { NO_PRODUCER, encodeRecordBatch } from './record-batch.js'
 import { Sender } from './sender.js'
 import { TopicMetadata } from './topic-metadata.js'
 
 // A record's overhead in a v2 batch (length, attributes, deltas, lengths), as the Java producer estimates.
 const RECORD_OVERHEAD = 21
+
+// How often the brokers' reachability is checked without traffic, and how long an answer may take:
+// short, so that /healthz follows a broker that goes, hangs or comes back within seconds.
+const REACHABILITY_INTERVAL_MS = 1000
+const REACHABILITY_TIMEOUT_MS = 2000
 
 /** The Kafka node. */
 export class KafkaNode implements RuleNode {
@@ -54,8 +60,7 @@ export class KafkaNode implements RuleNode {
   #closing = false
   /** Per broker (-1: leaders looked up), settles when the last produce call has handed its request over. */
   readonly #handedOver = new Map<number, Promise<void>>()
-  #reached = false
-  #lastError = 'not connected yet'
+  #reachability!: Reachability
 
   init(ctx: NodeContext, configuration: unknown): void {
     this.#ctx = ctx
@@ -65,6 +70,15 @@ export class KafkaNode implements RuleNode {
     const settings = this.#config.producer
     if (this.#config.headers !== undefined) this.#headers = new MetadataHeaders(this.#config.headers)
     this.#producer = createClient(settings)
+    const producer = this.#producer
+    this.#reachability = new Reachability({
+      intervalMs: REACHABILITY_INTERVAL_MS,
+      timeoutMs: Math.min(settings.requestTimeoutMs, REACHABILITY_TIMEOUT_MS),
+      // Fresh: a cached answer would not show whether the brokers answer now.
+      check: () => producer.metadata({ topics: [], forceUpdate: true }),
+      describe: (error) =>
+        describeError(fromClientError(explainFailure(producer, error), { node: ctx.nodeName }))
+    })
     this.#transport = new BatchTransport({
       client: this.#producer,
       acks: settings.acks,
@@ -72,7 +86,6 @@ export class KafkaNode implements RuleNode {
       metadataMaxAgeMs: settings.metadataMaxAgeMs
     })
     if (settings.idempotent) {
-      const producer = this.#producer
       this.#idempotence = new Idempotence(
         () =>
           producer.initIdempotentProducer({}).catch((error: unknown) => {
@@ -137,7 +150,13 @@ export class KafkaNode implements RuleNode {
           this.#topicGone(batch.topic, error)
           this.#metrics.retries.inc()
         },
-        wasSent: (error) => !(error instanceof LeaderUnknownError)
+        wasSent: (error) => !(error instanceof LeaderUnknownError),
+        split: (batch) => {
+          // The halves need sequence numbers of their own, before the later batches' ones: start
+          // over under a new producer id, as a batch that failed for good does.
+          if (batch.generation >= 0) this.#idempotence?.reset(batch.generation)
+          this.#metrics.retries.inc()
+        }
       }
     })
     this.#metadata = new TopicMetadata<PendingRecord>({
@@ -151,11 +170,11 @@ export class KafkaNode implements RuleNode {
             autocreateTopics: true,
             forceUpdate: fresh
           })
-          this.#reached = true
+          this.#reachability.reached()
           return metadata.topics.get(topic)?.partitionsCount ?? 0
         } catch (error) {
           if (!isUnknownTopic(error)) throw error
-          this.#reached = true
+          this.#reachability.reached()
           return 0
         }
       },
@@ -172,7 +191,8 @@ export class KafkaNode implements RuleNode {
           broker: settings.bootstrapServers.join(',')
         })
     })
-    this.#probe()
+    // Reaches for the brokers without blocking init: ThingsBoard's node starts while the broker is down.
+    this.#reachability.start()
   }
 
   // A topic the brokers do not know (deleted, or recreated by auto-creation with other
@@ -318,7 +338,7 @@ export class KafkaNode implements RuleNode {
       this.#metrics.bytes.inc(batch.bytes)
     })
     if (sent.some((outcome) => typeof outcome === 'number')) {
-      this.#reached = true
+      this.#reachability.reached()
       this.#metrics.latency.observe((performance.now() - started) / 1000)
     }
     return outcomes
@@ -346,30 +366,23 @@ export class KafkaNode implements RuleNode {
   }
 
   #noteError(error: RuleNodeError): void {
-    this.#lastError = describeError(error)
-    if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reached = false
+    const reason = describeError(error)
+    if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reachability.unreachable(reason)
+    else this.#reachability.failed(reason)
   }
 
   health(): NodeHealth {
-    if (this.#reached)
+    if (this.#reachability.ok)
       return { ok: true, detail: `connected to ${this.#config.producer.bootstrapServers.join(',')}` }
     return {
       ok: false,
-      detail: `cannot reach ${this.#config.producer.bootstrapServers.join(',')}: ${this.#lastError}`
+      detail: `cannot reach ${this.#config.producer.bootstrapServers.join(',')}: ${this.#reachability.reason}`
     }
-  }
-
-  // Reaches for the brokers without blocking init: ThingsBoard's node starts while the broker is down.
-  #probe(): void {
-    this.#producer.metadata({ topics: [] }).then(
-      () => (this.#reached = true),
-      (error: unknown) =>
-        this.#noteError(fromClientError(explainFailure(this.#producer, error), { node: this.#ctx.nodeName }))
-    )
   }
 
   async destroy(): Promise<void> {
     this.#closing = true
+    this.#reachability.stop()
     // Records still waiting for buffer room cannot be accepted any more.
     this.#memory.rejectWaiting(
       new ProducerClosedError('the Kafka node stopped before the message was accepted', {

@@ -7,7 +7,7 @@
 // Java counts it (KIP-91).
 
 import type { RuleNodeError } from '../../errors.js'
-import type { Batch, DrainOptions, Sized } from './accumulator.js'
+import { splitBatch, type Batch, type DrainOptions, type Sized } from './accumulator.js'
 
 /** Where the sender takes batches from (the accumulator). */
 export interface BatchSource<R extends Sized> {
@@ -36,6 +36,8 @@ export interface SenderHooks<R extends Sized> {
   retried(batch: Batch<R>, error: RuleNodeError): void
   /** False when the batch never left (no leader known): such a try does not count against `retries`. */
   wasSent(error: RuleNodeError): boolean
+  /** The batch was split in two (too large for the broker); its halves are sent in its place. */
+  split?(batch: Batch<R>, halves: readonly [Batch<R>, Batch<R>]): void
 }
 
 /** The sender's limits (the Java producer's properties). */
@@ -162,7 +164,10 @@ export class Sender<R extends Sized> {
     const bytes = new Map<number, number>()
     for (let i = 0; i < this.#retry.length;) {
       const batch = this.#retry[i] as Batch<R>
-      const leader = taken.has(batch.id) ? undefined : this.#route(batch)
+      // A split half goes alone: were a later part of its partition in flight beside it, a half
+      // refused again would land after it and the records would change order.
+      const waits = taken.has(batch.id) || (batch.fromSplit && this.#partitions.has(batch.id))
+      const leader = waits ? undefined : this.#route(batch)
       const used = leader === undefined ? undefined : bytes.get(leader)
       if (leader !== undefined && (used === undefined || used + batch.bytes <= this.maxRequestBytes)) {
         this.#retry.splice(i, 1)
@@ -230,6 +235,14 @@ export class Sender<R extends Sized> {
     const deadline = this.#deadline(batch)
     // Not sent for want of a leader: Java keeps the batch waiting for metadata without an attempt.
     if (!this.hooks.wasSent(error)) batch.attempts--
+    // The broker refused the batch as larger than max.message.bytes: the Java producer splits a
+    // batch of several records and sends the parts again at once, without spending `retries`.
+    const halves = error.code === 'MESSAGE_TOO_LARGE' ? splitBatch(batch) : undefined
+    if (halves !== undefined) {
+      this.hooks.split?.(batch, halves)
+      this.#requeue(halves)
+      return
+    }
     if (!error.retriable || batch.attempts > this.retries) {
       this.hooks.failed(batch, error)
       return
@@ -248,6 +261,17 @@ export class Sender<R extends Sized> {
       this.#retry.push(batch)
       this.#pump()
     }, this.retryBackoffMs)
+  }
+
+  // Split halves go before every later batch of their partition waiting to be sent again (and
+  // before the accumulator's, which wait behind any retry of their partition).
+  #requeue(halves: readonly Batch<R>[]): void {
+    for (const half of [...halves].reverse()) {
+      const later = this.#retry.findIndex((b) => b.id === half.id && b.order > half.order)
+      // With nothing later of its partition waiting: after the earlier ones, or first in line.
+      const at = later !== -1 ? later : this.#retry.findLastIndex((b) => b.id === half.id) + 1
+      this.#retry.splice(at, 0, half)
+    }
   }
 
   #deadline(batch: Batch<R>): number {

@@ -512,6 +512,46 @@ eachBroker(
   { maxMessageBytes: 10_000 }
 )
 
+for (const idempotence of ['false', 'true']) {
+  eachBroker(
+    `a batch over the topic's max.message.bytes is split and sent again until it fits, every record delivered in order (enable.idempotence ${idempotence})`,
+    async (t, target) => {
+      const topic = uniqueTopic('split')
+      await target.createTopic(topic, 1, { maxMessageBytes: 2_000 })
+      const node = await kafkaChain(t, {
+        topicPattern: topic,
+        bootstrapServers: target.bootstrap,
+        linger: 200,
+        batchSize: 16_384,
+        otherProperties: { 'enable.idempotence': idempotence, retries: '3' }
+      })
+      // 16 records of ~300 bytes: one ~5 KB batch, refused; halves of ~2.5 KB, refused; quarters fit.
+      const messages = Array.from({ length: 16 }, (_, n) => makeMsg({ data: `${n}:${'x'.repeat(300)}` }))
+      const exits = await node.run(messages)
+      assert.deepEqual(
+        exits.map((e) => [e.relation, e.msg.data.slice(0, 3), e.msg.metadata.offset]),
+        messages.map((m, n) => ['Success', m.data.slice(0, 3), String(n)])
+      )
+      const stored = await target.read(topic, 0)
+      assert.deepEqual(
+        stored.map((r) => [r.offset, text(r.value)]),
+        messages.map((m, n) => [n, m.data])
+      )
+      // Four batches of four records: the broker took nothing twice.
+      assert.deepEqual(
+        batchesOf(stored).map((b) => [b.baseOffset, b.lastOffsetDelta]),
+        [
+          [0, 3],
+          [4, 3],
+          [8, 3],
+          [12, 3]
+        ]
+      )
+    },
+    { maxMessageBytes: 2_000 }
+  )
+}
+
 eachBroker(
   'destroy flushes: messages held by a long linger are delivered before it returns',
   async (t, target) => {

@@ -271,3 +271,33 @@ test('a partition whose leader moved waits until its batches out to the old lead
   await s.idle()
   assert.deepEqual(sent, ['1:0', '2:0'])
 })
+
+test('MESSAGE_TOO_LARGE splits a batch of several records into halves sent in its place, in order; a single record fails', async () => {
+  const tooLarge = new RuleNodeError('MESSAGE_TOO_LARGE', { code: 'MESSAGE_TOO_LARGE', retriable: false })
+  const big = new Batch<Rec>('t', 0, Date.now())
+  for (let n = 0; n < 5; n++) big.records.push({ size: 10 })
+  big.bytes = 50
+  const sizes: number[] = []
+  const { h, log } = hooks(async (batches) =>
+    batches.map((b) => {
+      sizes.push(b.records.length)
+      // The broker takes batches of at most two records.
+      return b.records.length > 2 ? tooLarge : b.records.length
+    })
+  )
+  const s = sender([big], h)
+  s.wake()
+  await s.idle()
+  // 5 -> 3 + 2; 3 -> 2 + 1; then 2, 1, 2 in the partition's order.
+  assert.deepEqual(sizes, [5, 3, 2, 1, 2])
+  assert.deepEqual(log, ['delivered 0@2', 'delivered 0@1', 'delivered 0@2'])
+
+  const single = new Batch<Rec>('t', 1, Date.now())
+  single.records.push({ size: 10 })
+  single.bytes = 10
+  const alone = hooks(async (batches) => batches.map(() => tooLarge))
+  const t1 = sender([single], alone.h)
+  t1.wake()
+  await t1.idle()
+  assert.deepEqual(alone.log, ['failed 1: MESSAGE_TOO_LARGE'])
+})
