@@ -4,6 +4,9 @@
 
 import { ConfigError } from '../../errors.js'
 
+// The value holds the password: errors never quote it, as Kafka prints a Password as "[hidden]".
+const HIDDEN = '[hidden]'
+
 /** The parts of a JAAS login module entry that matter here. */
 export interface JaasLogin {
   readonly module: string
@@ -18,7 +21,7 @@ export function parseJaasConfig(text: string): JaasLogin {
   const entry = ENTRY.exec(text)
   if (entry === null) {
     throw new ConfigError(
-      `otherProperties.sasl.jaas.config must look like '<LoginModule class> required username="..." password="...";' (got ${JSON.stringify(text)})`,
+      `otherProperties.sasl.jaas.config must look like '<LoginModule class> required username="..." password="...";' (got ${HIDDEN})`,
       { field: 'otherProperties' }
     )
   }
@@ -31,8 +34,10 @@ export function parseJaasConfig(text: string): JaasLogin {
     const match = OPTION.exec(rest)
     if (match === null) {
       if (rest.slice(at).trim() === '') break
+      const read = Object.keys(options)
+      const after = read.length === 0 ? '' : ` after ${JSON.stringify(read.at(-1))}`
       throw new ConfigError(
-        `otherProperties.sasl.jaas.config: cannot read the options from ${JSON.stringify(rest.slice(at).trim())}; write them as key="value"`,
+        `otherProperties.sasl.jaas.config: cannot read the options${after}; write them as key="value" (got ${HIDDEN})`,
         { field: 'otherProperties' }
       )
     }
