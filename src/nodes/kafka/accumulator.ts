@@ -28,6 +28,8 @@ export class Batch<R extends Sized> {
   payload: Buffer | undefined
   /** The producer id generation `payload` was stamped under, or -1 (not idempotent). */
   generation = -1
+  /** The first sequence number `payload` was stamped with (idempotent producer), or -1. */
+  baseSequence = -1
   /** The broker (node id) the batch was last drained for; -1: its leader was not known. */
   leader = -1
   /**

@@ -43,6 +43,8 @@ const SEQUENCE_LIMIT = 2 ** 31
 export class Idempotence {
   #identity: Promise<{ producerId: bigint; producerEpoch: number }> | undefined
   readonly #next = new Map<string, number>()
+  /** Per partition, the sequence after the last one the broker acknowledged (this generation). */
+  readonly #acknowledged = new Map<string, number>()
   #generation = 0
 
   /**
@@ -73,6 +75,24 @@ export class Idempotence {
     return { ...identity, baseSequence, generation }
   }
 
+  /** The broker acknowledged a partition's sequence numbers up to, not including, `nextSequence`. */
+  acknowledged(topic: string, partition: number, generation: number, nextSequence: number): void {
+    if (generation === this.#generation)
+      this.#acknowledged.set(`${topic}\0${partition}`, nextSequence % SEQUENCE_LIMIT)
+  }
+
+  /**
+   * Whether a batch is its partition's first unresolved one: stamped under the current generation
+   * with the sequence right after the last acknowledged (0 when none was), as Java's
+   * TransactionManager checks before it takes OUT_OF_ORDER_SEQUENCE_NUMBER for lost broker state.
+   */
+  isFirstUnresolved(topic: string, partition: number, generation: number, baseSequence: number): boolean {
+    return (
+      generation === this.#generation &&
+      baseSequence === (this.#acknowledged.get(`${topic}\0${partition}`) ?? 0)
+    )
+  }
+
   /** Starts over with a new producer id (after a stamped batch failed for good). */
   reset(generation: number): void {
     // Several failures of one generation reset it once.
@@ -80,6 +100,7 @@ export class Idempotence {
     this.#generation++
     this.#identity = undefined
     this.#next.clear()
+    this.#acknowledged.clear()
   }
 
   #identify(): Promise<{ producerId: bigint; producerEpoch: number }> {

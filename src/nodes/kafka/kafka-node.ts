@@ -122,7 +122,22 @@ export class KafkaNode implements RuleNode {
           const context = { topic: batch.topic, partition: batch.partition, node: ctx.nodeName }
           let mapped = fromClientError(explainFailure(this.#producer, error), context)
           const action = batch.generation >= 0 ? sequenceErrorAction(mapped.code) : undefined
-          if (action === 'new-producer-id') this.#idempotence?.reset(batch.generation)
+          // KIP-360, as the Java producer's TransactionManager: OUT_OF_ORDER_SEQUENCE_NUMBER for the
+          // partition's first unresolved batch (nothing earlier of it in flight or unanswered) means
+          // the broker lost the producer's state (restarted without its data, and perhaps handing out
+          // the same producer id again), not that a batch is missing: retrying the same sequence
+          // would be refused until delivery.timeout.ms. Start over under a new producer identity.
+          if (
+            action === 'new-producer-id' ||
+            (action === 'retry' &&
+              this.#idempotence?.isFirstUnresolved(
+                batch.topic,
+                batch.partition,
+                batch.generation,
+                batch.baseSequence
+              ))
+          )
+            this.#idempotence?.reset(batch.generation)
           if (action !== undefined && !mapped.retriable)
             mapped = new KafkaBrokerError(mapped.message, {
               code: mapped.code,
@@ -138,7 +153,16 @@ export class KafkaNode implements RuleNode {
             `${batch.records.length} record(s) for ${where({ topic: batch.topic, partition: batch.partition })} expired: not delivered within delivery.timeout.ms ${settings.deliveryTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}`,
             { topic: batch.topic, partition: batch.partition }
           ),
-        delivered: (batch, baseOffset) => this.#delivered(batch, baseOffset),
+        delivered: (batch, baseOffset) => {
+          if (batch.generation >= 0)
+            this.#idempotence?.acknowledged(
+              batch.topic,
+              batch.partition,
+              batch.generation,
+              batch.baseSequence + batch.records.length
+            )
+          this.#delivered(batch, baseOffset)
+        },
         failed: (batch, error) => {
           this.#topicGone(batch.topic, error)
           // Its sequence numbers will never reach the broker: later batches need a new producer id.
@@ -309,6 +333,7 @@ export class KafkaNode implements RuleNode {
           const stamp = await idempotence.stamp(batch.topic, batch.partition, batch.records.length)
           batch.payload = encodeRecordBatch(batch.records, settings.compression, stamp, this.#headers)
           batch.generation = stamp.generation
+          batch.baseSequence = stamp.baseSequence
         }
         ready.push(batch)
         readyAt.push(i)

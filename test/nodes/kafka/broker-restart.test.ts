@@ -61,3 +61,47 @@ for (const idempotent of [false, true]) {
     if (idempotent) assert.equal(stored.length, total, 'no duplicates with idempotence')
   })
 }
+
+test('idempotence: a broker restarted without its data, handing out a producer id again, does not stall the producer that gets it: OUT_OF_ORDER_SEQUENCE_NUMBER for its first batch starts over under a new producer id at once (KIP-360)', async (t) => {
+  let broker: Broker = await startBroker({ port: 0, partitions: 1 })
+  t.after(() => broker.close())
+  const port = broker.port
+  const topic = uniqueTopic('lost-state')
+  const configuration = {
+    topicPattern: topic,
+    retries: 100,
+    bootstrapServers: `127.0.0.1:${port}`,
+    otherProperties: {
+      'enable.idempotence': 'true',
+      'retry.backoff.ms': '50',
+      'request.timeout.ms': '2000',
+      'delivery.timeout.ms': '30000'
+    }
+  }
+  const offsets = (exits: { relation: string; msg: { metadata: Record<string, string> } }[]) =>
+    exits.map((e) => [e.relation, e.msg.metadata.offset, e.msg.metadata.error])
+  const first = await kafkaChain(t, configuration)
+  assert.deepEqual(offsets(await first.run(['0', '1'].map((data) => makeMsg({ data })))), [
+    ['Success', '0', undefined],
+    ['Success', '1', undefined]
+  ])
+  // A fresh broker on the same port: no records, no producer state, producer ids counted from the start.
+  await broker.close()
+  broker = await startBroker({ port, partitions: 1 })
+  assert.deepEqual(offsets(await first.run([makeMsg({ data: '2' })])), [['Success', '0', undefined]])
+  // A second producer is given the first one's producer id: the broker expects its sequence 3.
+  const second = await kafkaChain(t, configuration)
+  const started = Date.now()
+  const exits = await second.run(['a', 'b', 'c'].map((data) => makeMsg({ data })))
+  const took = Date.now() - started
+  assert.deepEqual(offsets(exits), [
+    ['Success', '1', undefined],
+    ['Success', '2', undefined],
+    ['Success', '3', undefined]
+  ])
+  assert.ok(took < 2000, `delivered after ${took} ms`)
+  assert.deepEqual(
+    broker.records(topic, 0).map((r) => r.value?.toString()),
+    ['2', 'a', 'b', 'c']
+  )
+})
