@@ -9,7 +9,7 @@ import { runChain } from './run-command.js'
 import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
 import { runDemo } from './demo-command.js'
 import { loadDevices } from '../ingest/devices.js'
-import { HttpIngest } from '../ingest/http-ingest.js'
+import { DEFAULT_GRACE_MS, HttpIngest } from '../ingest/http-ingest.js'
 import { ServiceMetrics } from '../service/metrics.js'
 import { startProgress, type Progress } from './progress.js'
 
@@ -57,7 +57,8 @@ async function run(args: string[]): Promise<number> {
     'log-level': { type: 'string' },
     http: { type: 'string' },
     host: { type: 'string' },
-    devices: { type: 'string' }
+    devices: { type: 'string' },
+    'http-grace-ms': { type: 'string' }
   })
   if (values.help === true) {
     process.stdout.write(runUsage)
@@ -112,7 +113,7 @@ async function run(args: string[]): Promise<number> {
     },
     onStopping: async () => {
       progress?.stop()
-      await ingest?.close()
+      await ingest?.close(http?.graceMs)
     }
   })
   return summary.outputError === undefined ? 0 : 1
@@ -122,13 +123,14 @@ interface HttpSettings {
   readonly port: number
   readonly host: string
   readonly devices: string
+  readonly graceMs: number
 }
 
 function parseHttpOptions(values: ParsedArgs['values']): HttpSettings | undefined {
   const port = values.http
   if (port === undefined) {
-    if (values.devices !== undefined || values.host !== undefined)
-      throw new UsageError('--devices and --host need --http PORT')
+    if (values.devices !== undefined || values.host !== undefined || values['http-grace-ms'] !== undefined)
+      throw new UsageError('--devices, --host and --http-grace-ms need --http PORT')
     return undefined
   }
   if (typeof port !== 'string' || !/^\d+$/.test(port) || Number(port) > 65535) {
@@ -137,7 +139,10 @@ function parseHttpOptions(values: ParsedArgs['values']): HttpSettings | undefine
   if (typeof values.devices !== 'string')
     throw new UsageError('--http needs --devices FILE (access token -> device)')
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
-  return { port: Number(port), host, devices: values.devices }
+  const grace = values['http-grace-ms'] ?? String(DEFAULT_GRACE_MS)
+  if (typeof grace !== 'string' || !/^\d+$/.test(grace))
+    throw new UsageError(`--http-grace-ms must be a whole number of milliseconds (got "${String(grace)}")`)
+  return { port: Number(port), host, devices: values.devices, graceMs: Number(grace) }
 }
 
 /** Runs the command line; resolves with the exit status. */

@@ -33,6 +33,9 @@ HTTP service (ThingsBoard's device HTTP API shape):
                        goes on after the end of stdin, until SIGTERM or SIGINT.
   --host HOST          address to listen on (default 127.0.0.1)
   --devices FILE       access tokens: {"<token>": {"name": "T1", "type": "thermostat", "id": "<uuid>"}}
+  --http-grace-ms MS   on SIGTERM/SIGINT the service stops taking connections at once and gives the
+                       requests under way MS to finish (default 5000); then it cuts those still open
+                       (they were not answered 200) and delivers every message it accepted
     POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the message is in the chain)
     POST /api/v1/{token}/attributes   -> POST_ATTRIBUTES_REQUEST
        metadata deviceName, deviceType, ts; originator the device. Unknown token: 401; token with

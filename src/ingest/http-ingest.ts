@@ -35,6 +35,9 @@ const LISTEN_FAILURES: Readonly<Record<string, string>> = {
   EADDRNOTAVAIL: 'the host is not an address of this machine'
 }
 
+/** How long a stopping service waits for requests under way, by default. */
+export const DEFAULT_GRACE_MS = 5000
+
 class BodyTooLarge extends Error {}
 
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -93,11 +96,18 @@ export class HttpIngest {
   readonly #maxBodyBytes: number
   // Requests whose message a node asked to wait for; while any wait, new ones are turned away.
   #waiting = 0
+  // Requests not yet answered, so that a close can tell them to end their connection.
+  readonly #open = new Set<ServerResponse>()
+  #closing = false
 
   constructor(options: HttpIngestOptions) {
     this.#options = options
     this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
     this.server = createServer((request, response) => {
+      this.#open.add(response)
+      response.on('close', () => this.#open.delete(response))
+      // A connection accepted before the close may bring its request only after it.
+      if (this.#closing) response.setHeader('connection', 'close')
       this.#handle(request, response).catch((failure: unknown) => {
         options.logger.error(
           `HTTP ${request.method} ${loggablePath(request.url)} failed: ${describeError(failure)}`
@@ -130,12 +140,31 @@ export class HttpIngest {
     return this.server.address() as AddressInfo
   }
 
-  /** Stops taking requests and waits for open ones to finish. */
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve())
-      this.server.closeIdleConnections()
-    })
+  /**
+   * Stops taking connections at once and gives the requests under way `graceMs` to finish; then
+   * cuts the connections still open. Without the bound, one slow client would hold a stopping
+   * service for Node's request timeout (300 s). A cut request was not answered 200; a message that
+   * had entered the chain still leaves it, as the chain accounts for it, not the request.
+   */
+  async close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
+    this.#closing = true
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.server.closeIdleConnections()
+    // Answers still to come end their connection, so that keep-alive does not outlast the grace.
+    for (const response of this.#open) {
+      if (!response.headersSent) response.setHeader('connection', 'close')
+    }
+    const cut = setTimeout(() => {
+      this.#options.logger.warn(
+        `http: cut ${this.#open.size} request(s) still open after the ${graceMs} ms grace`
+      )
+      this.server.closeAllConnections()
+    }, graceMs)
+    try {
+      await closed
+    } finally {
+      clearTimeout(cut)
+    }
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

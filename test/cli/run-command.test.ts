@@ -133,7 +133,16 @@ test('--help documents every command, and each command documents its options', a
   for (const command of ['run CHAIN.json', 'broker', 'describe', 'demo', 'help'])
     assert.ok(help.stdout.includes(command), command)
   const run = await runCli(['run', '--help'])
-  for (const option of ['--max-line-bytes', '--log-level', 'SIGTERM', 'Exit status'])
+  for (const option of [
+    '--max-line-bytes',
+    '--log-level',
+    '--http',
+    '--host',
+    '--devices',
+    '--http-grace-ms',
+    'SIGTERM',
+    'Exit status'
+  ])
     assert.ok(run.stdout.includes(option), option)
 })
 
