@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { startBroker, type BrokerOptions } from './index.js'
+import { BrokerDataError, startBroker, type BrokerOptions } from './index.js'
 
 /** Help for `broker`. */
 export const brokerUsage = `Usage: kafka-rule-node broker [options]
@@ -121,7 +121,9 @@ export async function runBroker(args: string[]): Promise<number> {
     broker = await startBroker(options)
   } catch (error) {
     process.stderr.write(
-      `kafka-rule-node broker: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`
+      error instanceof BrokerDataError
+        ? `kafka-rule-node broker: --data-dir: ${error.message}\n`
+        : `kafka-rule-node broker: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}\n`
     )
     return 1
   }

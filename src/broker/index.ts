@@ -14,6 +14,7 @@ import { TopicStore } from './log/topic-store.js'
 export type { BrokerFaults } from './faults.js'
 export type { StoredRecord } from './log/record-batch.js'
 export type { BrokerLogger } from './broker-logger.js'
+export { BrokerDataError } from './log/topic-store.js'
 
 // Kafka's defaults: sasl.server.max.receive.size and connections.max.idle.ms.
 const KAFKA_SASL_MAX_RECEIVE_BYTES = 512 * 1024

@@ -24,6 +24,50 @@ export function topicNameProblem(name: string): string | undefined {
   return undefined
 }
 
+/** The data directory cannot be read back: names the file and what is wrong with it. */
+export class BrokerDataError extends Error {
+  override name = 'BrokerDataError'
+}
+
+interface IndexEntry {
+  readonly name: string
+  readonly id: string
+  readonly partitions: number
+}
+
+// Reads topics.json, the index #saveIndex writes; anything else in it is reported, never guessed at.
+function readIndex(path: string): IndexEntry[] {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new BrokerDataError(`cannot read ${path}: ${(error as Error).message}`)
+  }
+  let index: unknown
+  try {
+    index = JSON.parse(text)
+  } catch (error) {
+    throw new BrokerDataError(`${path} is not JSON: ${(error as Error).message}`)
+  }
+  const shape = 'a JSON array of {"name", "id", "partitions"}'
+  if (!Array.isArray(index)) throw new BrokerDataError(`${path} must be ${shape}`)
+  return index.map((entry: unknown, i) => {
+    const where = `${path}: entry ${i}`
+    if (typeof entry !== 'object' || entry === null)
+      throw new BrokerDataError(`${where} must be an object, as in ${shape}`)
+    const { name, id, partitions } = entry as Record<string, unknown>
+    if (typeof name !== 'string' || topicNameProblem(name) !== undefined)
+      throw new BrokerDataError(`${where}: name ${JSON.stringify(name)} is not a legal topic name`)
+    if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id))
+      throw new BrokerDataError(`${where}: id ${JSON.stringify(id)} is not 32 hex digits`)
+    if (typeof partitions !== 'number' || !Number.isInteger(partitions) || partitions < 1)
+      throw new BrokerDataError(
+        `${where}: partitions ${JSON.stringify(partitions)} is not a positive integer`
+      )
+    return { name, id, partitions }
+  })
+}
+
 /** Every topic of the broker. */
 export class TopicStore {
   readonly topics = new Map<string, Topic>()
@@ -93,12 +137,7 @@ export class TopicStore {
     mkdirSync(dir, { recursive: true })
     const indexPath = join(dir, 'topics.json')
     if (!existsSync(indexPath)) return
-    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as {
-      name: string
-      id: string
-      partitions: number
-    }[]
-    for (const entry of index) {
+    for (const entry of readIndex(indexPath)) {
       const topic = this.create(entry.name, entry.partitions, entry.id)
       topic.partitions.forEach((log, p) => {
         const path = join(dir, `${entry.name}-${p}.log`)
