@@ -23,7 +23,7 @@ export interface ConnectionOptions {
   /** Close the connection after this long without a byte in or out (connections.max.idle.ms). */
   readonly idleTimeoutMs: number
   readonly users: ReadonlyMap<string, string> | undefined
-  readonly context: Omit<RequestContext, 'sasl' | 'injectedError' | 'closed'>
+  readonly context: Omit<RequestContext, 'clientId' | 'sasl' | 'injectedError' | 'closed'>
   readonly countRequest: (api: string) => void
 }
 
@@ -174,6 +174,7 @@ export class Connection {
     const request = decode(reader, api.request, header.apiVersion, flexible)
     const context: RequestContext = {
       ...this.#options.context,
+      clientId: header.clientId,
       sasl: this.#sasl,
       injectedError: this.#options.faults.takeFailure(api.name),
       closed: () => this.#closed

@@ -12,6 +12,8 @@ export interface RequestContext {
   readonly maxMessageBytes: number
   /** A new producer id (InitProducerId). */
   nextProducerId(): bigint
+  /** The client id of the request's header. */
+  readonly clientId: string | null
   /** This connection's SASL state. */
   readonly sasl: SaslSession
   /** An error code a test asked this request to fail with (fault injection), or undefined. */

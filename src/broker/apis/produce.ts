@@ -14,6 +14,10 @@ import { array, field, type Struct } from '../protocol/schema.js'
 import { BATCH, batchCrcValid, splitBatches } from '../log/record-batch.js'
 import type { Api, RequestContext } from './api.js'
 
+// Kafka's Topic.isInternal, and AdminUtils.AdminClientId: the one client id allowed to write them.
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state'])
+const ADMIN_CLIENT_ID = '__admin_client'
+
 const partitionResult = (
   index: number,
   errorCode: number,
@@ -33,6 +37,18 @@ const partitionResult = (
 function producePartition(topicName: string, data: Struct, context: RequestContext): Struct {
   const index = data.index as number
   if (context.injectedError !== undefined) return partitionResult(index, context.injectedError)
+  // Kafka's ReplicaManager refuses a client's append to an internal topic with
+  // InvalidTopicException; only its own admin client id may write there. Kafka keeps group
+  // offsets in __consumer_offsets, which this broker holds elsewhere, so the refusal does not
+  // depend on the topic existing here.
+  if (INTERNAL_TOPICS.has(topicName) && context.clientId !== ADMIN_CLIENT_ID)
+    return partitionResult(
+      index,
+      ErrorCode.INVALID_TOPIC_EXCEPTION,
+      -1,
+      -1,
+      `Cannot append to internal topic ${topicName}`
+    )
   // An illegal name is just a topic that cannot exist: Kafka answers UNKNOWN_TOPIC_OR_PARTITION
   // (Produce never creates topics, so it never validates names).
   const log = context.store.topics.get(topicName)?.partitions[index]
