@@ -115,7 +115,10 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     if (options.untilStopped === true) await untilAborted(options.stop)
     await stopOtherInputs()
     // On a stop, destroy flushes instead: it does not wait for a linger or for retries to end.
-    if (options.stop?.aborted !== true) await chain.drain()
+    if (options.stop?.aborted !== true) {
+      chain.endOfInput()
+      await chain.drain()
+    }
   } finally {
     options.stop?.removeEventListener('abort', stopReading)
     await stopOtherInputs()

@@ -214,6 +214,11 @@ export class Chain {
     return this.#first.deliver(msg)
   }
 
+  /** Tells every node that no more input will come (see RuleNode.endOfInput). */
+  endOfInput(): void {
+    for (const node of this.#nodes) node.node.endOfInput?.()
+  }
+
   /** Resolves when every message that entered has left the chain. */
   drain(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve()

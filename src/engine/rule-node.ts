@@ -43,4 +43,10 @@ export interface RuleNode {
   destroy(): void | Promise<void>
   /** For nodes that talk to a remote system: whether they have reached it. */
   health?(): NodeHealth
+  /**
+   * No more input will enter the chain: a node that holds messages to send them together (a
+   * linger) sends what it holds, and what reaches it from now on, at once, as the Java producer's
+   * flush() and close() do, so that the end of a run does not wait out a linger.
+   */
+  endOfInput?(): void
 }

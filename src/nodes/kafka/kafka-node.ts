@@ -58,6 +58,7 @@ export class KafkaNode implements RuleNode {
   #metrics!: KafkaMetrics
   readonly #partitioner = new Partitioner()
   #closing = false
+  #inputEnded = false
   /** Per broker (-1: leaders looked up), settles when the last produce call has handed its request over. */
   readonly #handedOver = new Map<number, Promise<void>>()
   #reachability!: Reachability
@@ -298,6 +299,8 @@ export class KafkaNode implements RuleNode {
     const key = record.key === undefined ? undefined : this.#keyBytes.of(record.key, record.keyBytes)
     const partition = this.#partitioner.partition(record.topic, key, partitions)
     this.#accumulator.append(record.topic, partition, record)
+    // After the end of input nothing more will join a batch: waiting out the linger gains nothing.
+    if (this.#inputEnded) this.#accumulator.flush()
   }
 
   async #produce(batches: Batch<PendingRecord>[], leader: number): Promise<(number | unknown)[]> {
@@ -403,6 +406,12 @@ export class KafkaNode implements RuleNode {
       ok: false,
       detail: `cannot reach ${this.#config.producer.bootstrapServers.join(',')}: ${this.#reachability.reason}`
     }
+  }
+
+  /** No more input: what the accumulator holds, and all that comes after, goes out without a linger. */
+  endOfInput(): void {
+    this.#inputEnded = true
+    this.#accumulator.flush()
   }
 
   async destroy(): Promise<void> {

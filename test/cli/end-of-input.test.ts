@@ -1,0 +1,57 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chainExport } from '../helpers/test-nodes.js'
+import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
+import { runCli } from '../helpers/cli.js'
+
+// Java's producer sends what it holds at once on flush() and close(); at the end of its input a
+// run does not wait out the Kafka node's linger (issue 11, item 15).
+test(
+  'the end of input sends what a long linger holds at once: the run ends with every message on Success',
+  { timeout: 60_000 },
+  async (t) => {
+    const broker = await startTestBroker(t, { partitions: 1 })
+    const topic = uniqueTopic('end')
+    const path = join(mkdtempSync(join(tmpdir(), 'krn-end-')), 'chain.json')
+    const configuration = {
+      topicPattern: topic,
+      bootstrapServers: address(broker),
+      // Ten minutes: a run that waited for it would outlast the test's timeout of one minute.
+      linger: 600_000
+    }
+    writeFileSync(
+      path,
+      JSON.stringify(
+        chainExport(
+          [{ type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode', name: 'Kafka', configuration }],
+          []
+        )
+      )
+    )
+    const input = [0, 1, 2].map((n) => `{"type":"T","data":{"n":${n}}}`).join('\n') + '\n'
+    const run = await runCli(['run', path], input)
+    assert.equal(run.code, 0)
+    const out = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { relation: string; msg: { data: string; metadata: Record<string, string> } }
+      )
+    assert.deepEqual(
+      out.map((o) => [o.relation, o.msg.data, o.msg.metadata.offset]),
+      [
+        ['Success', '{"n":0}', '0'],
+        ['Success', '{"n":1}', '1'],
+        ['Success', '{"n":2}', '2']
+      ]
+    )
+    assert.deepEqual(
+      broker.records(topic, 0).map((r) => r.value?.toString()),
+      ['{"n":0}', '{"n":1}', '{"n":2}']
+    )
+  }
+)
