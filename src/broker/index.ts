@@ -86,6 +86,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const counts = new Map<string, number>()
   const users = options.saslUsers === undefined ? undefined : new Map(Object.entries(options.saslUsers))
   const connections = new Set<Connection>()
+  const sockets = new Set<Socket>()
   const apis = apiTable(options.maxVersions)
   const advertised = { host, port: options.port ?? 9092 }
   let producerIds = 1000n
@@ -133,6 +134,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         ? createTcpServer(onSocket)
         : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onSocket)
     created.on('tlsClientError', (error: Error) => logger.warn(`TLS handshake failed: ${error.message}`))
+    // Every TCP socket, also one still in its TLS handshake (not yet a Connection): closing the
+    // listener must not wait for a client that keeps such a socket open.
+    created.on('connection', (socket: Socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
     await new Promise<void>((resolve, reject) => {
       created.once('error', reject)
       created.listen(port, host, () => {
@@ -149,6 +156,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     server = undefined
     for (const connection of connections) connection.close()
     connections.clear()
+    for (const socket of sockets) socket.destroy()
+    sockets.clear()
     if (current !== undefined) await new Promise<void>((resolve) => current.close(() => resolve()))
   }
 
