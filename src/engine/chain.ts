@@ -239,7 +239,9 @@ export class Chain {
         this.#logger.error(`node "${node.spec.name}" failed to stop: ${describeError(error)}`)
       }
       for (const delivery of [...node.pending]) {
-        delivery.tellFailure(
+        // Not awaited: the nodes downstream are destroyed next, and each delivers or fails what it
+        // holds before its destroy resolves, so waiting on their acceptance here adds nothing.
+        void delivery.tellFailure(
           delivery.received,
           new Error(`node "${node.spec.name}" stopped before it passed the message on`)
         )

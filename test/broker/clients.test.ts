@@ -74,16 +74,27 @@ eachBroker(
     const received: { consumer: number; partition: number; offset: string; key: string }[] = []
     const consumers = [kafka.consumer({ groupId: topic }), kafka.consumer({ groupId: topic })]
     t.after(() => Promise.all(consumers.map((c) => c.disconnect())))
-    const done = new Promise<void>((resolve) => {
-      consumers.forEach(async (consumer, index) => {
-        await consumer.connect()
-        await consumer.subscribe({ topic, fromBeginning: true })
-        await consumer.run({
-          eachMessage: async ({ partition, message }) => {
-            received.push({ consumer: index, partition, offset: message.offset, key: String(message.key) })
-            if (received.length === 40) resolve()
-          }
-        })
+    // A consumer that fails to connect or join rejects `done`, failing the test at once instead of
+    // leaving it to time out.
+    const done = new Promise<void>((resolve, reject) => {
+      consumers.forEach((consumer, index) => {
+        consumer
+          .connect()
+          .then(() => consumer.subscribe({ topic, fromBeginning: true }))
+          .then(() =>
+            consumer.run({
+              eachMessage: async ({ partition, message }) => {
+                received.push({
+                  consumer: index,
+                  partition,
+                  offset: message.offset,
+                  key: String(message.key)
+                })
+                if (received.length === 40) resolve()
+              }
+            })
+          )
+          .catch(reject)
       })
     })
     await done

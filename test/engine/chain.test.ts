@@ -31,7 +31,7 @@ test('routes by message type and reports each message leaving the chain once', a
     )
   )
   for (const type of ['POST_TELEMETRY_REQUEST', 'POST_ATTRIBUTES_REQUEST', 'CUSTOM', 'ALARM'])
-    chain.push(makeMsg({ type }))
+    await chain.push(makeMsg({ type }))
   await chain.drain()
   assert.deepEqual(summary(exits), [
     'Log/Success/POST_TELEMETRY_REQUEST/',
@@ -64,7 +64,7 @@ test('fans a message out to every connection of its relation, and drain waits fo
       ]
     )
   )
-  chain.push(makeMsg())
+  await chain.push(makeMsg())
   assert.equal(chain.inFlight, 2)
   await chain.drain()
   assert.deepEqual(
@@ -98,7 +98,7 @@ test('a throw after the node told its message onwards does not send it twice', a
     t,
     chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'after-tell' } }], [])
   )
-  chain.push(makeMsg())
+  await chain.push(makeMsg())
   await chain.drain()
   assert.deepEqual(summary(exits), ['T/Success/POST_TELEMETRY_REQUEST/'])
 })
@@ -108,7 +108,7 @@ test('a second telling of the same message is ignored', async (t) => {
     t,
     chainExport([{ type: 'test.throw', name: 'T', configuration: { mode: 'twice' } }], [])
   )
-  chain.push(makeMsg())
+  await chain.push(makeMsg())
   await chain.drain()
   assert.deepEqual(summary(exits), ['T/Success/POST_TELEMETRY_REQUEST/'])
   assert.equal(chain.inFlight, 0)
@@ -142,8 +142,8 @@ test('destroy fails the messages a node still holds, so none is lost', async () 
       onExit: (e) => exits.push(e)
     }
   )
-  chain.push(makeMsg())
-  chain.push(makeMsg())
+  await chain.push(makeMsg())
+  await chain.push(makeMsg())
   assert.equal(chain.inFlight, 2)
   await chain.destroy()
   assert.deepEqual(summary(exits), [
@@ -220,7 +220,7 @@ test('a message passes a chain of 5,000 nodes and leaves at its end exactly once
 
 test('a chain of 50,000 nodes loads, runs and stops', async (t) => {
   const { chain, exits } = await start(t, longChain(50_000))
-  chain.push(makeMsg())
+  await chain.push(makeMsg())
   await chain.drain()
   assert.deepEqual(summary(exits), ['Log 49999/Success/POST_TELEMETRY_REQUEST/'])
 })

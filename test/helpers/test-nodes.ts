@@ -22,7 +22,8 @@ class DelayNode implements RuleNode {
   onMsg(ctx: MsgContext, msg: TbMsg): void {
     const timer = setTimeout(() => {
       this.held.delete(timer)
-      ctx.tellSuccess(msg.withMetadata({ delayed: 'true' }))
+      // Told from a timer: there is no caller to make wait.
+      void ctx.tellSuccess(msg.withMetadata({ delayed: 'true' }))
     }, this.delayMs)
     this.held.add(timer)
   }
@@ -41,13 +42,15 @@ class ThrowNode implements RuleNode {
     ).config.mode
   }
   onMsg(ctx: MsgContext, msg: TbMsg): void | Promise<void> {
+    // These modes misbehave on purpose, so their acceptances are dropped: the tests check that the
+    // runtime ignores the throw after a telling, and the second telling.
     if (this.mode === 'after-tell') {
-      ctx.tellSuccess(msg)
+      void ctx.tellSuccess(msg)
       throw new TypeError('late')
     }
     if (this.mode === 'twice') {
-      ctx.tellSuccess(msg)
-      ctx.tellNext(msg, 'Other')
+      void ctx.tellSuccess(msg)
+      void ctx.tellNext(msg, 'Other')
       return
     }
     if (this.mode === 'async') return Promise.reject(new RangeError('rejected'))
@@ -60,12 +63,8 @@ class ThrowNode implements RuleNode {
 class SlowAcceptNode implements RuleNode {
   delayMs = 2
   onMsg(ctx: MsgContext, msg: TbMsg): Promise<void> {
-    return new Promise((resolve) =>
-      setTimeout(() => {
-        ctx.tellSuccess(msg)
-        resolve()
-      }, this.delayMs)
-    )
+    // Resolves with the downstream acceptance, so that its waiting reaches this node's caller.
+    return new Promise((resolve) => setTimeout(() => resolve(ctx.tellSuccess(msg)), this.delayMs))
   }
   init(_ctx: NodeContext, configuration: unknown): void {
     this.delayMs = parseConfig(

@@ -238,11 +238,12 @@ export class KafkaNode implements RuleNode {
 
   onMsg(ctx: MsgContext, msg: TbMsg): Promise<void> | undefined {
     if (this.#closing) {
-      ctx.tellFailure(
+      // Returned, not dropped: the caller waits on the nodes downstream of Failure, and the engine
+      // turns their rejection into Failure there.
+      return ctx.tellFailure(
         msg,
         new ProducerClosedError('the Kafka node is stopping; message not sent', { node: this.#ctx.nodeName })
       )
-      return undefined
     }
     const topic = this.#config.topic.resolve(msg)
     // Key and value are written as the StringSerializer writes them (UTF-8, a lone surrogate as '?').
@@ -262,14 +263,13 @@ export class KafkaNode implements RuleNode {
     if (size > limit) {
       const which =
         settings.maxRequestSizeBytes <= settings.bufferMemoryBytes ? 'max.request.size' : 'buffer.memory'
-      ctx.tellFailure(
+      return ctx.tellFailure(
         msg,
         new RecordTooLargeError(
           `the record is ${size} bytes, more than ${which} (${limit} bytes); it cannot be sent to topic ${topic}`,
           { topic }
         )
       )
-      return undefined
     }
     const record = new PendingRecord(
       ctx,
@@ -291,7 +291,7 @@ export class KafkaNode implements RuleNode {
     // No room: the caller waits until records complete (buffer.memory), as Java's send() blocks.
     return this.#memory.reserve(size).then(
       () => this.#metadata.route(record),
-      (error: unknown) => void ctx.tellFailure(msg, error)
+      (error: unknown) => ctx.tellFailure(msg, error)
     )
   }
 
@@ -378,7 +378,9 @@ export class KafkaNode implements RuleNode {
       this.#memory.release(record.size)
       // Java reports offset -1 when acks=0: the broker does not answer.
       const offset = baseOffset < 0 ? -1 : baseOffset + i
-      record.ctx.tellSuccess(
+      // Told from the sender's callback, where no caller waits to be slowed down; the acceptance
+      // does not reject on a downstream node's error (the engine makes that Failure there).
+      void record.ctx.tellSuccess(
         record.msg.withMetadata({
           offset: String(offset),
           partition: String(batch.partition),
@@ -390,7 +392,8 @@ export class KafkaNode implements RuleNode {
 
   #fail(record: PendingRecord, error: unknown): void {
     this.#memory.release(record.size)
-    record.ctx.tellFailure(record.msg, error)
+    // As in #delivered: told from a callback with no caller to wait; downstream errors are handled.
+    void record.ctx.tellFailure(record.msg, error)
   }
 
   #noteError(error: RuleNodeError): void {
