@@ -3,6 +3,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** A development broker running in a child process. */
 export interface BrokerProcess {
@@ -14,15 +16,20 @@ export interface BrokerProcess {
 
 const READY = /^listening on (\S+:\d+)$/m
 
-/** Starts `kafka-rule-node broker --port 0` with this process's own entry point and waits until it listens. */
+// The CLI's main module beside this one, in the same tree: dist/cli/main.js once built and
+// installed, src/cli/main.ts under tsx. Not process.argv[1], which is whatever program loaded
+// this module (an npm bin shim, or a host embedding the engine).
+const OWN_ENTRY = fileURLToPath(new URL(`../main${extname(fileURLToPath(import.meta.url))}`, import.meta.url))
+
+/** Starts `kafka-rule-node broker --port 0` from this package's CLI and waits until it listens. */
 export async function startBrokerProcess(options: {
   partitions: number
   timeoutMs: number
-  /** The kafka-rule-node entry point; default: this process's own. */
+  /** The kafka-rule-node entry point; default: the CLI of the package this module belongs to. */
   entry?: string
 }): Promise<BrokerProcess> {
-  const entry = options.entry ?? process.argv[1]
-  if (entry === undefined) throw new Error('cannot find the kafka-rule-node entry point to start the broker')
+  const entry = options.entry ?? OWN_ENTRY
+  // The flags this process runs with (tsx's loader under `npm start`) load the entry the same way.
   const child = spawn(
     process.execPath,
     [...process.execArgv, entry, 'broker', '--port', '0', '--partitions', String(options.partitions)],
