@@ -229,8 +229,13 @@ export class Accumulator<R extends Sized> {
   }
 }
 
-// The first batch for a broker always fits; later ones while the request stays within maxBytes.
-function fits(bytes: ReadonlyMap<number, number>, leader: number, size: number, maxBytes: number): boolean {
+/** The first batch for a broker always fits; later ones while its request stays within maxBytes. */
+export function fits(
+  bytes: ReadonlyMap<number, number>,
+  leader: number,
+  size: number,
+  maxBytes: number
+): boolean {
   const used = bytes.get(leader)
   return used === undefined || used + size <= maxBytes
 }

@@ -7,7 +7,7 @@
 // Java counts it (KIP-91).
 
 import type { RuleNodeError } from '../../errors.js'
-import { splitBatch, type Batch, type DrainOptions, type Sized } from './accumulator.js'
+import { fits, splitBatch, type Batch, type DrainOptions, type Sized } from './accumulator.js'
 
 /** Where the sender takes batches from (the accumulator). */
 export interface BatchSource<R extends Sized> {
@@ -168,12 +168,11 @@ export class Sender<R extends Sized> {
       // refused again would land after it and the records would change order.
       const waits = taken.has(batch.id) || (batch.fromSplit && this.#partitions.has(batch.id))
       const leader = waits ? undefined : this.#route(batch)
-      const used = leader === undefined ? undefined : bytes.get(leader)
-      if (leader !== undefined && (used === undefined || used + batch.bytes <= this.maxRequestBytes)) {
+      if (leader !== undefined && fits(bytes, leader, batch.bytes, this.maxRequestBytes)) {
         this.#retry.splice(i, 1)
         batch.leader = leader
         out.push(batch)
-        bytes.set(leader, (used ?? 0) + batch.bytes)
+        bytes.set(leader, (bytes.get(leader) ?? 0) + batch.bytes)
       } else i++
       // One per partition per round; the rest of it waits behind this one.
       taken.add(batch.id)
