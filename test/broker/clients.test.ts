@@ -8,12 +8,11 @@ import { USERS } from '../../reference/kafka/cluster.js'
 import { testCa } from '../../reference/kafka/test-ca.js'
 import { eachBroker } from '../helpers/broker-targets.js'
 import { uniqueTopic } from '../helpers/broker.js'
+import { kcatConsume } from '../helpers/kcat.js'
 import { runCommand } from '../helpers/process.js'
 
 // Each test runs against the development broker and Apache Kafka with the same body; only the
 // setup differs (topics are created first, with the partitions the test needs).
-
-const kcatFormat = ['-f', '%t|%p|%o|%k|%s|%h\\n']
 
 eachBroker(
   'kcat produces keyed records with headers and kcat consumes them back exactly',
@@ -26,20 +25,7 @@ eachBroker(
       'k1:v1\nk2:v2\nk3:{"t":21.5}\n'
     )
     assert.equal(produced.status, 0, produced.stderr)
-    const consumed = await runCommand('kcat', [
-      '-C',
-      '-b',
-      target.bootstrap,
-      '-t',
-      topic,
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      ...kcatFormat
-    ])
-    assert.equal(consumed.status, 0, consumed.stderr)
-    assert.deepEqual(consumed.stdout.trimEnd().split('\n'), [
+    assert.deepEqual(await kcatConsume(target.bootstrap, topic, 'all', '%t|%p|%o|%k|%s|%h'), [
       `${topic}|0|0|k1|v1|source=kcat,n=1`,
       `${topic}|0|1|k2|v2|source=kcat,n=1`,
       `${topic}|0|2|k3|{"t":21.5}|source=kcat,n=1`

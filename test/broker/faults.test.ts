@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { startBroker } from '../../src/broker/index.js'
 import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
 import { runCommand } from '../helpers/process.js'
+import { kcatConsume } from '../helpers/kcat.js'
 import { seededRandom } from '../helpers/random.js'
 
 // ApiVersions v0 request: size, api key 18, version 0, correlation id, client id "t".
@@ -157,20 +158,7 @@ test('fault injection: refuse, close after N requests, failNext with an error co
   await broker.down()
   await assert.rejects(open(broker.port))
   await broker.up()
-  const again = await runCommand('kcat', [
-    '-C',
-    '-b',
-    address(broker),
-    '-t',
-    topic,
-    '-o',
-    'beginning',
-    '-e',
-    '-q',
-    '-f',
-    '%o %s\\n'
-  ])
-  assert.equal(again.stdout, '0 y\n')
+  assert.deepEqual(await kcatConsume(address(broker), topic, 'all', '%o %s'), ['0 y'])
 })
 
 test('--data-dir keeps the log and its offsets across a restart', async () => {

@@ -1,14 +1,14 @@
 import { runCommand } from './process.js'
 
 /**
- * Partition `partition` of `topic` read back from the beginning by Debian's kcat, an independent
- * client (librdkafka: every codec), from the brokers in `bootstrap` (`host:port,...`): one line per
- * record in kcat's `-f` format (without the trailing newline).
+ * Partition `partition` of `topic` (every partition when 'all') read back from the beginning by
+ * Debian's kcat, an independent client (librdkafka: every codec), from the brokers in `bootstrap`
+ * (`host:port,...`): one line per record in kcat's `-f` format (without the trailing newline).
  */
 export async function kcatConsume(
   bootstrap: string,
   topic: string,
-  partition: number,
+  partition: number | 'all',
   format: string
 ): Promise<string[]> {
   const kcat = await runCommand('kcat', [
@@ -17,8 +17,7 @@ export async function kcatConsume(
     bootstrap,
     '-t',
     topic,
-    '-p',
-    String(partition),
+    ...(partition === 'all' ? [] : ['-p', String(partition)]),
     '-o',
     'beginning',
     '-e',
@@ -27,5 +26,6 @@ export async function kcatConsume(
     `${format}\\n`
   ])
   if (kcat.status !== 0) throw new Error(`kcat exited with ${String(kcat.status)}: ${kcat.stderr}`)
-  return kcat.stdout.trimEnd().split('\n')
+  const out = kcat.stdout.trimEnd()
+  return out === '' ? [] : out.split('\n')
 }

@@ -13,7 +13,7 @@ import { startKafka, type KafkaCluster } from '../../reference/kafka/cluster.js'
 import { kafkaChain, type KafkaChain } from '../helpers/kafka-chain.js'
 import { makeMsg } from '../helpers/messages.js'
 import { uniqueTopic } from '../helpers/broker.js'
-import { runCommand } from '../helpers/process.js'
+import { kcatConsume } from '../helpers/kcat.js'
 
 const PARTITIONS = 6
 // One message every 10 ms: a steady stream, so that requests are under way whenever a fault hits.
@@ -210,28 +210,12 @@ class Feeder {
 
 /** Every record of `topic`, read back to the end of each partition by kcat: `partition offset value`. */
 async function readBack(topic: string): Promise<string[]> {
-  const kcat = await runCommand('kcat', [
-    '-C',
-    '-b',
-    cluster.bootstrap(),
-    '-t',
-    topic,
-    '-o',
-    'beginning',
-    '-e',
-    '-q',
-    '-f',
-    '%p %o %s\\n'
-  ])
-  if (kcat.status !== 0) throw new Error(`kcat exited with ${String(kcat.status)}: ${kcat.stderr}`)
-  const records = kcat.stdout.split('\n').filter((line) => line !== '')
+  const records = await kcatConsume(cluster.bootstrap(), topic, 'all', '%p %o %s')
   // kcat stops at each partition's end as it sees it; check that end is the high watermark.
   const ends = await admin.fetchTopicOffsets(topic)
   const expected = ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0)
   if (records.length !== expected)
-    throw new Error(
-      `kcat read ${records.length} records of ${topic}, the high watermarks say ${expected}: ${kcat.stderr}`
-    )
+    throw new Error(`kcat read ${records.length} records of ${topic}, the high watermarks say ${expected}`)
   return records
 }
 
