@@ -132,6 +132,14 @@ async function leaders(topic: string): Promise<Map<number, number>> {
   return new Map(partitions.map((p) => [p.partitionId, p.leader]))
 }
 
+/** The partitions of `topic` that broker `id` leads now: those a fault of that broker hits. */
+async function ledBy(topic: string, id: number): Promise<Set<number>> {
+  return new Set([...(await leaders(topic))].filter(([, leader]) => leader === id).map(([p]) => p))
+}
+
+/** Every partition: a fault of the whole topic or cluster hits them all. */
+const allPartitions = (): Set<number> => new Set(Array.from({ length: PARTITIONS }, (_, p) => p))
+
 /** Waits until every partition of `topic` has a leader and all its replicas in sync. */
 async function waitFullIsr(topic: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -339,7 +347,7 @@ test(
     const topic = await createTopic('kill-leader')
     const victim = (await leaders(topic)).get(0) as number
     const outcome = await scenario(t, 'SIGKILL leader', topic, async () => {
-      const hit = new Set([...(await leaders(topic))].filter(([, l]) => l === victim).map(([p]) => p))
+      const hit = await ledBy(topic, victim)
       const at = Date.now()
       cluster.signal(victim, 'SIGKILL')
       await sleep(4000)
@@ -362,7 +370,7 @@ test(
       await Promise.all([cluster.stopBroker(2), cluster.stopBroker(3)])
       await sleep(3000)
       await cluster.restart(2, 3)
-      return { at, hit: new Set(Array.from({ length: PARTITIONS }, (_, p) => p)), endedAt: Date.now() }
+      return { at, hit: allPartitions(), endedAt: Date.now() }
     })
     assertExact(outcome)
     assert.deepEqual(outcome.failures, [])
@@ -377,7 +385,7 @@ test(
     const topic = await createTopic('rolling')
     const outcome = await scenario(t, 'rolling restart', topic, async () => {
       const at = Date.now()
-      const hit = new Set([...(await leaders(topic))].filter(([, l]) => l === 1).map(([p]) => p))
+      const hit = await ledBy(topic, 1)
       for (const id of [1, 2, 3]) {
         await cluster.stopBroker(id)
         await cluster.restart(id)
@@ -397,7 +405,7 @@ test(
     const topic = await createTopic('hang')
     const victim = (await leaders(topic)).get(0) as number
     const outcome = await scenario(t, 'SIGSTOP leader', topic, async () => {
-      const hit = new Set([...(await leaders(topic))].filter(([, l]) => l === victim).map(([p]) => p))
+      const hit = await ledBy(topic, victim)
       const at = Date.now()
       cluster.signal(victim, 'SIGSTOP')
       await sleep(REQUEST_TIMEOUT_MS + 3000)
@@ -420,7 +428,7 @@ test(
     const victim = 2
     const topic = await createTopicAround('hang-one', victim)
     const outcome = await scenario(t, 'SIGSTOP, others apart', topic, async () => {
-      const hit = new Set([...(await leaders(topic))].filter(([, l]) => l === victim).map(([p]) => p))
+      const hit = await ledBy(topic, victim)
       const at = Date.now()
       cluster.signal(victim, 'SIGSTOP')
       await sleep(REQUEST_TIMEOUT_MS + 3000)
@@ -447,7 +455,7 @@ test(
     const outcome = await scenario(t, 'topic deleted', topic, async () => {
       const at = Date.now()
       await admin.deleteTopics({ topics: [topic] })
-      return { at, hit: new Set(Array.from({ length: PARTITIONS }, (_, p) => p)), endedAt: Date.now() }
+      return { at, hit: allPartitions(), endedAt: Date.now() }
     })
     assert.equal(outcome.exitsPerMessage.size, outcome.messagesIn, 'every message left the node')
     assert.deepEqual(
