@@ -11,11 +11,16 @@ import {
 } from '../../engine/config-spec.js'
 import { compilePattern, type Pattern } from '../../msg/pattern.js'
 import { headerEncoding, type HeaderEncoding } from './charset.js'
-import { parseBootstrapServers, producerSettings, type ProducerSettings } from './producer-properties.js'
+import {
+  JAVA_INT_MAX,
+  parseBootstrapServers,
+  producerSettings,
+  type ProducerSettings
+} from './producer-properties.js'
 
-// ThingsBoard's configuration class holds these as Java ints and the producer properties they
-// become are of type INT: a larger number fails there (Jackson / "Not a number of type INT").
-const JAVA_INT_MAX = 2 ** 31 - 1
+// ThingsBoard's configuration class holds the integer fields as Java ints and the producer
+// properties they become are of type INT: a larger number fails there (Jackson / "Not a number of
+// type INT"), so they stop at JAVA_INT_MAX.
 
 /** The declaration: drives validation, the README's table and `describe kafka`. */
 export const kafkaNodeConfigSpec = {

@@ -57,9 +57,12 @@ export type BaseSettings = Pick<
 const fail = (property: string, problem: string): ConfigError =>
   new ConfigError(`otherProperties.${property} ${problem}`, { field: 'otherProperties' })
 
-// The Java producer's INT properties stop at Integer.MAX_VALUE; so do durations here, since a
-// Node.js timer longer than 2^31-1 ms fires at once. LONG sizes stop where a JS number is exact.
-const JAVA_INT_MAX = 2 ** 31 - 1
+/**
+ * Java's Integer.MAX_VALUE, where the producer's INT properties (and ThingsBoard's int fields)
+ * stop; so do durations here, since a Node.js timer longer than 2^31-1 ms fires at once. LONG
+ * sizes stop where a JS number is exact.
+ */
+export const JAVA_INT_MAX = 2 ** 31 - 1
 
 function integer(
   properties: Readonly<Record<string, string>>,
@@ -82,18 +85,19 @@ function integer(
  */
 export function parseBootstrapServers(text: string, name: string): string[] {
   const brokers = text.split(',').map((s) => s.trim())
+  const field = name.startsWith('otherProperties.') ? 'otherProperties' : name
   for (const broker of brokers) {
     const match = /^[^:\s]+:(\d+)$/.exec(broker)
     if (match === null)
       throw new ConfigError(
         `${name} must be a comma-separated list of host:port (got ${JSON.stringify(broker)})`,
-        { field: name.startsWith('otherProperties.') ? 'otherProperties' : name }
+        { field }
       )
     const port = Number(match[1])
     if (port < 1 || port > 65535)
       throw new ConfigError(
         `${name} has port ${match[1]} in ${JSON.stringify(broker)}; a port must be between 1 and 65535`,
-        { field: name.startsWith('otherProperties.') ? 'otherProperties' : name }
+        { field }
       )
   }
   return brokers
