@@ -1,9 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chainExport } from '../helpers/test-nodes.js'
+import { kafkaChainFile } from '../helpers/chain-file.js'
 import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
 import { runCli } from '../helpers/cli.js'
 
@@ -15,22 +12,12 @@ test(
   async (t) => {
     const broker = await startTestBroker(t, { partitions: 1 })
     const topic = uniqueTopic('end')
-    const path = join(mkdtempSync(join(tmpdir(), 'krn-end-')), 'chain.json')
-    const configuration = {
+    const path = kafkaChainFile({
       topicPattern: topic,
       bootstrapServers: address(broker),
       // Ten minutes: a run that waited for it would outlast the test's timeout of one minute.
       linger: 600_000
-    }
-    writeFileSync(
-      path,
-      JSON.stringify(
-        chainExport(
-          [{ type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode', name: 'Kafka', configuration }],
-          []
-        )
-      )
-    )
+    })
     const input = [0, 1, 2].map((n) => `{"type":"T","data":{"n":${n}}}`).join('\n') + '\n'
     const run = await runCli(['run', path], input)
     assert.equal(run.code, 0)

@@ -1,34 +1,19 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chainExport } from '../helpers/test-nodes.js'
+import { kafkaChainFile } from '../helpers/chain-file.js'
 import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
 import { startCli } from '../helpers/cli.js'
 import type { Broker } from '../../src/broker/index.js'
 
 const COUNT = 50_000
 
-function kafkaChainFile(broker: Broker, topic: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'krn-stop-')), 'chain.json')
-  const configuration = {
+const chainFile = (broker: Broker, topic: string): string =>
+  kafkaChainFile({
     topicPattern: topic,
     keyPattern: '${n}',
     bootstrapServers: address(broker),
     batchSize: 262144
-  }
-  writeFileSync(
-    path,
-    JSON.stringify(
-      chainExport(
-        [{ type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode', name: 'Kafka', configuration }],
-        []
-      )
-    )
-  )
-  return path
-}
+  })
 
 const input =
   Array.from({ length: COUNT }, (_, n) => `{"type":"T","metadata":{"n":"${n}"},"data":{"n":${n}}}`).join(
@@ -49,7 +34,7 @@ test('SIGTERM with 50,000 messages in flight delivers every one of them before e
   broker.createTopic(topic, 3)
   // Slow answers keep the messages in the node when the signal comes.
   broker.faults.delay(500, 'Produce')
-  const cli = startCli(['run', kafkaChainFile(broker, topic), '--log-level', 'error'])
+  const cli = startCli(['run', chainFile(broker, topic), '--log-level', 'error'])
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.write(input)
   await until(() => broker.requestCount('Produce') >= 3, 30_000)
@@ -78,7 +63,7 @@ test('a second SIGTERM exits at once with status 143', async (t) => {
   const topic = uniqueTopic('stop2')
   broker.createTopic(topic, 1)
   broker.faults.delay(60_000, 'Produce')
-  const cli = startCli(['run', kafkaChainFile(broker, topic), '--log-level', 'error'])
+  const cli = startCli(['run', chainFile(broker, topic), '--log-level', 'error'])
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.write(input.slice(0, 10_000))
   await until(() => broker.requestCount('Produce') >= 1, 30_000)
