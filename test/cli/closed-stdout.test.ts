@@ -36,13 +36,13 @@ test('run --http with a closed stdout keeps serving and delivering, and says so 
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.end()
   cli.child.stdout.destroy()
-  const [, host, port] = await cli.waitForStderr(/http: listening on ([\d.]+):(\d+)\n/)
+  const { base } = await cli.http()
   const post = (n: number): Promise<Response> =>
-    fetch(`http://${host}:${port}/api/v1/tok1/attributes`, { method: 'POST', body: `{"n":${n}}` })
+    fetch(`${base}/api/v1/tok1/attributes`, { method: 'POST', body: `{"n":${n}}` })
   assert.equal((await post(1)).status, 200)
   await cli.waitForStderr(/stdout is closed/)
   for (let n = 2; n <= 5; n++) assert.equal((await post(n)).status, 200)
-  const metrics = await (await fetch(`http://${host}:${port}/metrics`)).text()
+  const metrics = await (await fetch(`${base}/metrics`)).text()
   assert.match(metrics, /^krn_messages_out_total\{relation="Post attributes"\} 5$/m)
   cli.child.kill('SIGTERM')
   const result = await cli.exited

@@ -34,8 +34,7 @@ test('run --http takes device telemetry over HTTP until SIGTERM, then exits 0 wi
   ])
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.end()
-  const [, host, port] = await cli.waitForStderr(/http: listening on ([\d.]+):(\d+)\n/)
-  const base = `http://${host}:${port}`
+  const { base } = await cli.http()
   for (let i = 0; i < 5; i++) {
     const response = await fetch(`${base}/api/v1/tok1/telemetry`, {
       method: 'POST',
@@ -113,8 +112,7 @@ test('SIGTERM stops accepting at once, gives open requests a grace of 5 s, then 
   ])
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.end()
-  const [, host = '', port = ''] = await cli.waitForStderr(/http: listening on ([\d.]+):(\d+)\n/)
-  const base = `http://${host}:${port}`
+  const { host, port, base } = await cli.http()
   assert.equal(
     (await fetch(`${base}/api/v1/tok1/telemetry`, { method: 'POST', body: '{"n":1}' })).status,
     200
@@ -124,7 +122,7 @@ test('SIGTERM stops accepting at once, gives open requests a grace of 5 s, then 
   const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n'
   const slow = (): Promise<{ socket: Socket; answer: Promise<string> }> =>
     new Promise((resolve, reject) => {
-      const socket = connect(Number(port), host, () => {
+      const socket = connect(port, host, () => {
         socket.write(
           'POST /api/v1/tok1/telemetry HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 7\r\n\r\n'
         )

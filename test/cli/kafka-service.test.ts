@@ -38,8 +38,7 @@ test('the service publishes HTTP telemetry to Kafka; /metrics counts match, /hea
   ])
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.end()
-  const [, host, port] = await cli.waitForStderr(/http: listening on ([\d.]+):(\d+)\n/)
-  const base = `http://${host}:${port}`
+  const { base } = await cli.http()
   for (let i = 0; i < 10; i++) {
     const response = await fetch(`${base}/api/v1/${i % 2 === 0 ? 'T1-token' : 'M1-token'}/telemetry`, {
       method: 'POST',

@@ -31,6 +31,8 @@ export interface RunningCli {
   stderr(): string
   /** Resolves with the first stderr match of `pattern`. */
   waitForStderr(pattern: RegExp): Promise<RegExpExecArray>
+  /** Resolves once `run --http` says where it listens: host, port and `http://host:port`. */
+  http(): Promise<{ host: string; port: number; base: string }>
   /** Resolves when the process has exited. */
   exited: Promise<ProcessResult>
 }
@@ -56,15 +58,22 @@ export function startCli(args: string[]): RunningCli {
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    waitForStderr: (pattern) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const match = pattern.exec(stderr)
-          if (match !== null) resolve(match)
-        }
-        watchers.push(check)
-        check()
-        void exited.then(() => reject(new Error(`process exited before printing ${pattern}: ${stderr}`)))
-      })
+    waitForStderr,
+    async http() {
+      const [, host = '', port = ''] = await waitForStderr(/http: listening on ([\d.]+):(\d+)\n/)
+      return { host, port: Number(port), base: `http://${host}:${port}` }
+    }
+  }
+
+  function waitForStderr(pattern: RegExp): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const match = pattern.exec(stderr)
+        if (match !== null) resolve(match)
+      }
+      watchers.push(check)
+      check()
+      void exited.then(() => reject(new Error(`process exited before printing ${pattern}: ${stderr}`)))
+    })
   }
 }
