@@ -17,15 +17,22 @@ export const KAFKA_VERSION = '4.1.1'
 export function kafkaClasspath(): string {
   const libs = join(referenceDir, 'target', 'libs')
   const wanted = `kafka_2.13-${KAFKA_VERSION}.jar`
-  if (!existsSync(libs) || !readdirSync(libs).includes(wanted)) {
-    requireCommand('java', 'Java 17 (apt-get install -y openjdk-17-jre-headless)')
-    requireCommand('mvn', 'Maven (apt-get install -y maven)')
-    const mvn = spawnSync('mvn', ['-q', '-B', '-f', join(referenceDir, 'pom.xml'), 'package'], {
-      stdio: ['ignore', 'inherit', 'inherit']
-    })
-    if (mvn.status !== 0) throw new Error(`mvn could not resolve Apache Kafka ${KAFKA_VERSION} (see above)`)
-  }
+  if (!existsSync(libs) || !readdirSync(libs).includes(wanted))
+    mavenPackage(join(referenceDir, 'pom.xml'), `resolve Apache Kafka ${KAFKA_VERSION}`)
   return join(libs, '*')
+}
+
+/**
+ * Runs `mvn package` on `pom` (Maven's cache keeps what it downloads between runs); throws naming
+ * `what` it could not do, or what to install when Java or Maven is missing.
+ */
+export function mavenPackage(pom: string, what: string): void {
+  requireCommand('java', 'Java 17 (apt-get install -y openjdk-17-jdk-headless)')
+  requireCommand('mvn', 'Maven (apt-get install -y maven)')
+  const mvn = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pom, 'package'], {
+    stdio: ['ignore', 'inherit', 'inherit']
+  })
+  if (mvn.status !== 0) throw new Error(`mvn could not ${what} (see above)`)
 }
 
 /** Throws `what` to install when `command` is not on the PATH. */

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { requireCommand } from '../kafka/libs.js'
+import { mavenPackage } from '../kafka/libs.js'
 
 /** This folder: the Maven project of the Java oracle (pom.xml, src/) and, once built, target/. */
 export const oracleDir = dirname(fileURLToPath(import.meta.url))
@@ -23,18 +23,8 @@ function newest(path: string): number {
  */
 export function oracleClasspath(): string {
   const sources = Math.max(newest(join(oracleDir, 'pom.xml')), newest(join(oracleDir, 'src')))
-  if (!existsSync(jar) || statSync(jar).mtimeMs < sources) {
-    requireCommand('java', 'Java 17 (apt-get install -y openjdk-17-jdk-headless)')
-    requireCommand('mvn', 'Maven (apt-get install -y maven)')
-    const mvn = spawnSync(
-      'mvn',
-      ['-q', '-B', '-Dstyle.color=never', '-f', join(oracleDir, 'pom.xml'), 'package'],
-      {
-        stdio: ['ignore', 'inherit', 'inherit']
-      }
-    )
-    if (mvn.status !== 0) throw new Error('mvn could not build the Java oracle (see above)')
-  }
+  if (!existsSync(jar) || statSync(jar).mtimeMs < sources)
+    mavenPackage(join(oracleDir, 'pom.xml'), 'build the Java oracle')
   return `${jar}:${join(oracleDir, 'target', 'libs', '*')}`
 }
 
