@@ -22,7 +22,7 @@ const REQUEST_TIMEOUT_MS = 4000
 const DELIVERY_TIMEOUT_MS = 30_000
 
 let cluster: KafkaCluster
-let admin: Admin
+let kafka: Kafka
 const rows: Row[] = []
 
 interface Row {
@@ -39,13 +39,26 @@ interface Row {
 
 before(async () => {
   cluster = await startKafka({ brokers: 3, heapMb: 384 })
-  admin = new Kafka({
+  kafka = new Kafka({
     clientId: 'cluster-faults',
     brokers: cluster.bootstrap().split(','),
     logLevel: logLevel.NOTHING
-  }).admin()
-  await admin.connect()
+  })
 })
+
+/**
+ * One admin connection per use, closed before the next fault: a kafkajs admin left connected to a
+ * broker that is then killed can reject on its own, outside any call, and fail whichever test runs.
+ */
+async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    return await use(admin)
+  } finally {
+    await admin.disconnect()
+  }
+}
 
 after(async () => {
   const header = [
@@ -72,24 +85,25 @@ after(async () => {
   const format = (cells: string[]): string =>
     `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
   console.log(['', format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n'))
-  await admin?.disconnect()
   await cluster?.stop()
 })
 
 /** A topic of PARTITIONS partitions, three replicas, two of them needed in sync for acks=all. */
 async function createTopic(prefix: string): Promise<string> {
   const topic = uniqueTopic(prefix)
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic,
-        numPartitions: PARTITIONS,
-        replicationFactor: 3,
-        configEntries: [{ name: 'min.insync.replicas', value: '2' }]
-      }
-    ]
-  })
+  await withAdmin((admin) =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: PARTITIONS,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }]
+        }
+      ]
+    })
+  )
   await waitFullIsr(topic)
   return topic
 }
@@ -111,23 +125,25 @@ async function createTopicAround(prefix: string, victim: number): Promise<string
     [a, b],
     [b, a]
   ]
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic,
-        replicaAssignment: replicas.map((r, partition) => ({ partition, replicas: r })),
-        configEntries: [{ name: 'min.insync.replicas', value: '2' }]
-      }
-    ]
-  })
+  await withAdmin((admin) =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          replicaAssignment: replicas.map((r, partition) => ({ partition, replicas: r })),
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }]
+        }
+      ]
+    })
+  )
   await waitFullIsr(topic)
   return topic
 }
 
 /** Leader broker id by partition. */
 async function leaders(topic: string): Promise<Map<number, number>> {
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
+  const metadata = await withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }))
   const partitions = metadata.topics[0]?.partitions ?? []
   return new Map(partitions.map((p) => [p.partitionId, p.leader]))
 }
@@ -145,7 +161,7 @@ async function waitFullIsr(topic: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
+      const metadata = await withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }))
       const partitions = metadata.topics[0]?.partitions ?? []
       if (
         partitions.length === PARTITIONS &&
@@ -220,7 +236,7 @@ class Feeder {
 async function readBack(topic: string): Promise<string[]> {
   const records = await kcatConsume(cluster.bootstrap(), topic, 'all', '%p %o %s')
   // kcat stops at each partition's end as it sees it; check that end is the high watermark.
-  const ends = await admin.fetchTopicOffsets(topic)
+  const ends = await withAdmin((admin) => admin.fetchTopicOffsets(topic))
   const expected = ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0)
   if (records.length !== expected)
     throw new Error(`kcat read ${records.length} records of ${topic}, the high watermarks say ${expected}`)
@@ -454,7 +470,7 @@ test(
     const topic = await createTopic('deleted')
     const outcome = await scenario(t, 'topic deleted', topic, async () => {
       const at = Date.now()
-      await admin.deleteTopics({ topics: [topic] })
+      await withAdmin((admin) => admin.deleteTopics({ topics: [topic] }))
       return { at, hit: allPartitions(), endedAt: Date.now() }
     })
     assert.equal(outcome.exitsPerMessage.size, outcome.messagesIn, 'every message left the node')
@@ -474,7 +490,7 @@ test(
       'every record of the recreated topic went out on Success'
     )
     assert.equal(outcome.duplicates, 0)
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
+    const metadata = await withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }))
     t.diagnostic(
       `recreated with ${metadata.topics[0]?.partitions.length} partition(s); ${outcome.consumed.length} records in it`
     )
