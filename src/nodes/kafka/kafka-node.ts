@@ -9,8 +9,8 @@ import type { MsgContext, NodeContext, RuleNode } from '../../engine/rule-node.j
 import type { NodeHealth } from '../../engine/node-metrics.js'
 import { RuleNodeError, describeError } from '../../errors.js'
 import type { TbMsg } from '../../msg/message.js'
-import { Accumulator, type Batch } from './accumulator.js'
-import { BufferMemory } from './buffer-memory.js'
+import { Accumulator, type Batch } from '../../kafka/producer/accumulator.js'
+import { BufferMemory } from '../../kafka/producer/buffer-memory.js'
 import { kafkaNodeConfigSpec, parseKafkaNodeConfig, type KafkaNodeConfig } from './config.js'
 import {
   KafkaBrokerError,
@@ -20,19 +20,19 @@ import {
   RecordTooLargeError,
   fromClientError,
   where
-} from './errors.js'
-import { BatchTransport } from './batch-transport.js'
+} from '../../kafka/errors.js'
+import { BatchTransport } from '../../kafka/producer/transport.js'
 import { javaUtf8Text } from './charset.js'
-import { createClient, explainFailure, isUnknownTopic, type KafkaClient } from './client.js'
+import { createClient, explainFailure, isUnknownTopic, type KafkaClient } from '../../kafka/client.js'
 import { MetadataHeaders } from './metadata-headers.js'
-import { Idempotence, sequenceErrorAction } from './idempotence.js'
+import { Idempotence, sequenceErrorAction } from '../../kafka/producer/idempotence.js'
 import { KafkaMetrics } from './kafka-metrics.js'
-import { KeyBytes, Partitioner } from './partitioner.js'
+import { KeyBytes, Partitioner } from '../../kafka/producer/partitioner.js'
 import { PendingRecord } from './pending-record.js'
-import { Reachability } from './reachability.js'
-import { NO_PRODUCER, encodeRecordBatch } from './record-batch.js'
-import { Sender } from './sender.js'
-import { TopicMetadata } from './topic-metadata.js'
+import { Reachability } from '../../kafka/producer/reachability.js'
+import { NO_PRODUCER, encodeRecordBatch } from '../../kafka/producer/record-batch.js'
+import { Sender } from '../../kafka/producer/sender.js'
+import { TopicMetadata } from '../../kafka/producer/topic-metadata.js'
 
 // A record's overhead in a v2 batch (length, attributes, deltas, lengths), as the Java producer estimates.
 const RECORD_OVERHEAD = 21

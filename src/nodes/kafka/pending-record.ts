@@ -4,7 +4,7 @@
 
 import type { MsgContext } from '../../engine/rule-node.js'
 import type { TbMsg } from '../../msg/message.js'
-import type { BatchRecord } from './record-batch.js'
+import type { BatchRecord } from '../../kafka/producer/record-batch.js'
 
 /** A record accepted by the node and not yet answered. */
 export class PendingRecord implements BatchRecord {

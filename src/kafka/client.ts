@@ -1,6 +1,8 @@
-// Builds the @platformatic/kafka client from the node's settings. The node uses it for cluster
-// metadata, connections (TLS, SASL), API versions and producer ids, and sends its own encoded
-// batches over those connections (batch-transport.ts). The client's own retries are off (the
+// The one door to the client library (@platformatic/kafka): no other file in src imports it.
+// The producer uses the client for cluster metadata, connections (TLS, SASL), API versions and
+// producer ids, and sends its own encoded batches over those connections (producer/transport.ts);
+// the protocol helpers it borrows (Writer, Reader, compression codecs, CRC-32C) and the demo's
+// independent consumer are passed on from here. The client's own retries are off (the
 // node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
 // as the Java producer asks brokers to. Each TLS connection is verified against, and names in
 // SNI, the host it connects to (see tlsOptions).
@@ -10,15 +12,31 @@ import type { ConnectionOptions } from 'node:tls'
 import {
   NetworkError,
   Producer,
+  ProtocolError,
   UserError,
   stringSerializer,
   type Broker,
   type Connection
 } from '@platformatic/kafka'
-import type { ProducerSettings, TlsSettings } from './producer-properties.js'
+import type { ProducerSettings, TlsSettings } from './producer/producer-properties.js'
 
-/** A producer of Buffer keys and values with string header names. */
-export type KafkaClient = Producer<Buffer, Buffer, string, Buffer>
+export { Consumer, Writer, compressionsAlgorithms, stringDeserializers } from '@platformatic/kafka'
+export { crc32c as clientCrc32c } from '@platformatic/kafka'
+export type { Broker, Connection, Reader } from '@platformatic/kafka'
+
+/**
+ * What the producer uses of the client: metadata, connections, API versions, a producer id and
+ * close. A producer of Buffer keys and values with string header names underneath.
+ */
+export type KafkaClient = Pick<
+  Producer<Buffer, Buffer, string, Buffer>,
+  'metadata' | 'connections' | 'listApis' | 'clearMetadata' | 'initIdempotentProducer' | 'close'
+>
+
+/** The client's error for a partition the broker answered with a Kafka error code. */
+export function brokerErrorOf(errorCode: number, message: string | null): Error {
+  return new ProtocolError(errorCode, message)
+}
 
 /** Creates the client; it connects on first use. */
 export function createClient(settings: ProducerSettings): KafkaClient {
@@ -55,7 +73,7 @@ export function createClient(settings: ProducerSettings): KafkaClient {
 }
 
 /** The last error a connection of the client reported, by client. */
-const tlsFailures = new WeakMap<KafkaClient, Error>()
+const tlsFailures = new WeakMap<object, Error>()
 
 /**
  * The error to report for a failed call: a bare "Connection closed" is replaced by what closed the

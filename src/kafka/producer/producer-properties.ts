@@ -6,8 +6,14 @@ import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import * as zlib from 'node:zlib'
 import { ConfigError } from '../../errors.js'
-import type { Acks } from './config.js'
-import { parseJaasConfig } from './jaas.js'
+import { parseJaasConfig } from '../jaas.js'
+
+/** Acknowledgements, as the wire protocol counts them. */
+export enum Acks {
+  None = 0,
+  Leader = 1,
+  All = -1
+}
 
 /** SASL credentials for the client. */
 export interface SaslSettings {

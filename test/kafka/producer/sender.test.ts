@@ -1,13 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RuleNodeError } from '../../../src/errors.js'
-import { Accumulator, Batch } from '../../../src/nodes/kafka/accumulator.js'
+import { Accumulator, Batch } from '../../../src/kafka/producer/accumulator.js'
 import {
   Sender,
   type BatchSource,
   type SenderHooks,
   type SenderOptions
-} from '../../../src/nodes/kafka/sender.js'
+} from '../../../src/kafka/producer/sender.js'
 
 interface Rec {
   readonly size: number

@@ -5,7 +5,7 @@
 // so that partitions added to a topic start to be used, as in Java.
 
 import type { RuleNodeError } from '../../errors.js'
-import { KafkaTimeoutError } from './errors.js'
+import { KafkaTimeoutError } from '../errors.js'
 
 /** What TopicMetadata needs from the node. */
 export interface TopicMetadataOptions<R> {

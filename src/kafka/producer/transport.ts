@@ -6,9 +6,8 @@
 // every partition a broker that could not be reached leads. Their next batches ask where the
 // partition is now; requests to the other brokers go on.
 
-import { ProtocolError, type Broker, type Connection } from '@platformatic/kafka'
-import { isUnknownTopic, type KafkaClient } from './client.js'
-import { KafkaBrokerError, LeaderUnknownError } from './errors.js'
+import { brokerErrorOf, isUnknownTopic, type Broker, type Connection, type KafkaClient } from '../client.js'
+import { KafkaBrokerError, LeaderUnknownError } from '../errors.js'
 import {
   PRODUCE_API_KEY,
   PRODUCE_VERSIONS,
@@ -288,7 +287,7 @@ function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): Batc
   // The broker has this batch already but no longer knows its offset: delivered, at an offset
   // the node cannot tell (-1), as the Java producer completes it.
   if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return -1
-  if (answer.errorCode !== 0) return new ProtocolError(answer.errorCode, answer.errorMessage)
+  if (answer.errorCode !== 0) return brokerErrorOf(answer.errorCode, answer.errorMessage)
   return Number(answer.baseOffset)
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Accumulator, type Batch } from '../../../src/nodes/kafka/accumulator.js'
+import { Accumulator, type Batch } from '../../../src/kafka/producer/accumulator.js'
 
 interface Rec {
   readonly size: number

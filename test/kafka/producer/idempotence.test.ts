@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Idempotence } from '../../../src/nodes/kafka/idempotence.js'
+import { Idempotence } from '../../../src/kafka/producer/idempotence.js'
 
 // What @platformatic/kafka rejects with when a broker answers InitProducerId with an error code.
 const brokerError = (apiId: string, apiCode: number, canRetry: boolean) =>

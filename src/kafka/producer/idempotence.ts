@@ -5,7 +5,7 @@
 // the node then starts over with a new producer id (as the Java producer bumps its epoch), and
 // batches stamped under the old one are stamped afresh.
 
-import { fromClientError } from './errors.js'
+import { fromClientError } from '../errors.js'
 import type { ProducerStamp } from './record-batch.js'
 
 /**

@@ -13,7 +13,7 @@
 // The CRC (CRC-32C) covers attributes to the end; with compression, everything after the record
 // count is compressed.
 
-import { compressionsAlgorithms } from '@platformatic/kafka'
+import { compressionsAlgorithms } from '../client.js'
 import { crc32c } from './crc32c.js'
 import { varIntBytes, varLongBytes, writeVarInt, writeVarLong } from './varint.js'
 

@@ -19,7 +19,7 @@
 //   v9 is the same, flexible: COMPACT_ strings, arrays and records (UNSIGNED_VARINT length + 1)
 //   and a TAG_BUFFER after each structure; the response header has one too.
 
-import { Writer, type Reader } from '@platformatic/kafka'
+import { Writer, type Reader } from '../client.js'
 import { unsignedVarIntBytes, writeUnsignedVarInt } from './varint.js'
 
 /** Produce versions the node can send, newest first. */

@@ -2,7 +2,7 @@
 // protocol name), a connection that failed, a deadline that passed, a record too large. Whether
 // to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
 
-import { RuleNodeError, type ErrorContext } from '../../errors.js'
+import { RuleNodeError, type ErrorContext } from '../errors.js'
 
 /** The broker answered with a Kafka error code (e.g. NOT_LEADER_OR_FOLLOWER). */
 export class KafkaBrokerError extends RuleNodeError {
