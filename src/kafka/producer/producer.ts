@@ -6,7 +6,7 @@
 // outcome once: delivered at an offset, or failed.
 
 import { describeError, type ErrorContext, type RuleNodeError } from '../../errors.js'
-import { createClient, explainFailure, isUnknownTopic, type KafkaClient } from '../client.js'
+import { createClient, explainFailure, type KafkaClient } from '../client.js'
 import {
   KafkaBrokerError,
   KafkaTimeoutError,
@@ -19,12 +19,13 @@ import { Accumulator, type Batch } from './accumulator.js'
 import { BufferMemory } from './buffer-memory.js'
 import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { RECORD_OVERHEAD, type OutgoingRecord, type SendOutcome } from './outgoing-record.js'
+import { MetadataCache } from './metadata-cache.js'
+import { MetadataWait } from './metadata-wait.js'
 import { KeyBytes, Partitioner } from './partitioner.js'
 import type { ProducerSettings } from './producer-properties.js'
 import { Reachability } from './reachability.js'
 import { NO_PRODUCER, encodeRecordBatch, type HeaderCodec } from './record-batch.js'
 import { Sender } from './sender.js'
-import { TopicMetadata } from './topic-metadata.js'
 import { BatchTransport } from './transport.js'
 
 // How often the brokers' reachability is checked without traffic, and how long an answer may take:
@@ -91,7 +92,8 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   readonly #memory: BufferMemory
   readonly #accumulator: Accumulator<R>
   readonly #sender: Sender<R>
-  readonly #metadata: TopicMetadata<R>
+  readonly #metadata: MetadataCache
+  readonly #waiting: MetadataWait<R>
   readonly #partitioner = new Partitioner()
   readonly #reachability: Reachability
   #inputEnded = false
@@ -114,11 +116,17 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
       check: () => client.metadata({ topics: [], forceUpdate: true }),
       describe: (error) => describeError(fromClientError(explainFailure(client, error), context))
     })
+    this.#metadata = new MetadataCache({
+      client,
+      maxAgeMs: settings.metadataMaxAgeMs,
+      retryBackoffMs: settings.retryBackoffMs,
+      answered: () => this.#reachability.reached()
+    })
     this.#transport = new BatchTransport({
       client,
+      metadata: this.#metadata,
       acks: settings.acks,
-      timeoutMs: settings.requestTimeoutMs,
-      metadataMaxAgeMs: settings.metadataMaxAgeMs
+      timeoutMs: settings.requestTimeoutMs
     })
     if (settings.idempotent) {
       this.#idempotence = new Idempotence(
@@ -137,10 +145,10 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
       batchSizeBytes: settings.batchSizeBytes,
       lingerMs: settings.lingerMs,
       onReady: () => this.#sender.wake(),
-      onClosed: (batch) =>
-        this.#metadata.partitionsOf(batch.topic, (count) =>
-          this.#partitioner.batchClosed(batch.topic, batch.partition, count)
-        )
+      onClosed: (batch) => {
+        const count = this.#metadata.knownPartitions(batch.topic)
+        if (count !== undefined) this.#partitioner.batchClosed(batch.topic, batch.partition, count)
+      }
     })
     this.#sender = new Sender<R>({
       maxInFlight: settings.maxInFlight,
@@ -150,7 +158,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
       maxRequestBytes: settings.maxRequestSizeBytes,
       source: this.#accumulator,
       hooks: {
-        leaderOf: (topic, partition) => this.#transport.leaderOf(topic, partition),
+        leaderOf: (topic, partition) => this.#metadata.leaderOf(topic, partition),
         produce: (batches, leader) => this.#produce(batches, leader),
         toError: (error, batch) => this.#batchError(error, batch),
         expired: (batch, last) =>
@@ -187,25 +195,10 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         }
       }
     })
-    this.#metadata = new TopicMetadata<R>({
+    this.#waiting = new MetadataWait<R>({
+      cache: this.#metadata,
       maxBlockMs: settings.maxBlockMs,
       retryBackoffMs: settings.retryBackoffMs,
-      maxAgeMs: settings.metadataMaxAgeMs,
-      fetch: async (topic, fresh) => {
-        try {
-          const metadata = await client.metadata({
-            topics: [topic],
-            autocreateTopics: true,
-            forceUpdate: fresh
-          })
-          this.#reachability.reached()
-          return metadata.topics.get(topic)?.partitionsCount ?? 0
-        } catch (error) {
-          if (!isUnknownTopic(error)) throw error
-          this.#reachability.reached()
-          return 0
-        }
-      },
       ready: (record, partitions) => this.#append(record, partitions),
       failed: (record, error) => {
         this.#noteError(error)
@@ -261,10 +254,10 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
    */
   append(record: R): Promise<void> | undefined {
     if (this.#memory.tryReserve(record.size)) {
-      this.#metadata.route(record)
+      this.#waiting.route(record)
       return undefined
     }
-    return this.#memory.reserve(record.size).then(() => this.#metadata.route(record))
+    return this.#memory.reserve(record.size).then(() => this.#waiting.route(record))
   }
 
   /** Sends a record of UTF-8 key and value; resolves with its outcome (never rejects). */
@@ -287,7 +280,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   async flush(options: { endOfInput?: boolean } = {}): Promise<void> {
     if (options.endOfInput === true) this.#inputEnded = true
     this.#accumulator.flush()
-    await this.#metadata.idle()
+    await this.#waiting.idle()
     this.#accumulator.flush()
     await this.#sender.idle()
   }
@@ -299,7 +292,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   async close(waitingError: Error): Promise<void> {
     this.#reachability.stop()
     this.#memory.rejectWaiting(waitingError)
-    await this.#metadata.idle()
+    await this.#waiting.idle()
     this.#accumulator.flush()
     await this.#sender.idle()
     await this.#client.close(true)
@@ -335,7 +328,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   // A topic the brokers do not know (deleted, or recreated by auto-creation with other
   // partitions): new records wait for fresh metadata instead of using the old partition count.
   #topicGone(topic: string, error: RuleNodeError): void {
-    if (error.code === 'UNKNOWN_TOPIC_OR_PARTITION') this.#metadata.forget(topic)
+    if (error.code === 'UNKNOWN_TOPIC_OR_PARTITION') this.#metadata.forgetPartitions(topic)
   }
 
   #append(record: R, partitions: number): void {
