@@ -12,6 +12,7 @@ import type { NodeHealth } from '../../engine/node-metrics.js'
 import type { TbMsg } from '../../msg/message.js'
 import { ProducerClosedError } from '../../kafka/errors.js'
 import { Producer } from '../../kafka/producer/producer.js'
+import { propertyHelpText } from '../../kafka/producer/property-table.js'
 import { kafkaNodeConfigSpec, parseKafkaNodeConfig, type KafkaNodeConfig } from './config.js'
 import { javaUtf8Text } from './charset.js'
 import { MetadataHeaders } from './metadata-headers.js'
@@ -108,5 +109,11 @@ export const kafkaNodeDefinition: NodeDefinition = {
     'Publishes the message data to a Kafka topic; adds offset, partition and topic on "Success", error on "Failure".',
   relations: [Relation.SUCCESS, Relation.FAILURE],
   config: kafkaNodeConfigSpec,
+  details: [
+    {
+      title: 'Producer properties (otherProperties, Java names; they override the fields above):',
+      text: propertyHelpText()
+    }
+  ],
   create: () => new KafkaNode()
 }
