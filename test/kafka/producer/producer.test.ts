@@ -6,7 +6,7 @@ import { Producer } from '../../../src/kafka/producer/producer.js'
 import { producerSettings } from '../../../src/kafka/producer/producer-properties.js'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 
-test('the producer without the rule engine: send() resolves with each record's partition and offset, as the broker stored it', async (t) => {
+test("the producer without the rule engine: send() resolves with each record's partition and offset, as the broker stored it", async (t) => {
   const broker = await startTestBroker(t, { partitions: 1 })
   const topic = uniqueTopic('producer')
   broker.createTopic(topic, 3)
