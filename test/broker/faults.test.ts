@@ -4,6 +4,27 @@ import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
 import { runCommand } from '../helpers/process.js'
 import { kcatConsume } from '../helpers/kcat.js'
 import { apiVersionsRequest, exchange, openSocket } from '../helpers/raw-frames.js'
+import { RawConnection } from '../helpers/raw-kafka.js'
+import { produceApi } from '../../src/broker/apis/produce.js'
+import type { Struct } from '../../src/broker/protocol/schema.js'
+import { encodeRecordBatch } from '../../src/nodes/kafka/record-batch.js'
+
+const oneRecordBatch = (value: string): Buffer =>
+  encodeRecordBatch(
+    [
+      {
+        key: undefined,
+        keyBytes: 0,
+        value,
+        valueBytes: Buffer.byteLength(value),
+        headers: undefined,
+        headerCount: 0,
+        headerBytes: 1,
+        timestamp: 1732400000000
+      }
+    ],
+    'none'
+  )
 
 /** Lets the event loop turn `count` times, so that I/O under way completes (real time, not the mocked timers). */
 async function turns(count: number): Promise<void> {
@@ -66,4 +87,42 @@ test('fault injection: refuse, close after N requests, failNext with an error co
   await assert.rejects(openSocket(broker.port))
   await broker.up()
   assert.deepEqual(await kcatConsume(address(broker), topic, 'all', '%o %s'), ['0 y'])
+})
+
+test('dropAnswers: the request is handled (the batch is stored), the connection closes instead of the answer, then afterEach runs; the next request is answered', async (t) => {
+  const broker = await startTestBroker(t, { partitions: 1 })
+  const topic = uniqueTopic('drop')
+  broker.createTopic(topic, 1)
+  const request = (value: string) => ({
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 5000,
+    topicData: [{ name: topic, partitionData: [{ index: 0, records: oneRecordBatch(value) }] }]
+  })
+  const seen: [boolean, number][] = []
+  const first = await RawConnection.open(t, address(broker))
+  broker.faults.dropAnswers('Produce', 1, () => seen.push([first.closed, broker.highWatermark(topic, 0)]))
+  await assert.rejects(
+    first.request(produceApi, 9, request('a')),
+    /closed the connection instead of answering Produce/
+  )
+  // When afterEach ran the batch was in the log; the client's side of the connection closes after.
+  assert.deepEqual(seen, [[false, 1]])
+  const second = await RawConnection.open(t, address(broker))
+  const answer = await second.request(produceApi, 9, request('b'))
+  assert.deepEqual(
+    ((answer.responses as Struct[])[0]?.partitionResponses as Struct[]).map((p) => [
+      p.errorCode,
+      p.baseOffset
+    ]),
+    [[0, 1n]]
+  )
+  assert.equal(seen.length, 1)
+  assert.deepEqual(
+    broker.records(topic, 0).map((r) => [r.offset, r.value?.toString()]),
+    [
+      [0, 'a'],
+      [1, 'b']
+    ]
+  )
 })
