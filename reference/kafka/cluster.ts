@@ -152,9 +152,16 @@ function saveState(state: KafkaClusterState): void {
   writeFileSync(join(state.dir, 'cluster.json'), JSON.stringify(state, null, 2))
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url, as `kafka-storage random-uuid` prints. */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url, as `kafka-storage random-uuid` prints. Kafka's
+ * Uuid.randomUuid draws again when the text starts with '-', which a command line would read as
+ * an option (`format -t -x…` fails: "--cluster-id: expected one argument"); so does this.
+ */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url')
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 async function nodePorts(base: number | undefined): Promise<KafkaNodeState['ports']> {

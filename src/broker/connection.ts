@@ -193,10 +193,12 @@ export class Connection {
   }
 
   #answer(api: Api, header: RequestHeader, flexible: boolean, response: Struct | null): void {
-    if (response !== null && this.#options.faults.takeDrop(api.name)) {
+    const drop = response === null ? undefined : this.#options.faults.takeDrop(api.name)
+    if (drop !== undefined) {
       this.#options.logger.info(`${this.address}: ${api.name} handled, answer dropped (fault injection)`)
       this.#closed = true
       this.#socket.destroy()
+      drop.afterEach?.()
       return
     }
     if (response !== null) {

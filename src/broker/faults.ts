@@ -10,8 +10,12 @@ export interface BrokerFaults {
   delay(ms: number, api?: string): void
   /** Answer the next `count` requests of `api` with `errorCode` (per partition where the API has them). */
   failNext(api: string, errorCode: number, count: number): void
-  /** Handle the next `count` requests of `api` but close the connection instead of answering (a lost answer). */
-  dropAnswers(api: string, count: number): void
+  /**
+   * Handle the next `count` requests of `api` but close the connection instead of answering (a lost
+   * answer). `afterEach` runs once the connection is closed, e.g. to kill the broker at the moment
+   * it has written a batch and not yet answered, as in a crash.
+   */
+  dropAnswers(api: string, count: number, afterEach?: () => void): void
   /** Switches every fault off. */
   clear(): void
 }
@@ -22,7 +26,7 @@ export class FaultState implements BrokerFaults {
   closeAfterRequests = 0
   delays = new Map<string, number>()
   failures = new Map<string, { errorCode: number; count: number }>()
-  drops = new Map<string, number>()
+  drops = new Map<string, { count: number; afterEach: (() => void) | undefined }>()
 
   refuseConnections(on: boolean): void {
     this.refusing = on
@@ -40,8 +44,8 @@ export class FaultState implements BrokerFaults {
     this.failures.set(api, { errorCode, count })
   }
 
-  dropAnswers(api: string, count: number): void {
-    this.drops.set(api, count)
+  dropAnswers(api: string, count: number, afterEach?: () => void): void {
+    this.drops.set(api, { count, afterEach })
   }
 
   clear(): void {
@@ -66,12 +70,15 @@ export class FaultState implements BrokerFaults {
     return failure.errorCode
   }
 
-  /** Whether to lose the answer to this request of `api`, counting it down. */
-  takeDrop(api: string): boolean {
-    const left = this.drops.get(api) ?? 0
-    if (left <= 0) return false
-    if (left === 1) this.drops.delete(api)
-    else this.drops.set(api, left - 1)
-    return true
+  /**
+   * Whether to lose the answer to this request of `api`, counting it down: undefined to answer, or
+   * what to run once the connection is closed.
+   */
+  takeDrop(api: string): { afterEach: (() => void) | undefined } | undefined {
+    const drop = this.drops.get(api)
+    if (drop === undefined || drop.count <= 0) return undefined
+    drop.count--
+    if (drop.count === 0) this.drops.delete(api)
+    return drop
   }
 }

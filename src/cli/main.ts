@@ -5,7 +5,7 @@ import { ChainLoadError, RuleNodeError, UsageError, describeError } from '../err
 import { createDefaultRegistry } from '../nodes/index.js'
 import { describeNodes } from './describe-command.js'
 import { createPinoLogger, LOG_LEVELS, type LogLevel } from './pino-logger.js'
-import { runChain } from './run-command.js'
+import { DEFAULT_MAX_LINE_BYTES, runChain } from './run-command.js'
 import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
 import { runDemo } from './demo-command.js'
 import { loadDevices } from '../ingest/devices.js'
@@ -71,7 +71,7 @@ async function run(args: string[]): Promise<number> {
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${level}")`)
   }
-  const maxText = (values['max-line-bytes'] ?? '1048576') as string
+  const maxText = (values['max-line-bytes'] ?? String(DEFAULT_MAX_LINE_BYTES)) as string
   const maxLineBytes = Number(maxText)
   if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)

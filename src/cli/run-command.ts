@@ -8,6 +8,9 @@ import { parseMessage } from '../msg/parse-message.js'
 import { readLines } from './line-reader.js'
 import { LineWriter } from './line-writer.js'
 
+/** The longest input line read by default (`--max-line-bytes`): 1 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+
 /** Everything `run` needs from its surroundings, so that tests can run it in-process too. */
 export interface RunOptions {
   readonly chainPath: string

@@ -3,22 +3,11 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startTestBroker } from '../helpers/broker.js'
+import { seededRandom } from '../helpers/random.js'
+import { apiVersionsRequest, exchange, openSocket } from '../helpers/raw-frames.js'
 
 const KIB = 1024
 const MIB = 1024 * KIB
-
-// ApiVersions v0 request (api key 18, version 0, correlation id, client id "t"), its frame padded
-// with zeros to `size` bytes after the size field: the broker reads the header and ignores the rest.
-function apiVersionsRequest(correlationId: number, size = 11): Buffer {
-  const frame = Buffer.alloc(4 + size)
-  frame.writeInt32BE(size, 0)
-  frame.writeInt16BE(18, 4)
-  frame.writeInt16BE(0, 6)
-  frame.writeInt32BE(correlationId, 8)
-  frame.writeInt16BE(1, 12)
-  frame.write('t', 14)
-  return frame
-}
 
 async function open(t: TestContext, port: number): Promise<Socket> {
   const socket = await new Promise<Socket>((resolve, reject) => {
@@ -185,4 +174,56 @@ test('maxConnections: a connection over the limit is closed unanswered; a freed 
   assert.deepEqual(served, [23])
   assert.deepEqual(secondState.answers, [21])
   assert.equal(await closesWithin(secondState.closed, 0), false)
+})
+
+test('an unknown API key closes the connection without an answer, as Kafka does', async (t) => {
+  const broker = await startTestBroker(t)
+  const socket = await openSocket(broker.port)
+  t.after(() => socket.destroy())
+  const request = apiVersionsRequest(7)
+  request.writeInt16BE(999, 4)
+  const closed = new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)))
+  const answers: Buffer[] = []
+  socket.on('data', (chunk: Buffer) => answers.push(chunk))
+  socket.write(request)
+  assert.equal(await closed, true)
+  assert.deepEqual(answers, [])
+})
+
+test('survives random, truncated and oversize frames; other connections go on', async (t) => {
+  const broker = await startTestBroker(t, { maxRequestBytes: 1 << 20 })
+  const random = seededRandom(11)
+  const valid = apiVersionsRequest(1)
+  for (let n = 0; n < 200; n++) {
+    const socket = await openSocket(broker.port)
+    const kind = n % 4
+    let bytes: Buffer
+    if (kind === 0)
+      bytes = Buffer.from(
+        Array.from({ length: 1 + Math.floor(random() * 200) }, () => Math.floor(random() * 256))
+      )
+    else if (kind === 1) {
+      // A well-framed request whose body is garbage.
+      const body = Buffer.from(
+        Array.from({ length: 8 + Math.floor(random() * 100) }, () => Math.floor(random() * 256))
+      )
+      const size = Buffer.alloc(4)
+      size.writeInt32BE(body.length)
+      bytes = Buffer.concat([size, body])
+    } else if (kind === 2) {
+      // A real request cut short inside its body, with its frame size fixed to match.
+      const cut = valid.subarray(0, 4 + 8 + Math.floor(random() * 3))
+      bytes = Buffer.from(cut)
+      bytes.writeInt32BE(bytes.length - 4)
+    } else {
+      bytes = Buffer.alloc(8)
+      bytes.writeInt32BE(2 ** 30)
+    }
+    socket.write(bytes)
+    socket.destroy()
+  }
+  const socket = await openSocket(broker.port)
+  t.after(() => socket.destroy())
+  const response = await exchange(socket, apiVersionsRequest(99))
+  assert.equal(response?.readInt32BE(0), 99)
 })

@@ -57,6 +57,17 @@ const partitionAnswer = (response: Struct): Struct => {
   return answer
 }
 
+/** Every partition answer of a Produce response for one topic, as [partition, error code, base offset, error message], by partition. */
+const partitionAnswers = (response: Struct): [number, number, bigint, unknown][] =>
+  ((response.responses as Struct[])[0]?.partitionResponses as Struct[])
+    .map((p): [number, number, bigint, unknown] => [
+      p.index as number,
+      p.errorCode as number,
+      p.baseOffset as bigint,
+      p.errorMessage
+    ])
+    .sort((a, b) => a[0] - b[0])
+
 const produce = async (
   connection: RawConnection,
   topic: string,
@@ -162,6 +173,62 @@ parity(
     assert.deepEqual([answer.errorCode, answer.baseOffset], [2, -1n])
     const good = await produce(connection, topic, batchOf(['w']))
     assert.deepEqual([good.errorCode, good.baseOffset], [0, 0n])
+  }
+)
+
+parity(
+  'a Produce request with a damaged batch for one partition: CORRUPT_MESSAGE (2) there and nothing appended; the other partition is written',
+  async (t, target) => {
+    const connection = await RawConnection.open(t, target.bootstrap)
+    const topic = uniqueTopic('parity-crc-partitions')
+    await target.createTopic(topic, 3)
+    const first = await connection.request(produceApi, 9, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 5000,
+      topicData: [
+        { name: topic, partitionData: [0, 1, 2].map((index) => ({ index, records: batchOf([`p${index}`]) })) }
+      ]
+    })
+    assert.deepEqual(partitionAnswers(first), [
+      [0, 0, 0n, null],
+      [1, 0, 0n, null],
+      [2, 0, 0n, null]
+    ])
+    // A bit flipped in the value of the second record: the CRC stored in the header no longer
+    // matches the bytes it covers (attributes to the end).
+    const damaged = batchOf(['a', 'b'])
+    const at = damaged.lastIndexOf(Buffer.from('b'))
+    damaged[at] = (damaged[at] as number) ^ 0x01
+    // And one whose CRC field itself is wrong, the records intact.
+    const badCrc = batchOf(['c'])
+    badCrc.writeUInt32BE((badCrc.readUInt32BE(17) + 1) >>> 0, 17)
+    const response = await connection.request(produceApi, 9, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 5000,
+      topicData: [
+        {
+          name: topic,
+          partitionData: [
+            { index: 0, records: damaged },
+            { index: 1, records: batchOf(['d', 'e']) },
+            { index: 2, records: badCrc }
+          ]
+        }
+      ]
+    })
+    assert.deepEqual(partitionAnswers(response), [
+      // Kafka's answer to a bad CRC carries no error message.
+      [0, 2, -1n, null],
+      [1, 0, 1n, null],
+      [2, 2, -1n, null]
+    ])
+    assert.deepEqual(await Promise.all([0, 1, 2].map((p) => target.endOffset(topic, p))), [1, 3, 1])
+    assert.deepEqual(
+      (await target.read(topic, 0)).map((r) => [r.offset, r.value?.toString()]),
+      [[0, 'p0']]
+    )
   }
 )
 

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process'
+import { Readable, Writable } from 'node:stream'
+import { createPinoLogger, type LogLevel } from '../../src/cli/pino-logger.js'
+import { DEFAULT_MAX_LINE_BYTES, runChain, type RunSummary } from '../../src/cli/run-command.js'
+import { createDefaultRegistry } from '../../src/nodes/index.js'
 
 /** What a finished process printed, and how it ended. */
 export interface ProcessResult {
@@ -75,5 +79,49 @@ export function startCli(args: string[]): RunningCli {
       check()
       void exited.then(() => reject(new Error(`process exited before printing ${pattern}: ${stderr}`)))
     })
+  }
+}
+
+/** What `run` wrote when run in this process, and its summary. */
+export interface InProcessRun {
+  readonly summary: RunSummary
+  readonly stdout: string
+  /** Per-line input errors and log lines (pino JSON at `logLevel`), as the process writes them on stderr. */
+  readonly stderr: string
+}
+
+/**
+ * Runs `kafka-rule-node run CHAIN` in this process (runChain, as main calls it without --http),
+ * with `input` as stdin: for tests of what the run does with lines, where a process adds nothing
+ * but start-up time. Exit statuses, signals and closed pipes are tested with runCli/startCli.
+ */
+export async function runInProcess(
+  chainPath: string,
+  input: string | Buffer,
+  options: { readonly maxLineBytes?: number; readonly logLevel?: LogLevel } = {}
+): Promise<InProcessRun> {
+  const stdout: Buffer[] = []
+  const stderr: Buffer[] = []
+  const sink = (into: Buffer[]): Writable =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        into.push(Buffer.from(chunk))
+        callback()
+      }
+    })
+  const errors = sink(stderr)
+  const summary = await runChain({
+    chainPath,
+    registry: createDefaultRegistry(),
+    input: Readable.from([Buffer.from(input)]),
+    output: sink(stdout),
+    errors,
+    logger: createPinoLogger(options.logLevel ?? 'info', { write: (line: string) => errors.write(line) }),
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+  })
+  return {
+    summary,
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8')
   }
 }

@@ -44,11 +44,22 @@ export class PartitionLog {
 
   /** Appends the batches of one produce request for this partition, all or none. */
   append(batches: readonly BatchHeader[]): AppendResult {
-    let first = -1
+    // Every batch is checked before any is stored, as Kafka validates the producer state of a whole
+    // append first (UnifiedLog.analyzeAndValidateProducerState): a later batch out of sequence, or
+    // a retry, stores none of them. A batch must follow the one before it in the same request.
+    const following = new Map<bigint, { epoch: number; lastSequence: number }>()
     for (const batch of batches) {
-      const check = this.#checkSequence(batch)
+      const check = this.#checkSequence(batch, following.get(batch.producerId))
       // A duplicate is answered with its original offset and not stored again.
       if (check !== undefined) return check
+      if (batch.producerId >= 0n)
+        following.set(batch.producerId, {
+          epoch: batch.producerEpoch,
+          lastSequence: batch.baseSequence + batch.lastOffsetDelta
+        })
+    }
+    let first = -1
+    for (const batch of batches) {
       const baseOffset = this.#next
       batch.bytes.writeBigInt64BE(BigInt(baseOffset), BATCH.baseOffset)
       batch.bytes.writeInt32BE(0, BATCH.leaderEpoch)
@@ -97,9 +108,14 @@ export class PartitionLog {
 
   // KIP-98: a batch from an idempotent producer must continue its sequence; a retried batch that
   // is already in the log is answered with its original offset and not written again.
-  #checkSequence(batch: BatchHeader): AppendResult | undefined {
+  // `earlier` is where a batch before this one in the same request left the producer.
+  #checkSequence(
+    batch: BatchHeader,
+    earlier: { epoch: number; lastSequence: number } | undefined
+  ): AppendResult | undefined {
     if (batch.producerId < 0n) return undefined
-    const state = this.#producers.get(batch.producerId)
+    const stored = this.#producers.get(batch.producerId)
+    const state = earlier ?? stored
     // A producer the partition has no state for may start at any sequence: Kafka accepts it
     // (ProducerAppendInfo.checkSequence), because that state may have expired or been deleted with
     // the records. A new epoch of a known producer must start at 0; anything else means earlier
@@ -112,7 +128,10 @@ export class PartitionLog {
     }
     if (batch.producerEpoch < state.epoch)
       return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, baseOffset: -1 }
-    const seen = state.recent.find((r) => r.baseSequence === batch.baseSequence)
+    const seen =
+      stored?.epoch === batch.producerEpoch
+        ? stored.recent.find((r) => r.baseSequence === batch.baseSequence)
+        : undefined
     if (seen !== undefined) return { errorCode: ErrorCode.NONE, baseOffset: seen.baseOffset }
     // Kafka answers OUT_OF_ORDER_SEQUENCE_NUMBER also for an old sequence that is not one of the
     // last five batches (ProducerAppendInfo.checkSequence); DUPLICATE_SEQUENCE_NUMBER is no longer sent.
