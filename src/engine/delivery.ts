@@ -5,6 +5,16 @@ import type { NodeMetrics } from './node-metrics.js'
 import { Relation } from './relations.js'
 import type { Acceptance, MsgContext } from './rule-node.js'
 
+/**
+ * One pushed message and every copy it became: called once when the last of them has left the
+ * chain, so that a source can tell when what it took is done (a Kafka input commits its offset).
+ */
+export interface Departure {
+  /** Copies of the pushed message still in the chain. */
+  copies: number
+  readonly onLeft: () => void
+}
+
 /** What a delivery reports back to the runtime: where its node told the message to go. */
 export interface DeliveryOwner {
   readonly nodeName: string
@@ -19,11 +29,14 @@ export interface DeliveryOwner {
 export class Delivery implements MsgContext {
   readonly #owner: DeliveryOwner
   readonly received: TbMsg
+  /** The pushed message this one came from, when its pusher wants to know it left. */
+  readonly departure: Departure | undefined
   #done = false
 
-  constructor(owner: DeliveryOwner, received: TbMsg) {
+  constructor(owner: DeliveryOwner, received: TbMsg, departure?: Departure) {
     this.#owner = owner
     this.received = received
+    this.departure = departure
   }
 
   get nodeName(): string {

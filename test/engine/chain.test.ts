@@ -76,6 +76,35 @@ test('fans a message out to every connection of its relation, and drain waits fo
   )
 })
 
+test('onLeft is called once per pushed message, after the last of its copies left the chain', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: LOG, name: 'Log' },
+        { type: 'test.delay', name: 'Slow', configuration: { delayMs: 30 } },
+        { type: 'test.delay', name: 'Fast', configuration: { delayMs: 1 } }
+      ],
+      [
+        [0, 1, 'Success'],
+        [0, 2, 'Success']
+      ]
+    )
+  )
+  const calls: string[] = []
+  const onLeft = (name: string) => () =>
+    calls.push(`${name} after ${exits.map((e) => `${e.node}/${e.msg.type}`).join(' ')}`)
+  await chain.push(makeMsg({ type: 'A' }), onLeft('A'))
+  await chain.push(makeMsg({ type: 'B' }), onLeft('B'))
+  // Pushed without onLeft: accounted as before, reported to nobody.
+  await chain.push(makeMsg({ type: 'C' }))
+  await chain.drain()
+  assert.deepEqual(calls, [
+    'A after Fast/A Fast/B Fast/C Slow/A',
+    'B after Fast/A Fast/B Fast/C Slow/A Slow/B'
+  ])
+})
+
 for (const [mode, error] of [
   ['sync', 'TypeError: boom'],
   ['async', 'RangeError: rejected']
