@@ -12,6 +12,9 @@ import { loadDevices } from '../ingest/devices.js'
 import { DEFAULT_GRACE_MS, HttpIngest } from '../ingest/http-ingest.js'
 import { ServiceMetrics } from '../service/metrics.js'
 import { startProgress, type Progress } from './progress.js'
+import { KAFKA_INPUT_OPTIONS, parseKafkaInputOptions, startKafkaInput } from './kafka-input-options.js'
+import type { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
+import { Readable } from 'node:stream'
 
 interface BrokerCli {
   runBroker(args: string[]): Promise<number>
@@ -58,7 +61,8 @@ async function run(args: string[]): Promise<number> {
     http: { type: 'string' },
     host: { type: 'string' },
     devices: { type: 'string' },
-    'http-grace-ms': { type: 'string' }
+    'http-grace-ms': { type: 'string' },
+    ...KAFKA_INPUT_OPTIONS
   })
   if (values.help === true) {
     process.stdout.write(runUsage)
@@ -76,7 +80,8 @@ async function run(args: string[]): Promise<number> {
   if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
-  const http = parseHttpOptions(values)
+  const kafka = parseKafkaInputOptions(values)
+  const http = parseHttpOptions(values, kafka !== undefined)
   const stop = new AbortController()
   let signals = 0
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -92,41 +97,65 @@ async function run(args: string[]): Promise<number> {
   const metrics = new ServiceMetrics()
   let ingest: HttpIngest | undefined
   let progress: Progress | undefined
+  let kafkaInput: KafkaInput | undefined
+  let inputFailed = false
   const summary = await runChain({
     chainPath,
     registry: createDefaultRegistry(),
-    input: process.stdin,
+    // Fed from Kafka, the chain does not read stdin.
+    input: kafka === undefined ? process.stdin : Readable.from([]),
     output: process.stdout,
     errors: process.stderr,
     logger,
     maxLineBytes,
     stop: stop.signal,
-    untilStopped: http !== undefined,
+    untilStopped: http !== undefined || kafka !== undefined,
     metricsFor: (node) => metrics.forNode(node),
     onStarted: async (chain) => {
       if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
+      if (kafka !== undefined) {
+        kafkaInput = await startKafkaInput(kafka, chain, logger, (error) => {
+          process.stderr.write(`kafka input failed: ${describeError(error)}; stopping\n`)
+          inputFailed = true
+          stop.abort()
+        })
+        const member = kafkaInput.membership()
+        process.stderr.write(
+          `kafka input: member ${member.memberId ?? '?'} of group ${member.groupId}, generation ${member.generationId}\n`
+        )
+      }
       if (http === undefined) return
       metrics.attachChain(chain)
-      ingest = new HttpIngest({ chain, devices: await loadDevices(http.devices), logger, metrics })
+      if (kafkaInput !== undefined) metrics.attachKafkaInput(kafkaInput)
+      const devices = http.devices === undefined ? new Map() : await loadDevices(http.devices)
+      ingest = new HttpIngest({
+        chain,
+        devices,
+        logger,
+        metrics,
+        ...(kafkaInput === undefined ? {} : { group: kafkaInput })
+      })
       const address = await ingest.listen(http.port, http.host)
       process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
     },
     onStopping: async () => {
       progress?.stop()
+      await kafkaInput?.stop()
       await ingest?.close(http?.graceMs)
     }
   })
-  return summary.outputError === undefined ? 0 : 1
+  return summary.outputError === undefined && !inputFailed ? 0 : 1
 }
 
 interface HttpSettings {
   readonly port: number
   readonly host: string
-  readonly devices: string
+  /** Without it (allowed with --kafka-input) the device API knows no device: /metrics and /healthz only. */
+  readonly devices: string | undefined
   readonly graceMs: number
 }
 
-function parseHttpOptions(values: ParsedArgs['values']): HttpSettings | undefined {
+function parseHttpOptions(values: ParsedArgs['values'], kafkaInput: boolean): HttpSettings | undefined {
   const port = values.http
   if (port === undefined) {
     if (values.devices !== undefined || values.host !== undefined || values['http-grace-ms'] !== undefined)
@@ -136,13 +165,14 @@ function parseHttpOptions(values: ParsedArgs['values']): HttpSettings | undefine
   if (typeof port !== 'string' || !/^\d+$/.test(port) || Number(port) > 65535) {
     throw new UsageError(`--http must be a port number 0-65535 (got "${String(port)}")`)
   }
-  if (typeof values.devices !== 'string')
+  if (typeof values.devices !== 'string' && !kafkaInput)
     throw new UsageError('--http needs --devices FILE (access token -> device)')
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
   const grace = values['http-grace-ms'] ?? String(DEFAULT_GRACE_MS)
   if (typeof grace !== 'string' || !/^\d+$/.test(grace))
     throw new UsageError(`--http-grace-ms must be a whole number of milliseconds (got "${String(grace)}")`)
-  return { port: Number(port), host, devices: values.devices, graceMs: Number(grace) }
+  const devices = typeof values.devices === 'string' ? values.devices : undefined
+  return { port: Number(port), host, devices, graceMs: Number(grace) }
 }
 
 /** Runs the command line; resolves with the exit status. */

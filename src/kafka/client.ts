@@ -10,7 +10,11 @@
 import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import {
+  Consumer,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
   NetworkError,
+  ProduceAcks,
   Producer,
   ProtocolError,
   UserError,
@@ -129,4 +133,134 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
  */
 export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError
+}
+
+/** How a Kafka input joins its consumer group. */
+export interface GroupConsumerSettings {
+  readonly bootstrapServers: readonly string[]
+  readonly clientId: string
+  readonly groupId: string
+  readonly topics: readonly string[]
+  readonly sessionTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  /** Records the client may hold fetched and not yet taken: a bound on memory besides a fetch. */
+  readonly bufferedRecords: number
+}
+
+/** A record as a Kafka input takes it. */
+export interface ConsumedRecord {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: bigint
+  readonly key: Buffer | undefined
+  readonly value: Buffer | undefined
+  readonly headers: ReadonlyMap<Buffer, Buffer>
+  readonly timestamp: bigint
+}
+
+/** One topic's partitions held by this member. */
+export interface Assignment {
+  readonly topic: string
+  readonly partitions: readonly number[]
+}
+
+/** What a Kafka input uses of the client's group consumer. */
+export interface GroupConsumer {
+  /** The records of the assigned partitions, from the group's committed offsets (earliest when none). */
+  readonly records: AsyncIterable<ConsumedRecord>
+  readonly memberId: string | null
+  readonly generationId: number
+  assignments(): readonly Assignment[]
+  /** After each join of the group: the partitions now held. */
+  onJoin(listener: (assignments: readonly Assignment[]) => void): void
+  /** When the coordinator starts a rebalance (the client rejoins at once). */
+  onRebalance(listener: () => void): void
+  /** Commits, for each partition, the offset of the next record to read. */
+  commit(offsets: readonly { topic: string; partition: number; offset: bigint }[]): Promise<void>
+  /** The end offset (high watermark) of every partition of `topics`. */
+  endOffsets(topics: readonly string[]): Promise<ReadonlyMap<string, readonly bigint[]>>
+  /** Stops fetching: `records` ends; the member stays in the group (to commit) until `close`. */
+  stopFetching(): Promise<void>
+  /** Stops fetching, leaves the group, closes the connections. */
+  close(): Promise<void>
+}
+
+/** Joins the group and starts fetching; resolves once the first join completed. */
+export async function openGroupConsumer(settings: GroupConsumerSettings): Promise<GroupConsumer> {
+  const consumer = new Consumer({
+    clientId: settings.clientId,
+    groupId: settings.groupId,
+    bootstrapBrokers: [...settings.bootstrapServers],
+    sessionTimeout: settings.sessionTimeoutMs,
+    rebalanceTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+    // The input commits itself, only what has left the chain.
+    autocommit: false,
+    maxWaitTime: 500,
+    highWaterMark: settings.bufferedRecords
+  })
+  const stream = await consumer.consume({
+    topics: [...settings.topics],
+    mode: MessagesStreamModes.COMMITTED,
+    fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+    autocommit: false
+  })
+  return {
+    records: stream as AsyncIterable<ConsumedRecord>,
+    get memberId() {
+      return consumer.memberId
+    },
+    get generationId() {
+      return consumer.generationId
+    },
+    assignments: () => consumer.assignments ?? [],
+    onJoin: (listener) =>
+      consumer.on('consumer:group:join', ({ assignments }) => listener(assignments ?? [])),
+    onRebalance: (listener) => consumer.on('consumer:group:rebalance', () => listener()),
+    commit: (offsets) => consumer.commit({ offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })) }),
+    endOffsets: (topics) => consumer.listOffsets({ topics: [...topics] }),
+    stopFetching: () => stream.close(),
+    close: async () => {
+      await stream.close()
+      await consumer.close()
+    }
+  }
+}
+
+/** Sends whole records (a Kafka input's dead letters): acks from all in-sync replicas. */
+export interface RecordSender {
+  send(record: {
+    topic: string
+    key: Buffer | undefined
+    value: Buffer | undefined
+    headers: ReadonlyMap<string, Buffer>
+  }): Promise<void>
+  close(): Promise<void>
+}
+
+/** A sender on the client's own producer; it connects on first use. */
+export function createRecordSender(bootstrapServers: readonly string[], clientId: string): RecordSender {
+  const producer = new Producer<Buffer, Buffer, string, Buffer>({
+    clientId,
+    bootstrapBrokers: [...bootstrapServers],
+    autocreateTopics: true,
+    serializers: { headerKey: stringSerializer }
+  })
+  return {
+    send: async ({ topic, key, value, headers }) => {
+      await producer.send({
+        acks: ProduceAcks.ALL,
+        messages: [
+          {
+            topic,
+            ...(key === undefined ? {} : { key }),
+            // A tombstone is dead-lettered as one: an empty value stands for none.
+            value: value ?? Buffer.alloc(0),
+            headers: new Map(headers)
+          }
+        ]
+      })
+    },
+    close: () => producer.close()
+  }
 }
