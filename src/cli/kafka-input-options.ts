@@ -114,34 +114,37 @@ export async function startKafkaInput(
   logger: Logger,
   failed: (error: unknown) => void
 ): Promise<KafkaInput> {
-  const consumer = await openGroupConsumer({
-    bootstrapServers: settings.bootstrapServers,
-    clientId: settings.clientId,
-    groupId: settings.groupId,
-    topics: settings.topics,
-    sessionTimeoutMs: settings.sessionTimeoutMs,
-    heartbeatIntervalMs: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
-    bufferedRecords: Math.min(settings.maxInFlight, 1024)
-  })
-  const input = new KafkaInput({
-    chain,
-    consumer,
-    groupId: settings.groupId,
-    topics: settings.topics,
-    format: settings.format,
-    logger,
-    ...(settings.deadLetterTopic === undefined
-      ? {}
-      : {
-          deadLetter: {
-            topic: settings.deadLetterTopic,
-            sender: createRecordSender(settings.bootstrapServers, settings.clientId)
-          }
-        }),
-    maxInFlight: settings.maxInFlight,
-    commitIntervalMs: settings.commitIntervalMs,
-    revokeTimeoutMs: settings.revokeTimeoutMs
-  })
+  const input = await KafkaInput.start(
+    {
+      chain,
+      groupId: settings.groupId,
+      topics: settings.topics,
+      format: settings.format,
+      logger,
+      ...(settings.deadLetterTopic === undefined
+        ? {}
+        : {
+            deadLetter: {
+              topic: settings.deadLetterTopic,
+              sender: createRecordSender(settings.bootstrapServers, settings.clientId)
+            }
+          }),
+      maxInFlight: settings.maxInFlight,
+      commitIntervalMs: settings.commitIntervalMs,
+      revokeTimeoutMs: settings.revokeTimeoutMs
+    },
+    (hooks) =>
+      openGroupConsumer({
+        ...hooks,
+        bootstrapServers: settings.bootstrapServers,
+        clientId: settings.clientId,
+        groupId: settings.groupId,
+        topics: settings.topics,
+        sessionTimeoutMs: settings.sessionTimeoutMs,
+        heartbeatIntervalMs: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
+        bufferedRecords: Math.min(settings.maxInFlight, 1024)
+      })
+  )
   input.run().catch(failed)
   return input
 }

@@ -135,8 +135,19 @@ export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError
 }
 
+/** How the members of a group share partitions out (see GroupConsumerSettings). */
+export interface GroupProtocolHooks {
+  /** The member's subscription user data, read at every join (what it owns, for `assign`). */
+  readonly userData: () => Buffer
+  /** Run by the member the coordinator makes leader: the partitions of every member. */
+  readonly assign: (
+    members: readonly { memberId: string; topics: readonly string[]; userData: Buffer | undefined }[],
+    partitionCounts: ReadonlyMap<string, number>
+  ) => Map<string, Assignment[]>
+}
+
 /** How a Kafka input joins its consumer group. */
-export interface GroupConsumerSettings {
+export interface GroupConsumerSettings extends GroupProtocolHooks {
   readonly bootstrapServers: readonly string[]
   readonly clientId: string
   readonly groupId: string
@@ -179,11 +190,16 @@ export interface GroupConsumer {
   commit(offsets: readonly { topic: string; partition: number; offset: bigint }[]): Promise<void>
   /** The end offset (high watermark) of every partition of `topics`. */
   endOffsets(topics: readonly string[]): Promise<ReadonlyMap<string, readonly bigint[]>>
+  /** Joins the group again (a rebalance), e.g. after giving partitions up, so that others get them. */
+  rejoin(): Promise<void>
   /** Stops fetching: `records` ends; the member stays in the group (to commit) until `close`. */
   stopFetching(): Promise<void>
   /** Stops fetching, leaves the group, closes the connections. */
   close(): Promise<void>
 }
+
+/** The assignor's protocol name in JoinGroup: every member of a group must offer the same. */
+const ASSIGNOR = 'krn-cooperative-sticky'
 
 /** Joins the group and starts fetching; resolves once the first join completed. */
 export async function openGroupConsumer(settings: GroupConsumerSettings): Promise<GroupConsumer> {
@@ -194,6 +210,34 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     sessionTimeout: settings.sessionTimeoutMs,
     rebalanceTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: settings.heartbeatIntervalMs,
+    // The user data is read at each join (the client encodes the protocol's metadata then).
+    protocols: [
+      {
+        name: ASSIGNOR,
+        version: 0,
+        get metadata() {
+          return settings.userData()
+        }
+      }
+    ],
+    partitionAssigner: (_leader, members, _topics, metadata) => {
+      const counts = new Map<string, number>()
+      for (const [topic, info] of metadata.topics) counts.set(topic, info.partitionsCount)
+      const plan = settings.assign(
+        [...members.values()].map((m) => ({
+          memberId: m.memberId,
+          topics: m.topics ?? [],
+          userData: typeof m.metadata === 'string' ? Buffer.from(m.metadata) : m.metadata
+        })),
+        counts
+      )
+      return [...plan].map(([memberId, assignments]) => ({
+        memberId,
+        assignments: new Map(
+          assignments.map((a) => [a.topic, { topic: a.topic, partitions: [...a.partitions] }])
+        )
+      }))
+    },
     // The input commits itself, only what has left the chain.
     autocommit: false,
     maxWaitTime: 500,
@@ -219,6 +263,9 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     onRebalance: (listener) => consumer.on('consumer:group:rebalance', () => listener()),
     commit: (offsets) => consumer.commit({ offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })) }),
     endOffsets: (topics) => consumer.listOffsets({ topics: [...topics] }),
+    rejoin: async () => {
+      await consumer.joinGroup({})
+    },
     stopFetching: () => stream.close(),
     close: async () => {
       await stream.close()

@@ -13,7 +13,14 @@
 import type { Chain } from '../../engine/chain.js'
 import type { Logger } from '../../engine/logger.js'
 import { RuleNodeError, describeError } from '../../errors.js'
-import type { Assignment, ConsumedRecord, GroupConsumer, RecordSender } from '../../kafka/client.js'
+import type {
+  Assignment,
+  ConsumedRecord,
+  GroupConsumer,
+  GroupProtocolHooks,
+  RecordSender
+} from '../../kafka/client.js'
+import { assignCooperatively, decodeOwned, encodeOwned } from './cooperative-assignor.js'
 import { PartitionOffsets } from './offset-tracker.js'
 import { recordToMessage, type RecordFormat } from './record-message.js'
 
@@ -79,6 +86,29 @@ export class KafkaInput {
   #deadLettered = 0
   #rebalances = 0
   readonly #committedTotals = new Map<string, { topic: string; partition: number; offset: bigint }>()
+
+  /**
+   * Opens the group consumer with this input's way of sharing partitions (see
+   * cooperative-assignor.ts) and starts an input on it; `run` then takes records.
+   */
+  static async start(
+    options: Omit<KafkaInputOptions, 'consumer'>,
+    open: (hooks: GroupProtocolHooks) => Promise<GroupConsumer>
+  ): Promise<KafkaInput> {
+    // Filled in once the consumer is open; its first join finds nothing owned.
+    const holder: { input?: KafkaInput } = {}
+    const consumer = await open({
+      userData: () => encodeOwned(holder.input?.ownedPartitions() ?? []),
+      assign: (members, counts) =>
+        assignCooperatively(
+          members.map((m) => ({ memberId: m.memberId, topics: m.topics, owned: decodeOwned(m.userData) })),
+          counts
+        )
+    })
+    const input = new KafkaInput({ ...options, consumer })
+    holder.input = input
+    return input
+  }
 
   constructor(options: KafkaInputOptions) {
     this.#options = options
@@ -147,6 +177,17 @@ export class KafkaInput {
       const end = ends.get(p.topic)?.[p.partition] ?? 0n
       return { topic: p.topic, partition: p.partition, lag: end - (p.committed ?? 0n) }
     })
+  }
+
+  /** The partitions this member owns: those it holds and those it is still finishing. */
+  ownedPartitions(): Assignment[] {
+    const byTopic = new Map<string, number[]>()
+    for (const p of [...this.#held.values(), ...this.#leaving]) {
+      const list = byTopic.get(p.topic) ?? []
+      list.push(p.partition)
+      byTopic.set(p.topic, list)
+    }
+    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }))
   }
 
   /** Takes records until `stop`; rejects when the client fails for good. */
@@ -234,7 +275,13 @@ export class KafkaInput {
     for (const { topic, partitions } of assignments) {
       for (const p of partitions) {
         now.add(key(topic, p))
-        if (!this.#held.has(key(topic, p))) {
+        if (this.#held.has(key(topic, p))) continue
+        // Given back while still being finished here: its messages in flight stay accounted.
+        const back = [...this.#leaving].find((l) => l.topic === topic && l.partition === p)
+        if (back !== undefined) {
+          this.#leaving.delete(back)
+          this.#held.set(key(topic, p), back)
+        } else {
           this.#held.set(key(topic, p), {
             topic,
             partition: p,
@@ -264,7 +311,15 @@ export class KafkaInput {
       )
     }
     await this.commit()
-    for (const p of gone) this.#leaving.delete(p)
+    let released = false
+    for (const p of gone) released = this.#leaving.delete(p) || released
+    // The partitions were given to nobody while they were finished here: rejoining without them
+    // starts the rebalance that gives them to their new owner.
+    if (released && !this.#stopping) {
+      await this.#options.consumer.rejoin().catch((error: unknown) => {
+        this.#options.logger.warn(`kafka input: rejoining the group failed: ${describeError(error)}`)
+      })
+    }
   }
 
   /** Resolves once `done()` holds or `timeoutMs` passed; checks as messages leave. */

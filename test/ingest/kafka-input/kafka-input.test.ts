@@ -77,31 +77,34 @@ async function startInput(
     { onExit: (exit) => void exits.push(exit.msg) }
   )
   const group = uniqueTopic('group')
-  const consumer = await openGroupConsumer({
-    bootstrapServers: [target.bootstrap],
-    clientId: 'kafka-input-test',
-    groupId: group,
-    topics: [topics.input],
-    sessionTimeoutMs: 10_000,
-    heartbeatIntervalMs: 1000,
-    bufferedRecords: 100
-  })
-  const input = new KafkaInput({
-    chain,
-    consumer,
-    groupId: group,
-    topics: [topics.input],
-    format,
-    logger: silentLogger,
-    deadLetter: {
-      topic: topics.deadLetter,
-      sender: createRecordSender([target.bootstrap], 'kafka-input-test')
+  const input = await KafkaInput.start(
+    {
+      chain,
+      groupId: group,
+      topics: [topics.input],
+      format,
+      logger: silentLogger,
+      deadLetter: {
+        topic: topics.deadLetter,
+        sender: createRecordSender([target.bootstrap], 'kafka-input-test')
+      },
+      maxInFlight: 100,
+      // Commits are made by the test (input.commit()), so that it can check them between steps.
+      commitIntervalMs: 3_600_000,
+      revokeTimeoutMs: 5000
     },
-    maxInFlight: 100,
-    // Commits are made by the test (input.commit()), so that it can check them between steps.
-    commitIntervalMs: 3_600_000,
-    revokeTimeoutMs: 5000
-  })
+    (hooks) =>
+      openGroupConsumer({
+        ...hooks,
+        bootstrapServers: [target.bootstrap],
+        clientId: 'kafka-input-test',
+        groupId: group,
+        topics: [topics.input],
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 1000,
+        bufferedRecords: 100
+      })
+  )
   const running = input.run()
   let stopped: Promise<void> | undefined
   const stop = (): Promise<void> =>
