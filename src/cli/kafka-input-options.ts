@@ -3,7 +3,7 @@
 
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { UsageError } from '../errors.js'
+import { ServiceError, UsageError, describeError } from '../errors.js'
 import { createRecordSender, openGroupConsumer } from '../kafka/client.js'
 import { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
 import { INPUT_FORMATS, type RecordFormat } from '../ingest/kafka-input/record-message.js'
@@ -114,37 +114,45 @@ export async function startKafkaInput(
   logger: Logger,
   failed: (error: unknown) => void
 ): Promise<KafkaInput> {
-  const input = await KafkaInput.start(
-    {
-      chain,
-      groupId: settings.groupId,
-      topics: settings.topics,
-      format: settings.format,
-      logger,
-      ...(settings.deadLetterTopic === undefined
-        ? {}
-        : {
-            deadLetter: {
-              topic: settings.deadLetterTopic,
-              sender: createRecordSender(settings.bootstrapServers, settings.clientId)
-            }
-          }),
-      maxInFlight: settings.maxInFlight,
-      commitIntervalMs: settings.commitIntervalMs,
-      revokeTimeoutMs: settings.revokeTimeoutMs
-    },
-    (hooks) =>
-      openGroupConsumer({
-        ...hooks,
-        bootstrapServers: settings.bootstrapServers,
-        clientId: settings.clientId,
+  let input: KafkaInput
+  try {
+    input = await KafkaInput.start(
+      {
+        chain,
         groupId: settings.groupId,
         topics: settings.topics,
-        sessionTimeoutMs: settings.sessionTimeoutMs,
-        heartbeatIntervalMs: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
-        bufferedRecords: Math.min(settings.maxInFlight, 1024)
-      })
-  )
+        format: settings.format,
+        logger,
+        ...(settings.deadLetterTopic === undefined
+          ? {}
+          : {
+              deadLetter: {
+                topic: settings.deadLetterTopic,
+                sender: createRecordSender(settings.bootstrapServers, settings.clientId)
+              }
+            }),
+        maxInFlight: settings.maxInFlight,
+        commitIntervalMs: settings.commitIntervalMs,
+        revokeTimeoutMs: settings.revokeTimeoutMs
+      },
+      (hooks) =>
+        openGroupConsumer({
+          ...hooks,
+          bootstrapServers: settings.bootstrapServers,
+          clientId: settings.clientId,
+          groupId: settings.groupId,
+          topics: settings.topics,
+          sessionTimeoutMs: settings.sessionTimeoutMs,
+          heartbeatIntervalMs: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
+          bufferedRecords: Math.min(settings.maxInFlight, 1024)
+        })
+    )
+  } catch (error) {
+    throw new ServiceError(
+      `kafka input: cannot consume ${settings.topics.join(', ')} as group ${settings.groupId} from ${settings.bootstrapServers.join(',')}: ${describeError(error)}`,
+      { cause: error }
+    )
+  }
   input.run().catch(failed)
   return input
 }

@@ -153,7 +153,7 @@ export class KafkaInput {
     }
   }
 
-  /** The offset last committed for each partition this member has committed. */
+  /** The offset this member committed last, for each partition it holds or is finishing. */
   committedOffsets(): readonly { topic: string; partition: number; offset: bigint }[] {
     return [...this.#committedTotals.values()]
   }
@@ -312,7 +312,11 @@ export class KafkaInput {
     }
     await this.commit()
     let released = false
-    for (const p of gone) released = this.#leaving.delete(p) || released
+    for (const p of gone) {
+      if (!this.#leaving.delete(p)) continue
+      released = true
+      this.#committedTotals.delete(key(p.topic, p.partition))
+    }
     // The partitions were given to nobody while they were finished here: rejoining without them
     // starts the rebalance that gives them to their new owner.
     if (released && !this.#stopping) {

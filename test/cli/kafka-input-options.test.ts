@@ -1,0 +1,93 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parseKafkaInputOptions } from '../../src/cli/kafka-input-options.js'
+import { UsageError } from '../../src/errors.js'
+import { runCli } from '../helpers/cli.js'
+import { address, startTestBroker } from '../helpers/broker.js'
+import { kafkaChainFile } from '../helpers/chain-file.js'
+
+const base = { 'kafka-input': 'h1:9092,h2:9092', topics: 'a,b', group: 'g' }
+
+test('the Kafka input options: defaults, and each error names its option', () => {
+  assert.deepEqual(parseKafkaInputOptions(base), {
+    bootstrapServers: ['h1:9092', 'h2:9092'],
+    topics: ['a', 'b'],
+    groupId: 'g',
+    clientId: 'kafka-rule-node',
+    format: {
+      format: 'json',
+      type: 'POST_TELEMETRY_REQUEST',
+      originator: { entityType: 'DEVICE', id: '13814000-1dd2-11b2-8080-808080808080' }
+    },
+    deadLetterTopic: undefined,
+    maxInFlight: 1000,
+    commitIntervalMs: 200,
+    sessionTimeoutMs: 10_000,
+    revokeTimeoutMs: 10_000
+  })
+  assert.equal(parseKafkaInputOptions({}), undefined)
+  const raw = parseKafkaInputOptions({
+    ...base,
+    'input-format': 'raw',
+    'msg-type': 'CUSTOM',
+    originator: 'ASSET:00000000-0000-4000-8000-0000000000aa'
+  })
+  assert.deepEqual(raw?.format, {
+    format: 'raw',
+    type: 'CUSTOM',
+    originator: { entityType: 'ASSET', id: '00000000-0000-4000-8000-0000000000aa' }
+  })
+  const cases: [Record<string, string>, string][] = [
+    [{ topics: 'a' }, '--topics needs --kafka-input BOOTSTRAP'],
+    [{ 'kafka-input': 'h:1', group: 'g' }, '--kafka-input needs --topics T1[,T2...]'],
+    [{ 'kafka-input': 'h:1', topics: 'a' }, '--kafka-input needs --group GROUP'],
+    [{ ...base, topics: 'a,,b' }, '--topics must be a comma-separated list without empty items (got "a,,b")'],
+    [{ ...base, 'input-format': 'xml' }, '--input-format must be one of json, raw (got "xml")'],
+    [
+      { ...base, 'msg-type': 'X' },
+      '--msg-type and --originator are for --input-format raw (a json record names its own)'
+    ],
+    [
+      { ...base, 'input-format': 'raw', originator: 'DEVICE:nope' },
+      '--originator must be ENTITY_TYPE:UUID, e.g. DEVICE:<uuid> (got "DEVICE:nope")'
+    ],
+    [{ ...base, 'max-in-flight': '0' }, '--max-in-flight must be a whole number of at least 1 (got "0")'],
+    [
+      { ...base, 'session-timeout-ms': '10s' },
+      '--session-timeout-ms must be a whole number of at least 1000 (got "10s")'
+    ]
+  ]
+  for (const [values, message] of cases) {
+    assert.throws(
+      () => parseKafkaInputOptions(values),
+      (error: unknown) => {
+        assert.ok(error instanceof UsageError)
+        assert.equal(error.message, message)
+        return true
+      }
+    )
+  }
+})
+
+test('run --kafka-input on a topic that does not exist: exit 1 with an error naming topic, group and servers', async (t) => {
+  const broker = await startTestBroker(t)
+  const chain = kafkaChainFile({ topicPattern: 'out', bootstrapServers: address(broker) })
+  const result = await runCli([
+    'run',
+    chain,
+    '--kafka-input',
+    address(broker),
+    '--topics',
+    'missing-topic',
+    '--group',
+    'g1'
+  ])
+  assert.equal(result.code, 1)
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `^kafka-rule-node: ServiceError: kafka input: cannot consume missing-topic as group g1 from ${address(broker)}: .*missing-topic`,
+      'm'
+    )
+  )
+})
