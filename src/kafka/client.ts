@@ -243,12 +243,19 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     maxWaitTime: 500,
     highWaterMark: settings.bufferedRecords
   })
-  const stream = await consumer.consume({
-    topics: [...settings.topics],
-    mode: MessagesStreamModes.COMMITTED,
-    fallbackMode: MessagesStreamFallbackModes.EARLIEST,
-    autocommit: false
-  })
+  let stream
+  try {
+    stream = await consumer.consume({
+      topics: [...settings.topics],
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+      autocommit: false
+    })
+  } catch (error) {
+    // Its connections and timers would keep the process alive after the error is reported.
+    await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
+    throw error
+  }
   return {
     records: stream as AsyncIterable<ConsumedRecord>,
     get memberId() {
