@@ -5,7 +5,9 @@
 // independent consumer are passed on from here. The client's own retries are off (the
 // node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
 // as the Java producer asks brokers to. Each TLS connection is verified against, and names in
-// SNI, the host it connects to (see tlsOptions).
+// SNI, the host it connects to (see tlsOptions). The Kafka input's group consumer
+// (openGroupConsumer) and its dead-letter sender (createRecordSender) are the client's own
+// Consumer and Producer behind the small interfaces the input needs.
 
 import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
