@@ -278,7 +278,10 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     stopFetching: () => stream.close(),
     close: async () => {
       await stream.close()
-      await consumer.close()
+      // Forced: closes whatever stream is left and leaves the group even mid-rebalance.
+      await new Promise<void>((resolve, reject) =>
+        consumer.close(true, (error) => (error ? reject(error) : resolve()))
+      )
     }
   }
 }

@@ -372,17 +372,37 @@ export class KafkaInput {
     this.#stopping = true
     this.#wake?.()
     clearInterval(this.#timer)
-    await this.#options.consumer.stopFetching()
+    const bound = this.#options.revokeTimeoutMs
+    await this.#bounded('stop fetching', this.#options.consumer.stopFetching(), bound)
     // Nothing more comes in: a node that lingers sends what it holds now.
     this.#options.chain.endOfInput()
-    await this.#until(() => this.#inFlight === 0, this.#options.revokeTimeoutMs)
+    await this.#until(() => this.#inFlight === 0, bound)
     if (this.#inFlight > 0) {
       this.#options.logger.warn(
-        `kafka input: ${this.#inFlight} message(s) still in the chain after ${this.#options.revokeTimeoutMs} ms; not committed, read again after a restart`
+        `kafka input: ${this.#inFlight} message(s) still in the chain after ${bound} ms; not committed, read again after a restart`
       )
     }
-    await this.commit()
-    await this.#options.consumer.close()
+    await this.#bounded('the last commit', this.commit(), bound)
+    await this.#bounded('leaving the group', this.#options.consumer.close(), bound)
     await this.#options.deadLetter?.sender.close()
+  }
+
+  /**
+   * Waits for a step of stopping, at most `ms`: a client call that never answers (a coordinator
+   * gone in mid-rebalance) must not keep a stopping service from exiting. What it did not do is
+   * safe: an offset not committed is read again; a member that did not leave is dropped after
+   * the session timeout.
+   */
+  async #bounded(what: string, step: Promise<void>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)))
+    try {
+      const result = await Promise.race([step.then(() => 'done' as const), late])
+      if (result === 'late') this.#options.logger.warn(`kafka input: ${what} took over ${ms} ms; going on`)
+    } catch (error) {
+      this.#options.logger.warn(`kafka input: ${what} failed: ${describeError(error)}`)
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }
