@@ -94,6 +94,11 @@ class ChainNode implements DeliveryOwner {
     this.pending.delete(delivery)
     return this.chain.route(this, msg, relation)
   }
+
+  routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance {
+    this.pending.delete(delivery)
+    return this.chain.routeEach(this, msgs, relation)
+  }
 }
 
 /** Adds the count of one more message told on `relation`. */
@@ -274,6 +279,18 @@ export class Chain {
     // acceptances for whoever started it (the pusher, or a node telling from a callback).
     if (this.#routing) return undefined
     return this.#deliverWaiting()
+  }
+
+  /** @internal Routes several messages told by `from` in place of one: each is accounted as in flight. */
+  routeEach(from: ChainNode, msgs: readonly TbMsg[], relation: string): Acceptance {
+    this.#inFlight += msgs.length - 1
+    let waits: Promise<void>[] | undefined
+    for (const msg of msgs) {
+      const accepted = this.route(from, msg, relation)
+      if (accepted !== undefined) (waits ??= []).push(accepted)
+    }
+    if (waits === undefined) return undefined
+    return Promise.all(waits).then(() => undefined)
   }
 
   #deliverWaiting(): Acceptance {

@@ -23,6 +23,11 @@ export type Acceptance = Promise<void> | undefined
 export interface MsgContext extends NodeContext {
   /** Passes `msg` (the received message or one derived from it) on along `relation`, or several. */
   tellNext(msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /**
+   * Passes several messages made from the received one (a script transform's array result) on
+   * along `relation`, each as a message of its own; this is the one telling of the delivery.
+   */
+  tellEach(msgs: readonly TbMsg[], relation: string): Acceptance
   /** `tellNext(msg, 'Success')`. */
   tellSuccess(msg: TbMsg): Acceptance
   /** Passes `msg` on along `Failure` with metadata `error` = `"<ErrorClass>: <message>"`. */
