@@ -13,6 +13,7 @@
 import vm from 'node:vm'
 import { types } from 'node:util'
 import { ScriptError } from '../errors.js'
+import { tokenize } from './lexer.js'
 
 /** ThingsBoard's `js.max_script_body_size` / `tbel.max_script_body_size` default. */
 export const MAX_SCRIPT_BODY_CHARS = 50_000
@@ -49,7 +50,7 @@ function runnerSource(options: SandboxOptions): { source: string; bodyLine: numb
     options.undefinedAsNull === true ? 'function (k, v) { return v === undefined ? null : v; }' : 'undefined'
   const [a, b, c] = options.argNames
   const head = [
-    `Object.defineProperty(globalThis, '__krnRun', Object.assign(Object.create(null), { value: (function (__krnParse, __krnStringify, __krnString, __krnReplacer) {`,
+    `Object.defineProperty(globalThis, '__krnRun', Object.assign(Object.create(null), { value: (function (__krnParse, __krnStringify, __krnString, __krnReplacer, __krnKeys) {`,
     `  function __krnDescribe(e) {`,
     `    if ((typeof e !== 'object' || e === null) && typeof e !== 'function') return 'Error: ' + __krnString(e);`,
     `    var text = __krnString(e.name) + ': ' + __krnString(e.message);`,
@@ -69,10 +70,14 @@ function runnerSource(options: SandboxOptions): { source: string; bodyLine: numb
     `      return __krnOut === undefined ? 'U' : 'R' + __krnOut;`,
     `    } catch (e) {`,
     `      return 'E' + __krnDescribe(e);`,
+    // ThingsBoard's sandbox gives every call a fresh context; this one lives as long as its node,
+    // so what a call left in the global scope (an assignment without var) goes before the next.
+    `    } finally {`,
+    `      for (var __krnLeft = __krnKeys(globalThis), __krnI = 0; __krnI < __krnLeft.length; __krnI++) delete globalThis[__krnLeft[__krnI]];`,
     `    }`,
     `    function ruleNodeFunc(${a}, ${b}, ${c}) {`
   ]
-  const tail = [``, `    }`, `  };`, `})(JSON.parse, JSON.stringify, String, ${replacer}) }));`]
+  const tail = [``, `    }`, `  };`, `})(JSON.parse, JSON.stringify, String, ${replacer}, Object.keys) }));`]
   const prelude = options.prelude === undefined ? [] : [options.prelude]
   const lines = [...prelude, ...head]
   return {
@@ -80,6 +85,21 @@ function runnerSource(options: SandboxOptions): { source: string; bodyLine: numb
     bodyLine: lines.join('\n').split('\n').length + 1
   }
 }
+
+// A promise job runs after the call's code, where a time limit that fires corrupts Node's async
+// hook stack; so no job may be made: async/await are refused here, the context has no Promise,
+// WebAssembly, Atomics, WeakRef or FinalizationRegistry, and code cannot be made from strings.
+function refuseAsync(body: string): void {
+  for (const token of tokenize(body)) {
+    if (token.kind === 'word' && (token.text === 'async' || token.text === 'await')) {
+      throw new ScriptError(
+        `line ${token.line}: ${token.text} is not supported here (scripts run synchronously)`
+      )
+    }
+  }
+}
+
+const REMOVED_GLOBALS = ['Promise', 'WebAssembly', 'Atomics', 'WeakRef', 'FinalizationRegistry', 'eval']
 
 /** The line a V8 SyntaxError points at, from the first line of its stack (`script:3`). */
 function syntaxErrorLine(error: Error): number | undefined {
@@ -113,6 +133,7 @@ export class ScriptSandbox {
         `script body exceeds maximum allowed size of ${MAX_SCRIPT_BODY_CHARS} symbols (${options.body.length})`
       )
     }
+    refuseAsync(options.body)
     const { source, bodyLine } = runnerSource(options)
     let script: vm.Script
     try {
@@ -130,9 +151,10 @@ export class ScriptSandbox {
     const globals = Object.create(null) as Record<string, unknown>
     const context = vm.createContext(globals, {
       name: 'rule-node script',
-      codeGeneration: { strings: true, wasm: false },
+      codeGeneration: { strings: false, wasm: false },
       microtaskMode: 'afterEvaluate'
     })
+    vm.runInContext(`for (const name of ${JSON.stringify(REMOVED_GLOBALS)}) delete globalThis[name]`, context)
     try {
       script.runInContext(context, { timeout: options.timeoutMs })
     } catch (error) {
@@ -155,8 +177,6 @@ export class ScriptSandbox {
     } catch (error) {
       if (isTimeout(error)) throw new ScriptError(`script execution timed out after ${this.#timeoutMs} ms`)
       throw new ScriptError('the script broke out of its function')
-    } finally {
-      this.#forgetGlobals()
     }
     if (typeof out !== 'string') throw new ScriptError('the script broke out of its function')
     const kind = out.charCodeAt(0)
@@ -172,11 +192,5 @@ export class ScriptSandbox {
     const newline = out.indexOf('\n')
     const text = newline < 0 ? out.slice(1) : `${out.slice(1, newline)} (line ${out.slice(newline + 1)})`
     throw new ScriptError(text)
-  }
-
-  // ThingsBoard's sandbox gives every call a fresh context; this one lives as long as its node, so
-  // what a call left in the global scope (an assignment without `var`) is removed before the next.
-  #forgetGlobals(): void {
-    for (const key of Object.keys(this.#globals)) delete this.#globals[key]
   }
 }

@@ -7,7 +7,7 @@
 
 import { ScriptError } from '../../errors.js'
 import { TBEL_FUNCTIONS, TBEL_METHODS, TBEL_UTILS } from './helpers.js'
-import { tokenize, type Token } from './lexer.js'
+import { tokenize, type Token } from '../lexer.js'
 
 // Java declarations that read as `var` (the value's type is the value's own, as in MVEL).
 const TYPES = new Set([
@@ -201,7 +201,7 @@ function returnLastExpression(code: readonly Token[]): void {
     } else if (text === ')' || text === ']') stack.pop()
     else if (text === '}') {
       if (stack.pop() === 'block' && stack.length === 0) start = i + 1
-    } else if (text === ';' && stack.length === 0) start = i + 1
+    } else if (text === ';' && stack.length === 0 && i < code.length - 1) start = i + 1
   }
   const first = code[start]
   if (first === undefined) return

@@ -1,4 +1,4 @@
-// Splits TBEL source into tokens, keeping every character (spaces and comments too) so that the
+// Splits TBEL or JavaScript source into tokens, keeping every character (spaces and comments too) so that the
 // translation can be written back with its lines where they were.
 
 /** A token's kind. */
