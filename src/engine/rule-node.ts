@@ -36,6 +36,16 @@ export interface MsgContext extends NodeContext {
   readonly done: boolean
 }
 
+/** What a source node (one that makes messages itself, such as the generator) is given when the chain starts. */
+export interface SourceContext extends NodeContext {
+  /** Sends a message the node made out along `relation`: it enters the chain here. */
+  emit(msg: TbMsg, relation: string): Acceptance
+  /** Sends a message out along `Failure` with metadata `error`, as `tellFailure` does. */
+  emitFailure(msg: TbMsg, error: unknown): Acceptance
+  /** Aborted when the chain stops its sources (a stop of the run, or the chain's destroy). */
+  readonly stopped: AbortSignal
+}
+
 /**
  * A rule node (ThingsBoard's TbNode). `onMsg` may return a promise: the caller waits for it
  * before offering more input, which is how a node applies backpressure. A throw or a rejected
@@ -46,6 +56,11 @@ export interface RuleNode {
   onMsg(ctx: MsgContext, msg: TbMsg): void | Promise<void>
   /** Stops the node; a node that holds messages delivers or fails each of them before this resolves. */
   destroy(): void | Promise<void>
+  /**
+   * Source nodes only: called once every node of the chain is initialised; resolves when the node
+   * will make no more messages (its count is reached, or `ctx.stopped` was aborted).
+   */
+  start?(ctx: SourceContext): Promise<void>
   /** For nodes that talk to a remote system: whether they have reached it. */
   health?(): NodeHealth
   /**

@@ -1,5 +1,6 @@
 import { NodeRegistry, type NodeDefinition } from '../engine/registry.js'
 import { logNodeDefinition } from './action/log-node.js'
+import { msgGeneratorDefinition } from './debug/msg-generator-node.js'
 import { jsFilterDefinition } from './filter/js-filter-node.js'
 import { jsSwitchDefinition } from './filter/js-switch-node.js'
 import { msgTypeSwitchDefinition } from './filter/msg-type-switch-node.js'
@@ -13,6 +14,7 @@ export const builtinNodes: readonly NodeDefinition[] = [
   jsSwitchDefinition,
   transformMsgDefinition,
   logNodeDefinition,
+  msgGeneratorDefinition,
   kafkaNodeDefinition
 ]
 
