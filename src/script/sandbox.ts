@@ -4,11 +4,12 @@
 // in a node:vm context of its own.
 //
 // What keeps the script in its box: nothing of the host realm ever enters the context (only
-// strings are handed in, and they are parsed in there), so no constructor chain reaches the host's
-// Function; the context has only ECMAScript's built-ins (no require, process, timers or network);
-// every run of code in the context, including promise jobs (microtaskMode 'afterEvaluate'), is
-// under the vm time limit; and the host never calls a context function or reads a context object
-// directly, only the string that the runner returns.
+// strings are handed in, and they are parsed in there; the context object has no prototype), so
+// no constructor chain reaches the host's Function; the context has only ECMAScript's built-ins
+// (no require, process, timers or network) and makes no code from strings; every run of code in
+// it is under the vm time limit, and no promise job can outlive a call (see refuseAsync); the
+// host never calls a context function or reads a context object, only the string the runner
+// returns.
 
 import vm from 'node:vm'
 import { types } from 'node:util'
