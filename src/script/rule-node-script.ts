@@ -14,7 +14,7 @@ import {
   type JsonValue
 } from './java-text.js'
 import { ScriptSandbox } from './sandbox.js'
-import { TBEL_HELPERS } from './tbel/helpers.js'
+import { TBEL_HELPERS, TBEL_PARSER } from './tbel/helpers.js'
 import { translateTbel } from './tbel/translate.js'
 
 /** The script languages of ThingsBoard's ScriptLanguage. */
@@ -70,7 +70,8 @@ export class RuleNodeScript {
             argNames,
             timeoutMs: spec.timeoutMs,
             prelude: TBEL_HELPERS,
-            undefinedAsNull: true
+            undefinedAsNull: true,
+            parser: TBEL_PARSER
           })
     return new RuleNodeScript(spec.lang, sandbox)
   }

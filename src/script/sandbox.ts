@@ -33,6 +33,8 @@ export interface SandboxOptions {
   readonly prelude?: string
   /** Serialise `undefined` values as null (TBEL has no undefined: a missing key reads as null). */
   readonly undefinedAsNull?: boolean
+  /** The prelude's function that parses the data and metadata, instead of JSON.parse. */
+  readonly parser?: string
 }
 
 /** What one call gives: the JSON text of the script's result, or undefined when it returned nothing. */
@@ -78,7 +80,12 @@ function runnerSource(options: SandboxOptions): { source: string; bodyLine: numb
     `    }`,
     `    function ruleNodeFunc(${a}, ${b}, ${c}) {`
   ]
-  const tail = [``, `    }`, `  };`, `})(JSON.parse, JSON.stringify, String, ${replacer}, Object.keys) }));`]
+  const tail = [
+    ``,
+    `    }`,
+    `  };`,
+    `})(${options.parser ?? 'JSON.parse'}, JSON.stringify, String, ${replacer}, Object.keys) }));`
+  ]
   const prelude = options.prelude === undefined ? [] : [options.prelude]
   const lines = [...prelude, ...head]
   return {

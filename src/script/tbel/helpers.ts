@@ -77,6 +77,9 @@ export const TBEL_METHODS: ReadonlySet<string> = new Set([
   'equals'
 ])
 
+/** The prelude's parser of data and metadata: maps whose missing keys read null, as a Java map's get. */
+export const TBEL_PARSER = '__tbelParse'
+
 /** The prelude: helper functions and collection methods, evaluated in each TBEL script's context. */
 export const TBEL_HELPERS = String.raw`
 // A descriptor without a prototype: once Object.prototype has get(), a plain literal would read as an accessor.
@@ -121,6 +124,17 @@ var __tbelCharset = function (name) {
   if (n === 'UTF-8' || n === 'UTF8') return 'UTF-8';
   if (n === 'ISO-8859-1' || n === 'LATIN1' || n === 'US-ASCII' || n === 'ASCII') return n.indexOf('ASCII') >= 0 ? 'US-ASCII' : 'ISO-8859-1';
   throw new Error('charset ' + name + ' is not supported here (UTF-8, ISO-8859-1, US-ASCII)');
+};
+
+var __tbelMissingIsNull = {
+  get: function (target, key, receiver) {
+    return typeof key === 'string' && !(key in target) ? null : Reflect.get(target, key, receiver);
+  }
+};
+var __tbelParse = function (text) {
+  return JSON.parse(text, function (key, value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? new Proxy(value, __tbelMissingIsNull) : value;
+  });
 };
 
 function raiseError(message) { throw new Error(String(message)); }

@@ -36,7 +36,11 @@ for (const lang of ['JS', 'TBEL'] as const) {
       exits.map((e) => [e.relation, e.msg.metadata.error]),
       [
         ['Failure', `ScriptError: Wrong result type: ${type} (a filter script returns true or false)`],
-        ['Failure', "ScriptError: TypeError: Cannot read properties of undefined (reading 'b') (line 4)"],
+        // TBEL reads a missing key as null, as a Java map's get does.
+        [
+          'Failure',
+          `ScriptError: TypeError: Cannot read properties of ${lang === 'JS' ? 'undefined' : 'null'} (reading 'b') (line 4)`
+        ],
         ['Failure', `ScriptError: SyntaxError: Unexpected token 'o', "not json" is not valid JSON`]
       ]
     )
