@@ -46,7 +46,7 @@ const ARGS = ['__krnMsgStr', '__krnMetadataStr', '__krnMsgType'] as const
 const CALL = new vm.Script(`__krnRun(${ARGS.join(', ')})`, { filename: 'call' })
 
 // The runner turns everything the body does into one string: 'R' + JSON, 'U' (undefined) or
-// 'E' + error text, so that the host reads only a primitive. Error details are read in here,
+// 'E' + line + newline + error text, so that the host reads only a primitive. Error details are read in here,
 // under the time limit, because a thrown object's getters are script code.
 function runnerSource(options: SandboxOptions): { source: string; bodyLine: number } {
   const replacer =
@@ -55,15 +55,15 @@ function runnerSource(options: SandboxOptions): { source: string; bodyLine: numb
   const head = [
     `Object.defineProperty(globalThis, '__krnRun', Object.assign(Object.create(null), { value: (function (__krnParse, __krnStringify, __krnString, __krnReplacer, __krnKeys) {`,
     `  function __krnDescribe(e) {`,
-    `    if ((typeof e !== 'object' || e === null) && typeof e !== 'function') return 'Error: ' + __krnString(e);`,
+    `    if ((typeof e !== 'object' || e === null) && typeof e !== 'function') return '\\nError: ' + __krnString(e);`,
     `    var text = __krnString(e.name) + ': ' + __krnString(e.message);`,
     `    var stack = typeof e.stack === 'string' ? e.stack : '';`,
     `    var frames = stack.split('\\n');`,
     `    for (var i = 0; i < frames.length; i++) {`,
     `      var at = /^\\s+at (?:.*\\()?${FILE}:(\\d+):\\d+\\)?$/.exec(frames[i]);`,
-    `      if (at !== null) return text + '\\n' + at[1];`,
+    `      if (at !== null) return at[1] + '\\n' + text;`,
     `    }`,
-    `    return text;`,
+    `    return '\\n' + text;`,
     `  }`,
     `  return function (msgStr, metadataStr, msgType) {`,
     `    try {`,
@@ -197,8 +197,10 @@ export class ScriptSandbox {
       }
       return out.slice(1)
     }
+    // 'E' + line (or nothing) + '\n' + text: the line first, as a message may hold newlines.
     const newline = out.indexOf('\n')
-    const text = newline < 0 ? out.slice(1) : `${out.slice(1, newline)} (line ${out.slice(newline + 1)})`
-    throw new ScriptError(text)
+    const line = out.slice(1, newline)
+    const text = out.slice(newline + 1)
+    throw new ScriptError(line === '' ? text : `${text} (line ${line})`)
   }
 }

@@ -76,6 +76,7 @@ test('a script error fails with its class, message and line', () => {
     "TypeError: Cannot read properties of undefined (reading 'value') (line 2)"
   )
   assert.equal(failure('throw "boom";'), 'Error: boom')
+  assert.equal(failure('\nthrow new Error("two\\nlines");'), 'Error: two\nlines (line 2)')
   assert.equal(failure('throw new RangeError("too hot");'), 'RangeError: too hot (line 1)')
 })
 
