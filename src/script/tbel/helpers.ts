@@ -74,6 +74,9 @@ export const TBEL_METHODS: ReadonlySet<string> = new Set([
   'isEmpty',
   'keys',
   'values',
+  'entrySet',
+  'getKey',
+  'getValue',
   'equals'
 ])
 
@@ -135,6 +138,17 @@ var __tbelParse = function (text) {
   return JSON.parse(text, function (key, value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? new Proxy(value, __tbelMissingIsNull) : value;
   });
+};
+
+var __tbelEntry = function (map, key) {
+  return { key: key, value: map[key], getKey: function () { return key; }, getValue: function () { return map[key]; } };
+};
+var __tbelIter = function (items) {
+  if (Array.isArray(items)) return items;
+  if (typeof items === 'string') return items.split('');
+  if (typeof items === 'number') { var counted = []; for (var n = 1; n <= items; n++) counted[counted.length] = n; return counted; }
+  if (typeof items === 'object' && items !== null) return Object.keys(items).map(function (key) { return __tbelEntry(items, key); });
+  throw new Error('foreach cannot walk ' + (items === null || items === undefined ? 'null' : typeof items));
 };
 
 function raiseError(message) { throw new Error(String(message)); }
@@ -258,6 +272,7 @@ function padEnd(text, length, pad) { var s = String(text); while (s.length < len
   __tbelDefine(P, 'size', function () { return Object.keys(this).length; });
   __tbelDefine(P, 'isEmpty', function () { return this.size() === 0; });
   __tbelDefine(P, 'keys', function () { return Object.keys(this); });
+  __tbelDefine(P, 'entrySet', function () { var self = this; return Object.keys(this).map(function (k) { return __tbelEntry(self, k); }); });
   __tbelDefine(P, 'values', function () { var self = this; return Object.keys(this).map(function (k) { return self[k]; }); });
   __tbelDefine(P, 'equals', function (other) { return same(this.valueOf(), other); });
   __tbelDefine(A, 'get', function (index) { if (index < 0 || index >= this.length) throw new Error('Index ' + index + ' out of bounds for length ' + this.length); return __tbelNull(this[index]); });

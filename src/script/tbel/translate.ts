@@ -70,7 +70,6 @@ const MATH = new Set([
 
 // Why some constructs are refused, in the words of the error.
 const REFUSED_WORDS: Readonly<Record<string, string>> = {
-  foreach: 'MVEL foreach loops are not supported here; use for (var i = 0; i < list.size(); i++)',
   def: 'MVEL def functions are not supported here; use function name(args) { ... }',
   until: 'MVEL until loops are not supported here',
   with: 'MVEL with blocks are not supported here',
@@ -119,6 +118,8 @@ function declaredNames(code: readonly Token[], argNames: readonly string[]): Set
     if (token.kind !== 'word' || code[i - 1]?.text === '.') continue
     if ((TYPES.has(token.text) || token.text === 'function') && next?.kind === 'word') names.add(next.text)
     if (next?.text === '=') names.add(token.text)
+    const loop = foreachHeader(code, i)
+    if (loop !== undefined) names.add((code[loop.name] as Token).text)
     if (token.text === 'function') {
       let j = i + 1
       while (j < code.length && code[j]?.text !== '(') j++
@@ -127,6 +128,28 @@ function declaredNames(code: readonly Token[], argNames: readonly string[]): Set
     }
   }
   return names
+}
+
+/** Where the parts of an MVEL `foreach (x : items)` or `for (x : items)` header are, if token i starts one. */
+function foreachHeader(
+  code: readonly Token[],
+  i: number
+): { name: number; colon: number; close: number } | undefined {
+  const word = code[i]
+  if (word?.kind !== 'word' || (word.text !== 'foreach' && word.text !== 'for') || code[i - 1]?.text === '.')
+    return undefined
+  if (code[i + 1]?.text !== '(') return undefined
+  // `foreach (String s : list)` names a type first.
+  const typed = TYPES.has(code[i + 2]?.text ?? '') && code[i + 3]?.kind === 'word'
+  const name = typed ? i + 3 : i + 2
+  if (code[name]?.kind !== 'word' || code[name + 1]?.text !== ':') return undefined
+  let depth = 0
+  for (let j = i + 1; j < code.length; j++) {
+    const text = (code[j] as Token).text
+    if (text === '(') depth++
+    else if (text === ')' && --depth === 0) return { name, colon: name + 1, close: j }
+  }
+  return undefined
 }
 
 function checkWord(code: readonly Token[], i: number, names: ReadonlySet<string>): void {
@@ -207,7 +230,9 @@ function returnLastExpression(code: readonly Token[]): void {
   if (first === undefined) return
   if (
     first.kind === 'word' &&
-    (KEYWORDS.has(first.text) || (TYPES.has(first.text) && code[start + 1]?.kind === 'word'))
+    (KEYWORDS.has(first.text) ||
+      first.text === 'foreach' ||
+      (TYPES.has(first.text) && code[start + 1]?.kind === 'word'))
   )
     return
   first.text = `return ${first.text}`
@@ -221,6 +246,7 @@ export function translateTbel(
   const tokens = tokenize(source)
   const code = tokens.filter((t) => t.kind !== 'space' && t.kind !== 'comment')
   const names = declaredNames(code, argNames)
+  const loops: { start: number; name: number; colon: number; close: number }[] = []
   for (let i = 0; i < code.length; i++) {
     const token = code[i] as Token
     if (token.kind === 'string') {
@@ -230,6 +256,10 @@ export function translateTbel(
       continue
     } else if (token.kind === 'number') {
       checkNumber(token)
+    } else if (token.kind === 'word' && foreachHeader(code, i) !== undefined) {
+      const loop = foreachHeader(code, i) as { name: number; colon: number; close: number }
+      loops.push({ start: i, ...loop })
+      i = loop.colon
     } else if (token.kind === 'word') {
       checkWord(code, i, names)
     } else {
@@ -239,5 +269,15 @@ export function translateTbel(
     }
   }
   returnLastExpression(code)
+  // MVEL's foreach walks a list's items, a map's entries (key, value, getKey(), getValue()), a
+  // string's characters or the numbers 1..n: __tbelIter gives JavaScript's for-of the same.
+  for (const loop of loops) {
+    const start = code[loop.start] as Token
+    start.text = 'for'
+    for (let j = loop.start + 2; j < loop.name; j++) (code[j] as Token).text = ''
+    ;(code[loop.name] as Token).text = `var ${(code[loop.name] as Token).text}`
+    ;(code[loop.colon] as Token).text = 'of __tbelIter('
+    ;(code[loop.close] as Token).text = '))'
+  }
   return tokens.map((t) => t.text).join('')
 }

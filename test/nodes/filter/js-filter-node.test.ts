@@ -78,8 +78,8 @@ test('a script that does not compile, a blank one, or TBEL we cannot run is a lo
   assert.equal(
     await loadError(FILTER, {
       scriptLang: 'TBEL',
-      tbelScript: 'var n = 0;\nforeach (v : msg.values) { n = n + v; }\nreturn n > 10;'
+      tbelScript: 'var n = 0;\ndef add(v) { n = n + v; }\nreturn n > 10;'
     }),
-    `node "Node" (${FILTER}, index 0): ScriptError: tbelScript: TBEL line 2: MVEL foreach loops are not supported here; use for (var i = 0; i < list.size(); i++)`
+    `node "Node" (${FILTER}, index 0): ScriptError: tbelScript: TBEL line 2: MVEL def functions are not supported here; use function name(args) { ... }`
   )
 })

@@ -75,6 +75,16 @@ test('map and list methods of TBEL: put, get, containsKey, remove, size, add, co
   assert.equal(tbel('return "" + [1, "a"] + " " + {k: "v"};'), '[1, a] {k=v}')
 })
 
+test("foreach walks a list's items, a map's entries, a string's characters and 1..n, as MVEL does", () => {
+  assert.deepEqual(
+    tbel(
+      'var items = "";\nforeach (item : msg.list) { items += item; }\nvar entries = "";\nforeach (e : msg.entrySet()) { entries = entries + e.getKey() + "=" + e.value + ";"; }\nvar n = 0;\nforeach (i : 4) { n = n + i; }\nvar chars = [];\nforeach (c : "ab") { chars.add(c); }\nreturn {items: items, entries: entries, n: n, chars: chars};',
+      '{"temperature": 42, "nested": "508", "list": ["A", "B"]}'
+    ),
+    { items: 'AB', entries: 'temperature=42;nested=508;list=[A, B];', n: 10, chars: ['a', 'b'] }
+  )
+})
+
 test('raiseError fails the call with its message and line', () => {
   assert.throws(
     () => tbel('if (msg.t > 50) {\n  raiseError("too hot: " + msg.t);\n}\nreturn true;', '{"t":60}'),

@@ -16,6 +16,15 @@ test('TBEL that reads as JavaScript is kept; Java declarations, number suffixes 
   )
 })
 
+test('MVEL foreach (and for with a colon) becomes for-of over what __tbelIter walks', () => {
+  assert.equal(
+    translateTbel(
+      'var s = 0;\nforeach (x : msg.list) {\n  s = s + x;\n}\nfor (String k : msg.keys()) { s = s + k; }\nreturn s;'
+    ),
+    'var s = 0;\nfor (var x of __tbelIter( msg.list)) {\n  s = s + x;\n}\nfor ( var k of __tbelIter( msg.keys())) { s = s + k; }\nreturn s;'
+  )
+})
+
 test("a script that ends in an expression returns it, as MVEL's value is its last statement's", () => {
   assert.equal(translateTbel('msg.temperature > 20'), 'return msg.temperature > 20')
   assert.equal(translateTbel('var a = 2;\na + 1;'), 'var a = 2;\nreturn a + 1;')
@@ -29,10 +38,6 @@ test("a script that ends in an expression returns it, as MVEL's value is its las
 
 test('a construct that cannot run as in ThingsBoard is refused with its line and what it is', () => {
   const rows: [string, string][] = [
-    [
-      'var s = 0;\nforeach (x : msg.list) {\n  s = s + x;\n}\nreturn s;',
-      'TBEL line 2: MVEL foreach loops are not supported here; use for (var i = 0; i < list.size(); i++)'
-    ],
     [
       'def f(x) { x * 2 }\nreturn f(1);',
       'TBEL line 1: MVEL def functions are not supported here; use function name(args) { ... }'
