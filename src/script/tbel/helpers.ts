@@ -151,6 +151,35 @@ var __tbelIter = function (items) {
   throw new Error('foreach cannot walk ' + (items === null || items === undefined ? 'null' : typeof items));
 };
 
+// MVEL's ==: numbers, and text that reads as a number, compare by value ("5" == 5.0); null equals
+// only null; text, booleans, maps and lists as Java's equals (a map or list by its contents).
+var __tbelNumeric = function (v) {
+  return typeof v === 'number' || (typeof v === 'string' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v));
+};
+var __tbelEquals = function (a, b) {
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (a === null || b === null) return a === b;
+  if (__tbelNumeric(a) && __tbelNumeric(b)) return Number(a) === Number(b);
+  if (typeof a === 'boolean' && typeof b !== 'boolean') throw new Error('== between a boolean and a ' + typeof b + ' is not supported here');
+  if (typeof b === 'boolean' && typeof a !== 'boolean') throw new Error('== between a ' + typeof a + ' and a boolean is not supported here');
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  var ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (var i = 0; i < ka.length; i++) {
+    if (Array.isArray(a) ? false : !Object.prototype.hasOwnProperty.call(b, ka[i])) return false;
+    if (!__tbelSameValue(a[ka[i]], b[ka[i]])) return false;
+  }
+  return true;
+};
+// Inside a map or list Java's equals has no text-to-number reading.
+var __tbelSameValue = function (a, b) {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return __tbelEquals(a, b);
+  return (a === undefined ? null : a) === (b === undefined ? null : b);
+};
+var __tbelEq = function (a, b) { return __tbelEquals(a, b); };
+
 function raiseError(message) { throw new Error(String(message)); }
 function isNaN(value) { return value !== value; }
 function isMap(value) { return typeof value === 'object' && value !== null && !Array.isArray(value); }
@@ -258,11 +287,7 @@ function padEnd(text, length, pad) { var s = String(text); while (s.length < len
 
 (function () {
   var P = Object.prototype, A = Array.prototype, S = String.prototype;
-  var same = function (a, b) {
-    if (a === b) return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a == b && typeof a === typeof b;
-    return JSON.stringify(a) === JSON.stringify(b);
-  };
+  var same = __tbelSameValue;
   __tbelDefine(P, 'get', function (key) { return Object.prototype.hasOwnProperty.call(this, key) ? __tbelNull(this[key]) : null; });
   __tbelDefine(P, 'put', function (key, value) { var old = this.get(key); this[key] = value; return old; });
   __tbelDefine(P, 'putIfAbsent', function (key, value) { var old = this.get(key); if (old === null) this[key] = value; return old; });

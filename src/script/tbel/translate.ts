@@ -6,6 +6,7 @@
 // a script either runs as ThingsBoard runs it or does not load.
 
 import { ScriptError } from '../../errors.js'
+import { comparisons } from './equality.js'
 import { TBEL_FUNCTIONS, TBEL_METHODS, TBEL_UTILS } from './helpers.js'
 import { tokenize, type Token } from '../lexer.js'
 
@@ -209,9 +210,9 @@ function isRegexStart(prev: Token | undefined): boolean {
 
 /**
  * MVEL's value is its last statement's: when the script ends in an expression (`msg.t > 20`, or
- * `{msg: msg}`, a map literal in MVEL), it becomes `return <expression>`.
+ * `{msg: msg}`, a map literal in MVEL), that token gets `return` before it.
  */
-function returnLastExpression(code: readonly Token[]): void {
+function lastExpressionStart(code: readonly Token[]): number | undefined {
   let start = 0
   const stack: string[] = []
   for (let i = 0; i < code.length; i++) {
@@ -227,15 +228,15 @@ function returnLastExpression(code: readonly Token[]): void {
     } else if (text === ';' && stack.length === 0 && i < code.length - 1) start = i + 1
   }
   const first = code[start]
-  if (first === undefined) return
+  if (first === undefined) return undefined
   if (
     first.kind === 'word' &&
     (KEYWORDS.has(first.text) ||
       first.text === 'foreach' ||
       (TYPES.has(first.text) && code[start + 1]?.kind === 'word'))
   )
-    return
-  first.text = `return ${first.text}`
+    return undefined
+  return start
 }
 
 /** JavaScript for a TBEL script; a construct that cannot run the same throws ScriptError naming its line. */
@@ -268,7 +269,16 @@ export function translateTbel(
       if (token.text === '/' && isRegexStart(code[i - 1])) refuse(token, 'regular expressions are not TBEL')
     }
   }
-  returnLastExpression(code)
+  // Found on the tokens as written, then applied: each rewrite only adds text around tokens.
+  const returnAt = lastExpressionStart(code)
+  for (const { start, op, end } of comparisons(code)) {
+    const first = code[start] as Token
+    const last = code[end] as Token
+    first.text = `${(code[op] as Token).text === '!=' ? '!' : ''}__tbelEq(${first.text}`
+    ;(code[op] as Token).text = ','
+    last.text = `${last.text})`
+  }
+  if (returnAt !== undefined) (code[returnAt] as Token).text = `return ${(code[returnAt] as Token).text}`
   // MVEL's foreach walks a list's items, a map's entries (key, value, getKey(), getValue()), a
   // string's characters or the numbers 1..n: __tbelIter gives JavaScript's for-of the same.
   for (const loop of loops) {

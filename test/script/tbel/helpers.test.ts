@@ -5,7 +5,7 @@ import { RuleNodeScript } from '../../../src/script/rule-node-script.js'
 // Each row's expected value is what ThingsBoard's own TBEL tests (TbelInvokeDocsIoTest) expect.
 function tbel(source: string, data = '{}'): unknown {
   const script = RuleNodeScript.compile({ lang: 'TBEL', source, timeoutMs: 500 })
-  return script.run({ data, metadata: {}, type: 'POST_TELEMETRY_REQUEST' })
+  return script.run({ data, metadata: { c: '25' }, type: 'POST_TELEMETRY_REQUEST' })
 }
 
 test('number helpers: toFixed and toInt round half up on the decimal digits; parseInt reads decimal and hex', () => {
@@ -83,6 +83,19 @@ test("foreach walks a list's items, a map's entries, a string's characters and 1
     ),
     { items: 'AB', entries: 'temperature=42;nested=508;list=[A, B];', n: 10, chars: ['a', 'b'] }
   )
+})
+
+test('== compares as MVEL: numbers and numeric text by value, maps and lists by contents, null only to null', () => {
+  assert.deepEqual(
+    tbel(
+      'return [msg.a == msg.b, msg.l == [1, 2], msg.l != [2, 1], msg.n == 5, metadata.c == msg.t, msg.nope == null, msg.a == null, "x" == "x", "x" == "y"];',
+      '{"a": {"x": 1}, "b": {"x": 1}, "l": [1, 2], "n": "5.0", "t": 25}'
+    ),
+    [true, true, true, true, true, true, false, true, false]
+  )
+  assert.throws(() => tbel('return msg.t == true;', '{"t": 1}'), {
+    message: 'Error: == between a number and a boolean is not supported here (line 1)'
+  })
 })
 
 test('raiseError fails the call with its message and line', () => {

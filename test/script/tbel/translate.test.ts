@@ -25,6 +25,15 @@ test('MVEL foreach (and for with a colon) becomes for-of over what __tbelIter wa
   )
 })
 
+test("== and != become calls of MVEL's equality, operands found by precedence", () => {
+  assert.equal(
+    translateTbel(
+      'var a = 1;\nif (msg.a == msg.b && msg.t != 3 || msg.get(1) == [1]) {\n  return msgType == "T" ? a + 1 == 2 : !a == msg.c;\n}\nmsg.t > 20 == true'
+    ),
+    'var a = 1;\nif (__tbelEq(msg.a , msg.b) && !__tbelEq(msg.t , 3) || __tbelEq(msg.get(1) , [1])) {\n  return __tbelEq(msgType , "T") ? __tbelEq(a + 1 , 2) : __tbelEq(!a , msg.c);\n}\nreturn __tbelEq(msg.t > 20 , true)'
+  )
+})
+
 test("a script that ends in an expression returns it, as MVEL's value is its last statement's", () => {
   assert.equal(translateTbel('msg.temperature > 20'), 'return msg.temperature > 20')
   assert.equal(translateTbel('var a = 2;\na + 1;'), 'var a = 2;\nreturn a + 1;')
