@@ -1,8 +1,9 @@
 // Issue 12's end-to-end check: a rule chain in ThingsBoard's export format (message type switch ->
 // script transform -> script filter -> Kafka) run by the CLI publishes what ThingsBoard would, read
 // back by kcat; the same chain with TBEL scripts publishes the same.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eachBroker } from '../helpers/broker-targets.js'
@@ -213,3 +214,29 @@ for (const lang of ['JS', 'TBEL'] as const) {
     }
   )
 }
+
+test('examples/scripts.json gives the same output with its TBEL and with its JS scripts', async () => {
+  const tbel = readFileSync('examples/scripts.json', 'utf8')
+  const js = join(mkdtempSync(join(tmpdir(), 'krn-scripts-')), 'js.json')
+  writeFileSync(js, tbel.replaceAll('"scriptLang": "TBEL"', '"scriptLang": "JS"'))
+  const messages = readFileSync('examples/messages.ndjson', 'utf8')
+  const [fromTbel, fromJs] = await Promise.all([
+    runCli(['run', 'examples/scripts.json'], messages),
+    runCli(['run', js], messages)
+  ])
+  assert.equal(fromTbel.code, 0, fromTbel.stderr)
+  assert.equal(fromJs.code, 0, fromJs.stderr)
+  const summary = (stdout: string): string[][] =>
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Exit)
+      .map((e) => [e.relation, e.node, e.msg.type, e.msg.data])
+  assert.deepEqual(summary(fromTbel.stdout), [
+    ['Success', 'Log Warm', 'TEMPERATURE_F', '{"deviceName":"T1","tempF":70.7}'],
+    ['Post attributes', 'Message Type Switch', 'POST_ATTRIBUTES_REQUEST', '{"firmware":"1.2.0"}'],
+    ['False', 'Warm', 'POST_TELEMETRY_REQUEST', '{"energy":1520.0}']
+  ])
+  assert.deepEqual(summary(fromJs.stdout), summary(fromTbel.stdout))
+  assert.match(fromTbel.stderr, /Log Warm: T1 is at 70\.7 F/)
+})
