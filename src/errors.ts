@@ -57,6 +57,16 @@ export class ServiceError extends RuleNodeError {
   }
 }
 
+/**
+ * A rule-node script that cannot be compiled, threw, ran out of time or returned what its node
+ * cannot use. The message says which, in the script's own terms (`TypeError: ... (line 3)`).
+ */
+export class ScriptError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { code: 'SCRIPT', context })
+  }
+}
+
 /** A command line that cannot be run as given. */
 export class UsageError extends RuleNodeError {
   constructor(message: string) {

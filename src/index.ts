@@ -5,7 +5,7 @@ export { Chain, loadChain, startChain } from './engine/chain.js'
 export type { ChainExit, ChainOptions, NodeHealthReport, NodeStats } from './engine/chain.js'
 export { NodeRegistry } from './engine/registry.js'
 export type { NodeDefinition } from './engine/registry.js'
-export type { Acceptance, MsgContext, NodeContext, RuleNode } from './engine/rule-node.js'
+export type { Acceptance, MsgContext, NodeContext, RuleNode, SourceContext } from './engine/rule-node.js'
 export { Relation } from './engine/relations.js'
 export { createStreamLogger, silentLogger } from './engine/logger.js'
 export type { Logger } from './engine/logger.js'
@@ -18,6 +18,7 @@ export {
   ConfigError,
   MessageError,
   RuleNodeError,
+  ScriptError,
   ServiceError,
   UsageError,
   describeError

@@ -67,6 +67,8 @@ export async function readChainFile(path: string): Promise<unknown> {
 /** `kafka-rule-node run CHAIN.json`: NDJSON messages in, one NDJSON line per message leaving the chain out. */
 export async function runChain(options: RunOptions): Promise<RunSummary> {
   let outputError: string | undefined
+  // Set once the chain is loaded: a reader that goes away also ends the source nodes.
+  let stopSources = (): void => {}
   const writer = new LineWriter(options.output, (error) => {
     const why = error.code ?? describeError(error)
     if (options.untilStopped === true) {
@@ -83,6 +85,7 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
       options.errors.write(`stdout failed (${outputError}); stopped reading input\n`)
     }
     options.input.destroy()
+    stopSources()
   })
   let left = 0
   const onExit = (exit: ChainExit): void => {
@@ -96,6 +99,7 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     logger: options.logger,
     ...(options.metricsFor === undefined ? {} : { metricsFor: options.metricsFor })
   })
+  stopSources = () => chain.stopSources()
   let lines = 0
   let badLines = 0
   let othersStopped = false
@@ -104,8 +108,12 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     othersStopped = true
     await options.onStopping?.()
   }
-  // Destroying the input ends the read loop even while no line is arriving.
-  const stopReading = (): void => void options.input.destroy()
+  // Destroying the input ends the read loop even while no line is arriving; a stop also ends
+  // the source nodes (a generator without a message count makes messages until then).
+  const stopReading = (): void => {
+    options.input.destroy()
+    chain.stopSources()
+  }
   options.stop?.addEventListener('abort', stopReading, { once: true })
   try {
     await options.onStarted?.(chain)
@@ -116,6 +124,7 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
       if (options.stop?.aborted !== true && !outputGone()) throw error
     }
     if (options.untilStopped === true) await untilAborted(options.stop)
+    await chain.sourcesDone()
     await stopOtherInputs()
     // On a stop, destroy flushes instead: it does not wait for a linger or for retries to end.
     if (options.stop?.aborted !== true) {

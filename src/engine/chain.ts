@@ -8,7 +8,8 @@ import { Delivery, type DeliveryOwner } from './delivery.js'
 import { silentLogger, type Logger } from './logger.js'
 import { noMetrics, type NodeHealth, type NodeMetrics } from './node-metrics.js'
 import type { NodeRegistry } from './registry.js'
-import type { Acceptance, RuleNode } from './rule-node.js'
+import type { Acceptance, RuleNode, SourceContext } from './rule-node.js'
+import { Relation } from './relations.js'
 
 /** A message leaving the chain: the relation it left on had no connection. */
 export interface ChainExit {
@@ -94,6 +95,11 @@ class ChainNode implements DeliveryOwner {
     this.pending.delete(delivery)
     return this.chain.route(this, msg, relation)
   }
+
+  routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance {
+    this.pending.delete(delivery)
+    return this.chain.routeEach(this, msgs, relation)
+  }
 }
 
 /** Adds the count of one more message told on `relation`. */
@@ -113,6 +119,8 @@ export class Chain {
   readonly #exits = new Map<string, number>()
   #drainWaiters: (() => void)[] = []
   #stopping = false
+  readonly #stopSources = new AbortController()
+  #sources: Promise<void>[] = []
   // Deliveries waiting their turn, as a stack of (node, message) pairs. A message told onwards
   // while a delivery runs is put here rather than delivered from inside `route`, and the outermost
   // `route` delivers them in a loop: the stack then stays flat however long the chain is (one
@@ -173,6 +181,48 @@ export class Chain {
     }
   }
 
+  /**
+   * Starts the source nodes (those with `start`, such as the generator): they put the messages
+   * they make into the chain until they are done or `stopSources` is called.
+   */
+  startSources(): void {
+    for (const node of this.#nodes) {
+      if (node.node.start === undefined) continue
+      const ctx: SourceContext = {
+        nodeName: node.nodeName,
+        nodeId: node.nodeId,
+        logger: node.logger,
+        metrics: node.metrics,
+        stopped: this.#stopSources.signal,
+        emit: (msg, relation) => this.#emit(node, msg, relation),
+        emitFailure: (msg, error) =>
+          this.#emit(node, msg.withMetadata({ error: describeError(error) }), Relation.FAILURE)
+      }
+      this.#sources.push(
+        node.node.start(ctx).catch((error: unknown) => {
+          this.#logger.error(`source node "${node.spec.name}" stopped: ${describeError(error)}`)
+        })
+      )
+    }
+  }
+
+  /** Resolves when every source node is done making messages (at once when there is none). */
+  async sourcesDone(): Promise<void> {
+    await Promise.all(this.#sources)
+  }
+
+  /** Tells the source nodes to make no more messages. */
+  stopSources(): void {
+    this.#stopSources.abort()
+  }
+
+  #emit(from: ChainNode, msg: TbMsg, relation: string): Acceptance {
+    if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
+    this.#inFlight++
+    this.#entered++
+    return this.route(from, msg, relation)
+  }
+
   /** Messages that have entered and not yet left the chain. */
   get inFlight(): number {
     return this.#inFlight
@@ -231,6 +281,8 @@ export class Chain {
    * failed onwards, so that none is lost.
    */
   async destroy(): Promise<void> {
+    this.stopSources()
+    await this.sourcesDone()
     this.#stopping = true
     for (const node of this.#topologicalOrder()) {
       try {
@@ -274,6 +326,18 @@ export class Chain {
     // acceptances for whoever started it (the pusher, or a node telling from a callback).
     if (this.#routing) return undefined
     return this.#deliverWaiting()
+  }
+
+  /** @internal Routes several messages told by `from` in place of one: each is accounted as in flight. */
+  routeEach(from: ChainNode, msgs: readonly TbMsg[], relation: string): Acceptance {
+    this.#inFlight += msgs.length - 1
+    let waits: Promise<void>[] | undefined
+    for (const msg of msgs) {
+      const accepted = this.route(from, msg, relation)
+      if (accepted !== undefined) (waits ??= []).push(accepted)
+    }
+    if (waits === undefined) return undefined
+    return Promise.all(waits).then(() => undefined)
   }
 
   #deliverWaiting(): Acceptance {
@@ -333,6 +397,7 @@ export async function startChain(
 ): Promise<Chain> {
   const chain = new Chain(definition, registry, options)
   await chain.init()
+  chain.startSources()
   return chain
 }
 

@@ -13,6 +13,8 @@ export interface DeliveryOwner {
   readonly metrics: NodeMetrics
   /** Routes `msg` out of this node along `relation`; called exactly once per delivery. */
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /** Routes several messages out of this node along `relation`, in place of the delivery's one. */
+  routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance
 }
 
 /** One message received by one node: the MsgContext that lets it be told onwards exactly once. */
@@ -55,6 +57,19 @@ export class Delivery implements MsgContext {
     }
     this.#done = true
     return this.#owner.route(this, msg, relation)
+  }
+
+  tellEach(msgs: readonly TbMsg[], relation: string): Acceptance {
+    if (msgs.length === 1) return this.tellNext(msgs[0] as TbMsg, relation)
+    if (msgs.length === 0) throw new Error(`node "${this.#owner.nodeName}" told no messages onwards`)
+    if (this.#done) {
+      this.#owner.logger.error(
+        `node "${this.#owner.nodeName}" told message ${this.received.id} onwards twice; the second time (${relation}) is ignored`
+      )
+      return undefined
+    }
+    this.#done = true
+    return this.#owner.routeEach(this, msgs, relation)
   }
 
   tellSuccess(msg: TbMsg): Acceptance {
