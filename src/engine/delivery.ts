@@ -13,6 +13,8 @@ export interface DeliveryOwner {
   readonly metrics: NodeMetrics
   /** Routes `msg` out of this node along `relation`; called exactly once per delivery. */
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /** Routes `msgs` (maybe none) out of this node along `relation` in place of the received one. */
+  routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance
 }
 
 /** One message received by one node: the MsgContext that lets it be told onwards exactly once. */
@@ -55,6 +57,21 @@ export class Delivery implements MsgContext {
     }
     this.#done = true
     return this.#owner.route(this, msg, relation)
+  }
+
+  tellEach(msgs: readonly TbMsg[], relation: string): Acceptance {
+    if (this.#done) {
+      this.#owner.logger.error(
+        `node "${this.#owner.nodeName}" told message ${this.received.id} onwards twice; the second time (${msgs.length} messages on ${relation}) is ignored`
+      )
+      return undefined
+    }
+    this.#done = true
+    return this.#owner.routeEach(this, msgs, relation)
+  }
+
+  ack(): void {
+    void this.tellEach([], Relation.SUCCESS)
   }
 
   tellSuccess(msg: TbMsg): Acceptance {

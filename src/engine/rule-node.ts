@@ -23,6 +23,13 @@ export type Acceptance = Promise<void> | undefined
 export interface MsgContext extends NodeContext {
   /** Passes `msg` (the received message or one derived from it) on along `relation`, or several. */
   tellNext(msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /**
+   * Passes several messages on along `relation` in place of the received one, each leaving the
+   * chain on its own (ThingsBoard's split nodes enqueue one per element).
+   */
+  tellEach(msgs: readonly TbMsg[], relation: string): Acceptance
+  /** Ends the received message here without passing it on (ThingsBoard's `ctx.ack`). */
+  ack(): void
   /** `tellNext(msg, 'Success')`. */
   tellSuccess(msg: TbMsg): Acceptance
   /** Passes `msg` on along `Failure` with metadata `error` = `"<ErrorClass>: <message>"`. */

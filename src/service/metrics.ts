@@ -40,6 +40,15 @@ export class ServiceMetrics {
         for (const [relation, count] of chain.exitCounts()) this.inc({ relation }, count)
       }
     })
+    new Counter({
+      name: `${PREFIX}messages_consumed_total`,
+      help: 'Messages that ended inside the chain without leaving it (a node consumed them, as ThingsBoard acks)',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(chain.consumed)
+      }
+    })
     new Gauge({
       name: `${PREFIX}messages_in_flight`,
       help: 'Messages in the chain that have not left it yet',
