@@ -48,13 +48,24 @@ export function compileJsonPath(path: string): CompiledJsonPath {
   const fn = FUNCTION.exec(trimmed)
   const body = fn === null ? trimmed : trimmed.slice(0, fn.index)
   const tokens = JSONPath.toPathArray(body).slice(1)
-  const definite = tokens.every((t) => t !== '*' && t !== '..' && !/^[?(^~@]/.test(t) && !/[,:]/.test(t))
-  const select = definite ? (tree: JsonNode) => walk(tree, tokens) : (tree: JsonNode) => search(tree, body)
+  const firstIndefinite = tokens.findIndex(
+    (t) => t === '*' || t === '..' || /^[?(^~@]/.test(t) || /[,:]/.test(t)
+  )
+  // Jayway: a property missing on the definite stretch before the first wildcard, scan or filter
+  // fails the read ("Missing property in path"); beyond it, what is missing is just not matched.
+  const prefix = tokens.slice(0, firstIndefinite)
+  const select =
+    firstIndefinite === -1
+      ? (tree: JsonNode) => walk(tree, tokens)
+      : (tree: JsonNode) => {
+          walk(tree, prefix, { leaf: false })
+          return search(tree, body)
+        }
   const name = fn?.[1]
   return { read: name === undefined ? select : (tree) => applyFunction(name, select(tree)) }
 }
 
-function walk(tree: JsonNode, tokens: readonly string[]): JsonNode {
+function walk(tree: JsonNode, tokens: readonly string[], options = { leaf: true }): JsonNode {
   let node = tree
   for (const [i, token] of tokens.entries()) {
     let next: JsonNode | undefined
@@ -65,7 +76,7 @@ function walk(tree: JsonNode, tokens: readonly string[]): JsonNode {
     }
     if (next === undefined) {
       throw new PathNotFoundException(
-        i === tokens.length - 1
+        options.leaf && i === tokens.length - 1
           ? `No results for path: ${quoted(tokens)}`
           : `Missing property in path ${quoted(tokens.slice(0, i + 1))}`
       )
