@@ -28,8 +28,13 @@ const config = {
   })
 } as const
 
-// Java's Integer.parseInt after NumberUtils.isParsable: an optional sign and decimal digits.
-const JAVA_INT = /^[+-]?\d+$/
+// commons-lang3 NumberUtils.isParsable: an optional minus, digits, an optional fraction.
+const PARSABLE = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/
+
+/** Java's NumberFormatException, named so in Failure metadata. */
+class NumberFormatException extends Error {
+  override readonly name = 'NumberFormatException'
+}
 
 /**
  * Holds each message for a period, then passes it on Success under a new id (ThingsBoard's
@@ -68,9 +73,13 @@ export class DelayNode implements RuleNode {
   #delayMs(msg: TbMsg): number {
     if (this.#pattern === undefined) return this.#periodMs
     const text = this.#pattern.resolve(msg)
-    const seconds = JAVA_INT.test(text) ? Number(text) : NaN
-    if (!Number.isSafeInteger(seconds) || Math.abs(seconds) > JAVA_INT_MAX) {
+    if (!PARSABLE.test(text)) {
       throw new Error(`Can't parse period in seconds from metadata using pattern: ${this.#pattern.source}`)
+    }
+    // Then Integer.parseInt, which takes neither a fraction nor more than a Java int.
+    const seconds = /^-?\d+$/.test(text) ? Number(text) : NaN
+    if (!Number.isSafeInteger(seconds) || seconds > JAVA_INT_MAX || seconds < -JAVA_INT_MAX - 1) {
+      throw new NumberFormatException(`For input string: "${text}"`)
     }
     return Math.max(0, seconds * 1000)
   }
