@@ -31,7 +31,7 @@ export class OriginatorTypeFilterNode implements RuleNode {
 /** The entity type filter, as registered. */
 export const originatorTypeFilterDefinition: NodeDefinition = {
   type: 'org.thingsboard.rule.engine.filter.TbOriginatorTypeFilterNode',
-  alias: 'originator-type-filter',
+  alias: 'originator-filter',
   description: 'Passes messages whose originator is of a listed entity type on "True", others on "False".',
   relations: [Relation.TRUE, Relation.FALSE],
   config,

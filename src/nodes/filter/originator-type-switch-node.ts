@@ -20,7 +20,7 @@ export class OriginatorTypeSwitchNode implements RuleNode {
 /** The entity type switch, as registered. */
 export const originatorTypeSwitchDefinition: NodeDefinition = {
   type: 'org.thingsboard.rule.engine.filter.TbOriginatorTypeSwitchNode',
-  alias: 'originator-type-switch',
+  alias: 'originator-switch',
   description:
     'Routes each message on the relation named by its originator entity type ("Device", "Entity View", ...).',
   relations: ENTITY_TYPES.map(entityTypeNormalName),
