@@ -60,7 +60,7 @@ function calledChainId(spec: NodeSpec): string | undefined {
 export function readChainBundle(raw: unknown): ChainDefinition {
   if (!Array.isArray(raw)) return expand([readOne(raw, '')])
   if (raw.length === 0) throw new ChainLoadError('the file holds an empty array: no rule chain to run')
-  return expand(raw.map((one, index) => readOne(one, `rule chain [${index}]`)))
+  return expand(raw.map((one, index) => readOne(one, `array element ${index}`)))
 }
 
 function expand(chains: readonly Exported[]): ChainDefinition {

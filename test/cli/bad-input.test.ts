@@ -147,9 +147,14 @@ test('a chain file that does not exist exits 1 naming it', async () => {
 })
 
 test('a chain that is JSON but not a rule chain exits 1 saying what is wrong', async () => {
-  const array = await runCli(['run', tempFile('array.json', '[1, 2]')])
+  // An array holds several chains (a chain and the chains it calls): each must be an export.
+  const arrayPath = tempFile('array.json', '[1, 2]')
+  const array = await runCli(['run', arrayPath])
   assert.equal(array.code, 1)
-  assert.equal(array.stderr, 'kafka-rule-node: ChainLoadError: a rule chain export must be a JSON object\n')
+  assert.equal(
+    array.stderr,
+    `kafka-rule-node: ChainLoadError: rule chain ${arrayPath}: array element 0: a rule chain export must be a JSON object\n`
+  )
   const empty = await runCli(['run', tempFile('empty.json', '{}')])
   assert.equal(empty.code, 1)
   assert.match(empty.stderr, /^kafka-rule-node: ChainLoadError: .*nodes/)
