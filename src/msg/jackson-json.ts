@@ -23,15 +23,34 @@ class NotJson extends Error {}
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
 
-/** Jackson's number node for a JSON number token: integers print as their value, others as a double. */
-export function numberNode(token: string): JsonNode {
-  const isInteger = !token.includes('.') && !/[eE]/.test(token)
-  if (isInteger) {
-    const whole = BigInt(token)
-    return { kind: 'number', text: whole.toString(), value: Number(whole) }
+/**
+ * Jackson's number node for a JSON number token: an integer prints as its value, any other as a
+ * double. The text is made when first asked for: most numbers of a body are never printed.
+ */
+class NumberNode {
+  readonly kind = 'number'
+  readonly value: number
+  readonly #token: string
+  #text: string | undefined
+
+  constructor(token: string) {
+    this.#token = token
+    this.value = Number(token)
   }
-  const value = Number(token)
-  return { kind: 'number', text: javaDoubleToString(value), value }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      const token = this.#token
+      const isInteger = !token.includes('.') && !token.includes('e') && !token.includes('E')
+      this.#text = isInteger ? BigInt(token).toString() : javaDoubleToString(this.value)
+    }
+    return this.#text
+  }
+}
+
+/** Jackson's number node for a JSON number token. */
+export function numberNode(token: string): JsonNode {
+  return new NumberNode(token)
 }
 
 class Reader {
