@@ -319,8 +319,11 @@ export class Chain {
       return undefined
     }
     this.#inFlight += msgs.length - 1
+    // Inside a delivery, route() stacks the messages for the running loop, which takes the last
+    // stacked first: stacking them last to first keeps them in order.
+    const ordered = this.#routing ? [...msgs].reverse() : msgs
     let waits: Promise<void>[] | undefined
-    for (const msg of msgs) {
+    for (const msg of ordered) {
       const accepted = this.route(from, msg, relation)
       if (accepted !== undefined) (waits ??= []).push(accepted)
     }
