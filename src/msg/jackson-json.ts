@@ -224,7 +224,9 @@ export function writeJson(node: JsonNode): string {
     case 'string':
       return writeJsonString(node.value)
     case 'number':
-      return node.text
+      // A double out of range reads as Infinity; Jackson writes it as a string
+      // (JsonWriteFeature.WRITE_NAN_AS_STRINGS, on by default).
+      return Number.isFinite(node.value) || !/^-?Infinity$/.test(node.text) ? node.text : `"${node.text}"`
     case 'boolean':
       return node.value ? 'true' : 'false'
     case 'null':

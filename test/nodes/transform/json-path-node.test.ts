@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { runOracle } from '../../../reference/oracle/oracle.js'
 import { makeMsg } from '../../helpers/messages.js'
 import { loadError, runNode } from '../../helpers/node-harness.js'
 
@@ -86,4 +87,37 @@ test('json path: an empty path, or Jayway-only filter operators, are load errors
   assert.match(await loadError(TYPE, { jsonPath: '' }), /jsonPath must not be empty/)
   assert.match(await loadError(TYPE, { jsonPath: 'a.b' }), /jsonPath must start with "\$"/)
   assert.match(await loadError(TYPE, { jsonPath: '$.v[?(@.name =~ /a.*/)]' }), /Jayway filter operator/)
+})
+
+test("json path: every case gives what Jayway's JsonPath 2.9 gives on ThingsBoard's Jackson nodes", async (t) => {
+  const extra: [string, string][] = [
+    ['$.a.b', '{"a":{"b":[1,2.0,{"c":"x"}]}}'],
+    ['$.a.b[2].c', '{"a":{"b":[1,2.0,{"c":"x"}]}}'],
+    ['$.a.b[-1]', '{"a":{"b":[1,2.0,{"c":"x"}]}}'],
+    ['$.a.*', '{"a":{"x":1,"y":[true]}}'],
+    ['$..c', '{"a":{"b":[1,2.0,{"c":"x"}]},"c":3}'],
+    ['$.a.missing.deeper', '{"a":{}}'],
+    ["$['a']['b']", '{"a":{"b":1.50}}'],
+    ['$.v[0:2]', '{"v":[1,2,3]}'],
+    ['$.v.sum()', '{"v":[1,2,3.5]}'],
+    ['$.v.min()', '{"v":[4,2,3]}'],
+    ['$.o.keys()', '{"o":{"b":1,"a":2}}'],
+    ['$.v.length()', '{"v":{"a":1,"b":2}}'],
+    ['$.t[?(@.k == "x")].v', '{"t":[{"k":"x","v":1},{"k":"y","v":2}]}']
+  ]
+  const all = [...cases.map(([, path, data]) => [path, data] as [string, string]), ...extra]
+  const jayway = await runOracle<{ result?: string; error?: string }>(
+    'jsonpath',
+    {},
+    all.filter(([, data]) => data !== 'plain').map(([path, text]) => ({ path, text }))
+  )
+  const ours = await Promise.all(
+    all.filter(([, data]) => data !== 'plain').map(([path, data]) => read(t, path, data))
+  )
+  assert.deepEqual(
+    ours.map(([relation, out]) =>
+      relation === 'Success' ? { result: out } : { error: out.replace(/^(\w+): /, '$1: ') }
+    ),
+    jayway
+  )
 })

@@ -27,7 +27,7 @@ public final class Oracle {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: oracle partition|produce|consume|create-topic [--name value ...]");
+      System.err.println("usage: oracle partition|produce|consume|create-topic|jackson|jsonpath [--name value ...]");
       System.exit(2);
     }
     Map<String, List<String>> options = options(args);
@@ -40,6 +40,8 @@ public final class Oracle {
             case "produce" -> Produce.run(options, input);
             case "consume" -> Consume.run(options);
             case "create-topic" -> Topics.create(options);
+            case "jackson" -> Json.rewrite(input);
+            case "jsonpath" -> Json.jsonPath(input);
             default -> throw new IllegalArgumentException("unknown subcommand " + args[0]);
           };
       for (ObjectNode answer : answers) {
