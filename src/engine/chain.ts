@@ -182,7 +182,7 @@ export class Chain {
           error instanceof RuleNodeError ? `${error.name}: ${error.message}` : describeError(error)
         const field = error instanceof RuleNodeError ? error.context.field : undefined
         throw new ChainLoadError(
-          `node "${node.spec.name}" (${node.spec.type}, index ${node.spec.index}): ${reason}`,
+          `node "${node.spec.name}" (${node.spec.type}, ${node.spec.chain === undefined ? '' : `rule chain "${node.spec.chain}", `}index ${node.spec.index}): ${reason}`,
           {
             context: { node: node.spec.name, ...(field === undefined ? {} : { field }) },
             cause: error

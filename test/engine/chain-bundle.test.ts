@@ -174,3 +174,28 @@ test('an empty array is not a chain', async () => {
     /the file holds an empty array: no rule chain to run/
   )
 })
+
+test('a bad configuration in a called chain names the node and its chain', async () => {
+  const bad = exported(
+    NESTED_ID,
+    'Sorter',
+    [{ type: FILTER, name: 'Types', configuration: { messageTypes: 'x' } }],
+    []
+  )
+  const caller = exported(
+    MAIN_ID,
+    'Main',
+    [{ type: INPUT, name: 'Call', configuration: { ruleChainId: NESTED_ID } }],
+    [],
+    {
+      root: true
+    }
+  )
+  await assert.rejects(loadChain([caller, bad], createDefaultRegistry()), (error: Error) => {
+    assert.equal(
+      error.message,
+      'node "Types" (org.thingsboard.rule.engine.filter.TbMsgTypeFilterNode, rule chain "Sorter", index 0): ConfigError: messageTypes must be an array of strings (got "x")'
+    )
+    return true
+  })
+})
