@@ -45,6 +45,8 @@ export interface NodeStats {
   readonly type: string
   received: number
   readonly told: Map<string, number>
+  /** Messages the node ended without passing them on (ThingsBoard's ack). */
+  consumed: number
 }
 
 class ChainNode implements DeliveryOwner {
@@ -63,7 +65,7 @@ class ChainNode implements DeliveryOwner {
     this.node = node
     this.logger = logger
     this.metrics = metrics
-    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map() }
+    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map(), consumed: 0 }
   }
 
   get nodeName(): string {
@@ -315,6 +317,7 @@ export class Chain {
   routeEach(from: ChainNode, msgs: readonly TbMsg[], relation: string): Acceptance {
     if (msgs.length === 0) {
       this.#consumed++
+      from.stats.consumed++
       this.#left()
       return undefined
     }

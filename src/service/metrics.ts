@@ -40,15 +40,6 @@ export class ServiceMetrics {
         for (const [relation, count] of chain.exitCounts()) this.inc({ relation }, count)
       }
     })
-    new Counter({
-      name: `${PREFIX}messages_consumed_total`,
-      help: 'Messages that ended inside the chain without leaving it (a node consumed them, as ThingsBoard acks)',
-      registers,
-      collect() {
-        this.reset()
-        this.inc(chain.consumed)
-      }
-    })
     new Gauge({
       name: `${PREFIX}messages_in_flight`,
       help: 'Messages in the chain that have not left it yet',
@@ -77,6 +68,17 @@ export class ServiceMetrics {
         for (const stats of chain.stats()) {
           for (const [relation, count] of stats.told) this.inc({ node: stats.name, relation }, count)
         }
+      }
+    })
+    new Counter({
+      name: `${PREFIX}node_messages_consumed_total`,
+      help: 'Messages each node ended without passing them on (as ThingsBoard acks: deduplicated, an empty split)',
+      labelNames: ['node'],
+      registers,
+      collect() {
+        this.reset()
+        for (const stats of chain.stats())
+          if (stats.consumed > 0) this.inc({ node: stats.name }, stats.consumed)
       }
     })
   }

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { ServiceMetrics } from '../../../src/service/metrics.js'
 import { makeMsg } from '../../helpers/messages.js'
 import { exitJson, runNode } from '../../helpers/node-harness.js'
 
@@ -34,6 +35,12 @@ test('split array: one element gives one message; an empty array is consumed', a
   )
   assert.equal(chain.consumed, 1)
   assert.equal(chain.inFlight, 0)
+  const metrics = new ServiceMetrics()
+  metrics.attachChain(chain)
+  const lines = (await metrics.text())
+    .split('\n')
+    .filter((l) => l.startsWith('krn_node_messages_consumed_total'))
+  assert.deepEqual(lines, ['krn_node_messages_consumed_total{node="Node"} 1'])
 })
 
 test('split array: data that is not a JSON array fails the message', async (t) => {
