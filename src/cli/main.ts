@@ -58,7 +58,8 @@ async function run(args: string[]): Promise<number> {
     http: { type: 'string' },
     host: { type: 'string' },
     devices: { type: 'string' },
-    'http-grace-ms': { type: 'string' }
+    'http-grace-ms': { type: 'string' },
+    'stub-unsupported': { type: 'boolean' }
   })
   if (values.help === true) {
     process.stdout.write(runUsage)
@@ -103,6 +104,7 @@ async function run(args: string[]): Promise<number> {
     stop: stop.signal,
     untilStopped: http !== undefined,
     metricsFor: (node) => metrics.forNode(node),
+    stubUnsupported: values['stub-unsupported'] === true,
     onStarted: async (chain) => {
       if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
       if (http === undefined) return

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly untilStopped?: boolean
   /** Gives each node its metrics. */
   readonly metricsFor?: ChainOptions['metricsFor']
+  /** Run nodes of unsupported types as stand-ins that pass messages on Success (`--stub-unsupported`). */
+  readonly stubUnsupported?: boolean
 }
 
 /** What a run did, for its exit status and summary. */
@@ -64,6 +66,25 @@ export async function readChainFile(path: string): Promise<unknown> {
   }
 }
 
+/** Loads the chain file; a load error names the file. */
+async function loadChainFile(options: RunOptions, onExit: (exit: ChainExit) => void): Promise<Chain> {
+  const exported = await readChainFile(options.chainPath)
+  try {
+    return await loadChain(exported, options.registry, {
+      onExit,
+      logger: options.logger,
+      stubUnsupported: options.stubUnsupported === true,
+      ...(options.metricsFor === undefined ? {} : { metricsFor: options.metricsFor })
+    })
+  } catch (error) {
+    if (!(error instanceof ChainLoadError)) throw error
+    throw new ChainLoadError(`rule chain ${options.chainPath}: ${error.message}`, {
+      context: error.context,
+      cause: error
+    })
+  }
+}
+
 /** `kafka-rule-node run CHAIN.json`: NDJSON messages in, one NDJSON line per message leaving the chain out. */
 export async function runChain(options: RunOptions): Promise<RunSummary> {
   let outputError: string | undefined
@@ -94,11 +115,7 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
       `{"relation":${JSON.stringify(exit.relation)},"node":${JSON.stringify(exit.node)},"msg":${JSON.stringify(exit.msg)}}`
     )
   }
-  const chain = await loadChain(await readChainFile(options.chainPath), options.registry, {
-    onExit,
-    logger: options.logger,
-    ...(options.metricsFor === undefined ? {} : { metricsFor: options.metricsFor })
-  })
+  const chain = await loadChainFile(options, onExit)
   stopSources = () => chain.stopSources()
   let lines = 0
   let badLines = 0

@@ -45,6 +45,10 @@ HTTP service (ThingsBoard's device HTTP API shape):
     GET /healthz                      200 "ok" when every node that talks to a broker has reached it, else 503
 
 Options:
+  --stub-unsupported   run nodes of types this engine does not support (save timeseries, device profile,
+                       RPC, alarms, ...) as stand-ins that pass each message on Success unchanged; they
+                       are named in a warning at start and counted in krn_stubbed_messages_total. Without
+                       it such a chain fails to load with one error listing every such node
   --max-line-bytes N   longest input line accepted (default 1048576); longer lines are skipped with an error
   --log-level LEVEL    debug, info, warn, error or silent (default info); logs are JSON lines on stderr
   -h, --help           show this help

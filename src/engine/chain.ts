@@ -3,13 +3,15 @@
 
 import { ChainLoadError, RuleNodeError, describeError } from '../errors.js'
 import type { TbMsg } from '../msg/message.js'
-import { readChainDefinition, type ChainDefinition, type NodeSpec } from './chain-definition.js'
+import { readChainBundle } from './chain-bundle.js'
+import type { ChainDefinition, NodeSpec } from './chain-definition.js'
 import { Delivery, type DeliveryOwner } from './delivery.js'
 import { silentLogger, type Logger } from './logger.js'
 import { noMetrics, type NodeHealth, type NodeMetrics } from './node-metrics.js'
 import type { NodeRegistry } from './registry.js'
 import type { Acceptance, RuleNode, SourceContext } from './rule-node.js'
 import { Relation } from './relations.js'
+import { describeUnsupported, stubDefinition } from './stub-node.js'
 
 /** A message leaving the chain: the relation it left on had no connection. */
 export interface ChainExit {
@@ -26,6 +28,11 @@ export interface ChainOptions {
   readonly logger?: Logger
   /** Gives each node the metrics it registers into, labelled for it. */
   readonly metricsFor?: (node: { readonly name: string; readonly type: string }) => NodeMetrics
+  /**
+   * Build nodes of types the registry lacks as stand-ins that pass each message on Success
+   * unchanged (named in a warning), instead of failing the load.
+   */
+  readonly stubUnsupported?: boolean
 }
 
 /** A node's health as `/healthz` reports it. */
@@ -39,6 +46,8 @@ export interface NodeStats {
   readonly type: string
   received: number
   readonly told: Map<string, number>
+  /** Messages the node ended without passing them on (ThingsBoard's ack). */
+  consumed: number
 }
 
 class ChainNode implements DeliveryOwner {
@@ -57,7 +66,7 @@ class ChainNode implements DeliveryOwner {
     this.node = node
     this.logger = logger
     this.metrics = metrics
-    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map() }
+    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map(), consumed: 0 }
   }
 
   get nodeName(): string {
@@ -111,12 +120,13 @@ function count(stats: NodeStats, relation: string): void {
 export class Chain {
   readonly name: string
   readonly #nodes: ChainNode[] = []
-  readonly #first: ChainNode
+  readonly #first: ChainNode | undefined
   readonly #onExit: (exit: ChainExit) => void
   readonly #logger: Logger
   #inFlight = 0
   #entered = 0
   readonly #exits = new Map<string, number>()
+  #consumed = 0
   #drainWaiters: (() => void)[] = []
   #stopping = false
   readonly #stopSources = new AbortController()
@@ -135,17 +145,20 @@ export class Chain {
     this.name = definition.name
     this.#onExit = options.onExit ?? (() => {})
     this.#logger = options.logger ?? silentLogger
-    for (const spec of definition.nodes) {
-      const kind = registry.find(spec.type)
-      if (kind === undefined) {
+    const unsupported = definition.nodes.filter((spec) => registry.find(spec.type) === undefined)
+    if (unsupported.length > 0) {
+      if (options.stubUnsupported !== true) {
         throw new ChainLoadError(
-          `node "${spec.name}" (index ${spec.index}): unknown node type "${spec.type}" (known: ${registry
-            .list()
-            .map((d) => d.type)
-            .join(', ')})`,
-          { context: { node: spec.name } }
+          `${unsupported.length} node${unsupported.length === 1 ? ' has a type' : 's have types'} this engine does not support: ${describeUnsupported(unsupported)}; with --stub-unsupported each passes its messages on Success unchanged`,
+          { context: { node: unsupported.map((s) => s.name).join(', ') } }
         )
       }
+      this.#logger.warn(
+        `stubbed ${unsupported.length} node${unsupported.length === 1 ? '' : 's'} of unsupported types, passing messages on Success unchanged: ${describeUnsupported(unsupported)}`
+      )
+    }
+    for (const spec of definition.nodes) {
+      const kind = registry.find(spec.type) ?? stubDefinition(spec.type)
       const metrics = options.metricsFor?.({ name: spec.name, type: spec.type }) ?? noMetrics
       this.#nodes.push(new ChainNode(this, spec, kind.create(), this.#logger, metrics))
     }
@@ -155,7 +168,10 @@ export class Chain {
       targets.push(this.#nodes[c.toIndex] as ChainNode)
       from.routes.set(c.type, targets)
     }
-    this.#first = this.#nodes[definition.firstNodeIndex] as ChainNode
+    this.#first =
+      definition.firstNodeIndex === undefined
+        ? undefined
+        : (this.#nodes[definition.firstNodeIndex] as ChainNode)
   }
 
   /** Initialises every node in chain order; the first failure names the node and stops the rest. */
@@ -171,7 +187,7 @@ export class Chain {
           error instanceof RuleNodeError ? `${error.name}: ${error.message}` : describeError(error)
         const field = error instanceof RuleNodeError ? error.context.field : undefined
         throw new ChainLoadError(
-          `node "${node.spec.name}" (${node.spec.type}, index ${node.spec.index}): ${reason}`,
+          `node "${node.spec.name}" (${node.spec.type}, ${node.spec.chain === undefined ? '' : `rule chain "${node.spec.chain}", `}index ${node.spec.index}): ${reason}`,
           {
             context: { node: node.spec.name, ...(field === undefined ? {} : { field }) },
             cause: error
@@ -243,6 +259,14 @@ export class Chain {
     return reports
   }
 
+  /**
+   * Messages a node consumed without passing them on (ThingsBoard's ack: the ones deduplication
+   * merged away, an empty array split into nothing), and messages pushed into a chain with no nodes.
+   */
+  get consumed(): number {
+    return this.#consumed
+  }
+
   /** Messages that have left the chain, per relation they left on. */
   exitCounts(): ReadonlyMap<string, number> {
     return this.#exits
@@ -259,8 +283,13 @@ export class Chain {
    */
   push(msg: TbMsg): Acceptance {
     if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
-    this.#inFlight++
     this.#entered++
+    // ThingsBoard acknowledges a message sent to a chain without nodes.
+    if (this.#first === undefined) {
+      this.#consumed++
+      return undefined
+    }
+    this.#inFlight++
     return this.#first.deliver(msg)
   }
 
@@ -328,16 +357,28 @@ export class Chain {
     return this.#deliverWaiting()
   }
 
-  /** @internal Routes several messages told by `from` in place of one: each is accounted as in flight. */
+  /**
+   * @internal Routes the messages a node told in place of the one it received: none (consumed),
+   * or several (each then leaves the chain on its own).
+   */
   routeEach(from: ChainNode, msgs: readonly TbMsg[], relation: string): Acceptance {
+    if (msgs.length === 0) {
+      this.#consumed++
+      from.stats.consumed++
+      this.#left()
+      return undefined
+    }
     this.#inFlight += msgs.length - 1
+    // Inside a delivery, route() stacks the messages for the running loop, which takes the last
+    // stacked first: stacking them last to first keeps them in order.
+    const ordered = this.#routing ? [...msgs].reverse() : msgs
     let waits: Promise<void>[] | undefined
-    for (const msg of msgs) {
+    for (const msg of ordered) {
       const accepted = this.route(from, msg, relation)
       if (accepted !== undefined) (waits ??= []).push(accepted)
     }
     if (waits === undefined) return undefined
-    return Promise.all(waits).then(() => undefined)
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined)
   }
 
   #deliverWaiting(): Acceptance {
@@ -373,7 +414,7 @@ export class Chain {
       seen.add(node)
       path.push({ node, targets: [...node.routes.values()].flat(), next: 0 })
     }
-    for (const root of [this.#first, ...this.#nodes]) {
+    for (const root of this.#first === undefined ? this.#nodes : [this.#first, ...this.#nodes]) {
       if (seen.has(root)) continue
       enter(root)
       while (path.length > 0) {
@@ -407,5 +448,5 @@ export async function loadChain(
   registry: NodeRegistry,
   options: ChainOptions = {}
 ): Promise<Chain> {
-  return startChain(readChainDefinition(exported), registry, options)
+  return startChain(readChainBundle(exported), registry, options)
 }

@@ -13,7 +13,7 @@ export interface DeliveryOwner {
   readonly metrics: NodeMetrics
   /** Routes `msg` out of this node along `relation`; called exactly once per delivery. */
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance
-  /** Routes several messages out of this node along `relation`, in place of the delivery's one. */
+  /** Routes `msgs` (maybe none) out of this node along `relation` in place of the received one. */
   routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance
 }
 
@@ -60,16 +60,18 @@ export class Delivery implements MsgContext {
   }
 
   tellEach(msgs: readonly TbMsg[], relation: string): Acceptance {
-    if (msgs.length === 1) return this.tellNext(msgs[0] as TbMsg, relation)
-    if (msgs.length === 0) throw new Error(`node "${this.#owner.nodeName}" told no messages onwards`)
     if (this.#done) {
       this.#owner.logger.error(
-        `node "${this.#owner.nodeName}" told message ${this.received.id} onwards twice; the second time (${relation}) is ignored`
+        `node "${this.#owner.nodeName}" told message ${this.received.id} onwards twice; the second time (${msgs.length} messages on ${relation}) is ignored`
       )
       return undefined
     }
     this.#done = true
     return this.#owner.routeEach(this, msgs, relation)
+  }
+
+  ack(): void {
+    void this.tellEach([], Relation.SUCCESS)
   }
 
   tellSuccess(msg: TbMsg): Acceptance {

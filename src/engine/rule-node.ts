@@ -24,10 +24,12 @@ export interface MsgContext extends NodeContext {
   /** Passes `msg` (the received message or one derived from it) on along `relation`, or several. */
   tellNext(msg: TbMsg, relation: string | readonly string[]): Acceptance
   /**
-   * Passes several messages made from the received one (a script transform's array result) on
-   * along `relation`, each as a message of its own; this is the one telling of the delivery.
+   * Passes several messages on along `relation` in place of the received one, each leaving the
+   * chain on its own (ThingsBoard's split nodes enqueue one per element).
    */
   tellEach(msgs: readonly TbMsg[], relation: string): Acceptance
+  /** Ends the received message here without passing it on (ThingsBoard's `ctx.ack`). */
+  ack(): void
   /** `tellNext(msg, 'Success')`. */
   tellSuccess(msg: TbMsg): Acceptance
   /** Passes `msg` on along `Failure` with metadata `error` = `"<ErrorClass>: <message>"`. */

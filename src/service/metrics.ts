@@ -70,6 +70,17 @@ export class ServiceMetrics {
         }
       }
     })
+    new Counter({
+      name: `${PREFIX}node_messages_consumed_total`,
+      help: 'Messages each node ended without passing them on (as ThingsBoard acks: deduplicated, an empty split)',
+      labelNames: ['node'],
+      registers,
+      collect() {
+        this.reset()
+        for (const stats of chain.stats())
+          if (stats.consumed > 0) this.inc({ node: stats.name }, stats.consumed)
+      }
+    })
   }
 
   /** The NodeMetrics a node registers into, labelled with its name. */
