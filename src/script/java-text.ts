@@ -2,21 +2,19 @@
 // `msg` becomes the data string through JacksonUtil.toString), Jackson's asText (JS metadata
 // values, msgType) and Java's toString (TBEL metadata values, msgType).
 
+import { javaDoubleToString } from '../msg/java-double.js'
+
 /** A value as JSON.parse gives it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * A number as Java prints it. JSON.stringify writes whole numbers below 1e21 as digits, which
  * Jackson reads as an int, long or BigInteger and writes back the same; every other number is a
- * Java double, printed by Double.toString: plain between 1e-3 and 1e7, else `d.dddE±n`, always
- * with a fraction digit (`1.0E21`, `1.23456789E7`, `1.0E-4`).
+ * Java double, printed by Java 17's Double.toString (`1.0E21`, `1.23456789E7`, `1.0E-4`).
  */
 export function javaNumberText(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e21) return String(value)
-  const magnitude = Math.abs(value)
-  if (magnitude >= 1e-3 && magnitude < 1e7) return String(value)
-  const [mantissa = '', exponent = '0'] = value.toExponential().split('e')
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`
+  return javaDoubleToString(value)
 }
 
 /** Compact JSON as Jackson writes a tree parsed from JSON.stringify's output. */

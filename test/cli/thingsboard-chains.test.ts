@@ -20,7 +20,7 @@ const input = [
     type: 'CUSTOM',
     originator: ORIGINATOR,
     metadata: {},
-    data: 'text'
+    data: { note: 'text' }
   }
 ]
   .map((m) => JSON.stringify(m))
@@ -32,7 +32,7 @@ test("run --stub-unsupported: ThingsBoard's root chain runs, the stubs named in 
   assert.equal(
     result.stdout,
     '{"relation":"Success","node":"Save Timeseries","msg":{"id":"00000000-0000-4000-8000-000000000001","ts":1732400000000,"type":"POST_TELEMETRY_REQUEST","originator":{"entityType":"DEVICE","id":"00000000-0000-4000-8000-0000000000aa"},"metadata":{"deviceName":"T1"},"dataType":"JSON","data":"{\\"temperature\\":21.5}"}}\n' +
-      '{"relation":"Success","node":"Log Other","msg":{"id":"00000000-0000-4000-8000-000000000002","ts":1732400000001,"type":"CUSTOM","originator":{"entityType":"DEVICE","id":"00000000-0000-4000-8000-0000000000aa"},"metadata":{},"dataType":"JSON","data":"text"}}\n'
+      '{"relation":"Success","node":"Log Other","msg":{"id":"00000000-0000-4000-8000-000000000002","ts":1732400000001,"type":"CUSTOM","originator":{"entityType":"DEVICE","id":"00000000-0000-4000-8000-0000000000aa"},"metadata":{},"dataType":"JSON","data":"{\\"note\\":\\"text\\"}"}}\n'
   )
   // Logs are pino's JSON lines.
   const warnings = result.stderr

@@ -51,7 +51,8 @@ const attributes = makeMsg({ type: 'POST_ATTRIBUTES_REQUEST', data: '{"firmware"
 const rpc = makeMsg({ type: 'RPC_CALL_FROM_SERVER_TO_DEVICE', data: '{"method":"reboot"}' })
 const fromDevice = makeMsg({ type: 'TO_SERVER_RPC_REQUEST', data: '{"method":"time"}' })
 const updated = makeMsg({ type: 'ATTRIBUTES_UPDATED', data: '{"mode":"eco"}' })
-const custom = makeMsg({ type: 'CUSTOM', data: 'not json' })
+// JSON data: the log nodes run their scripts, and a script fails on data that is not JSON.
+const custom = makeMsg({ type: 'CUSTOM', data: '{"note":"text"}' })
 const all = [telemetry, attributes, rpc, fromDevice, updated, custom]
 
 const routes: [string, string[]][] = [
