@@ -181,11 +181,18 @@ function parseSpoolOptions(values: ParsedArgs['values'], http: boolean): SpoolSe
       throw new UsageError(`--${name} must be a positive whole number of bytes (got "${String(text)}")`)
     return Number(text)
   }
-  return {
-    dir,
-    maxBytes: bytes('spool-max-bytes', DEFAULT_SPOOL_MAX_BYTES),
-    segmentBytes: bytes('spool-segment-bytes', DEFAULT_SPOOL_SEGMENT_BYTES)
+  const maxBytes = bytes('spool-max-bytes', DEFAULT_SPOOL_MAX_BYTES)
+  const segmentBytes = bytes(
+    'spool-segment-bytes',
+    Math.max(1, Math.min(DEFAULT_SPOOL_SEGMENT_BYTES, Math.floor(maxBytes / 4)))
+  )
+  // The segment being written is deleted only once rolled: two must fit for a full spool to drain.
+  if (segmentBytes > maxBytes / 2) {
+    throw new UsageError(
+      `--spool-segment-bytes must be at most half of --spool-max-bytes (got ${segmentBytes} and ${maxBytes})`
+    )
   }
+  return { dir, maxBytes, segmentBytes }
 }
 
 interface HttpSettings {

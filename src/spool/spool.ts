@@ -149,6 +149,11 @@ export class Spool {
     if (!this.#closed) this.#write()
   }
 
+  /** Resolves once everything appended or marked done so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.#writing !== undefined) await this.#writing
+  }
+
   /** Writes what is queued and closes the files; a spool whose messages are all done is left empty. */
   async close(): Promise<void> {
     this.#closed = true
@@ -208,7 +213,15 @@ export class Spool {
       this.#active.pending++
     }
     for (const waiter of waiters) waiter.resolve(waiter.id)
-    await this.#collect()
+    // A full segment whose messages are all done is rolled away now, not at the next append: on
+    // a full spool that append would be refused, and the space never freed.
+    if (this.#active.pending === 0 && this.#active.bytes >= this.#options.segmentBytes && !this.#closed) {
+      try {
+        await this.#roll()
+      } catch (error) {
+        this.#options.logger.error(`spool: cannot start a new segment: ${(error as Error).message}`)
+      }
+    } else await this.#collect()
   }
 
   /** Deletes the oldest segments whose messages are all done, up to the first that is not (or the active one). */
