@@ -6,6 +6,7 @@
 // in a segment no older than its message, so deleting in order never loses a mark that a kept
 // message needs.
 
+import { writeSync } from 'node:fs'
 import { mkdir, open, readFile, readdir, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
@@ -51,6 +52,11 @@ interface Waiter {
   readonly reject: (error: unknown) => void
 }
 
+// Syncs under way at once. More than one lets a batch start its sync while the one before still
+// runs, which shortens the wait of a request that just missed a sync; the thread pool (4 threads
+// by default) must keep room for other file work.
+const MAX_SYNCS_IN_FLIGHT = 2
+
 const SEGMENT_NAME = /^(\d{20})\.wal$/
 const segmentName = (number: number): string => `${String(number).padStart(20, '0')}.wal`
 
@@ -69,6 +75,7 @@ export class Spool {
   #waiters: Waiter[] = []
   #doneIds: number[] = []
   #writing: Promise<void> | undefined
+  readonly #syncs = new Set<Promise<void>>()
   #rollNext = false
   #closed = false
   #unfinished: SpooledMessage[] = []
@@ -151,14 +158,20 @@ export class Spool {
 
   /** Resolves once everything appended or marked done so far is on disk. */
   async flush(): Promise<void> {
-    while (this.#writing !== undefined) await this.#writing
+    while (this.#writing !== undefined || this.#syncs.size > 0) {
+      await Promise.all([this.#writing, ...this.#syncs])
+    }
   }
 
   /** Writes what is queued and closes the files; a spool whose messages are all done is left empty. */
   async close(): Promise<void> {
     this.#closed = true
-    await this.#writing
-    if (this.#doneIds.length > 0) await this.#writeBatch()
+    await this.flush()
+    // Done marks told after the close began, and the last ones, written and synced.
+    if (this.#doneIds.length > 0) {
+      this.#write()
+      await this.flush()
+    }
     await this.#handle?.close()
     if (this.#pending.size === 0) {
       for (const segment of this.#segments) await unlink(segment.path)
@@ -167,7 +180,7 @@ export class Spool {
     } else await this.#collect()
   }
 
-  /** Starts the write loop unless it runs; it takes whatever has queued since its last sync. */
+  /** Starts the write loop unless it runs; it takes whatever has queued since its last write. */
   #write(): void {
     this.#writing ??= this.#writeLoop().finally(() => (this.#writing = undefined))
   }
@@ -175,59 +188,91 @@ export class Spool {
   async #writeLoop(): Promise<void> {
     // Let the appends of this turn of the event loop join the first batch.
     await new Promise((resolve) => setImmediate(resolve))
-    while (this.#queued.length > 0 || this.#doneIds.length > 0) await this.#writeBatch()
-  }
-
-  async #writeBatch(): Promise<void> {
-    const records = this.#queued
-    const waiters = this.#waiters
-    const done = this.#doneIds
-    this.#queued = []
-    this.#waiters = []
-    this.#doneIds = []
-    this.#queuedBytes = 0
-    if (done.length > 0) records.push(encodeDone(done))
-    const batch = records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records)
-    try {
-      if (waiters.length > 0 && (this.#rollNext || this.#active.bytes >= this.#options.segmentBytes)) {
-        await this.#roll()
+    while (this.#queued.length > 0 || this.#doneIds.length > 0) {
+      if (this.#rollNext || this.#active.bytes >= this.#options.segmentBytes) {
+        // A segment is closed only once nothing written to it waits for its sync.
+        await this.#syncsSettled()
+        const messages = this.#waiters.length > 0
+        if (this.#rollNext || messages || this.#active.pending === 0) {
+          try {
+            await this.#roll()
+          } catch (error) {
+            this.#fail(this.#takeBatch().waiters, error, `cannot start a new segment`)
+            continue
+          }
+        }
       }
-      const handle = this.#handle as FileHandle
-      for (let at = 0; at < batch.length;) {
-        at += (await handle.write(batch, at, batch.length - at)).bytesWritten
+      const { batch, waiters } = this.#takeBatch()
+      const segment = this.#active
+      try {
+        // To the page cache: microseconds, so not worth a trip through the thread pool.
+        for (let at = 0; at < batch.length;) {
+          at += writeSync((this.#handle as FileHandle).fd, batch, at, batch.length - at)
+        }
+      } catch (error) {
+        this.#fail(waiters, error, `writing ${segment.path} failed`)
+        continue
       }
+      segment.bytes += batch.length
+      this.#bytes += batch.length
       // Done marks alone are not synced: they survive a killed process in the page cache, and
       // the next append's sync (or close) makes them durable. A power cut before that replays
       // messages already delivered (duplicates), never loses one; a sync per mark would halve
       // the appends' throughput.
-      if (waiters.length > 0 || this.#closed) {
-        const started = process.hrtime.bigint()
-        await handle.datasync()
+      if (waiters.length === 0 && !this.#closed) {
+        await this.#collect()
+        continue
+      }
+      this.#startSync(segment, waiters)
+      // Group commit: while the syncs in flight are this many, what arrives queues for the next.
+      while (this.#syncs.size >= MAX_SYNCS_IN_FLIGHT) await Promise.race(this.#syncs)
+    }
+  }
+
+  /** Takes what is queued as one buffer: the message records, then one record of done marks. */
+  #takeBatch(): { batch: Buffer; waiters: Waiter[] } {
+    const records = this.#queued
+    const waiters = this.#waiters
+    if (this.#doneIds.length > 0) records.push(encodeDone(this.#doneIds))
+    this.#queued = []
+    this.#waiters = []
+    this.#doneIds = []
+    this.#queuedBytes = 0
+    return { batch: records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records), waiters }
+  }
+
+  /**
+   * fdatasync(2) covers every write made before it, so syncs of later batches may start while an
+   * earlier one runs; each batch is answered when its own sync returns.
+   */
+  #startSync(segment: Segment, waiters: Waiter[]): void {
+    const started = process.hrtime.bigint()
+    const sync: Promise<void> = (this.#handle as FileHandle).datasync().then(
+      async () => {
+        this.#syncs.delete(sync)
         this.#options.onSync?.(Number(process.hrtime.bigint() - started) / 1e9)
+        for (const waiter of waiters) this.#pending.set(waiter.id, segment)
+        segment.pending += waiters.length
+        for (const waiter of waiters) waiter.resolve(waiter.id)
+        await this.#collect()
+      },
+      (error: unknown) => {
+        this.#syncs.delete(sync)
+        this.#fail(waiters, error, `syncing ${segment.path} failed`)
       }
-    } catch (error) {
-      // A write that failed may have left part of its bytes: go on clean in a new segment.
-      this.#rollNext = true
-      for (const waiter of waiters) waiter.reject(error)
-      this.#options.logger.error(`spool: writing ${this.#active.path} failed: ${(error as Error).message}`)
-      return
-    }
-    this.#active.bytes += batch.length
-    this.#bytes += batch.length
-    for (const waiter of waiters) {
-      this.#pending.set(waiter.id, this.#active)
-      this.#active.pending++
-    }
-    for (const waiter of waiters) waiter.resolve(waiter.id)
-    // A full segment whose messages are all done is rolled away now, not at the next append: on
-    // a full spool that append would be refused, and the space never freed.
-    if (this.#active.pending === 0 && this.#active.bytes >= this.#options.segmentBytes && !this.#closed) {
-      try {
-        await this.#roll()
-      } catch (error) {
-        this.#options.logger.error(`spool: cannot start a new segment: ${(error as Error).message}`)
-      }
-    } else await this.#collect()
+    )
+    this.#syncs.add(sync)
+  }
+
+  /** Refuses a batch whose write failed; it may have left part of its bytes, so the next write starts a new segment. */
+  #fail(waiters: readonly Waiter[], error: unknown, what: string): void {
+    this.#rollNext = true
+    for (const waiter of waiters) waiter.reject(error)
+    this.#options.logger.error(`spool: ${what}: ${(error as Error).message}`)
+  }
+
+  async #syncsSettled(): Promise<void> {
+    while (this.#syncs.size > 0) await Promise.all(this.#syncs)
   }
 
   /** Deletes the oldest segments whose messages are all done, up to the first that is not (or the active one). */

@@ -139,19 +139,17 @@ test('a record with a bad CRC is cut off with everything behind it, each counted
 
 test('a full spool refuses a message with SpoolFullError and takes messages again once done ones are deleted', async (t) => {
   const dir = freshDir()
-  const { spool } = await openSpool(t, dir, { maxBytes: 2 * RECORD, segmentBytes: 2 * RECORD })
-  await spool.append(Buffer.from('m1'))
-  await spool.append(Buffer.from('m2'))
-  await assert.rejects(spool.append(Buffer.from('m3')), (error: unknown) => {
+  const { spool } = await openSpool(t, dir, { maxBytes: 4 * RECORD, segmentBytes: 2 * RECORD })
+  for (const p of ['m1', 'm2', 'm3', 'm4']) await spool.append(Buffer.from(p))
+  await assert.rejects(spool.append(Buffer.from('m5')), (error: unknown) => {
     assert.ok(error instanceof SpoolFullError)
-    assert.equal(error.message, 'the spool is full (38 bytes of messages not yet delivered)')
+    assert.equal(error.message, 'the spool is full (76 bytes of messages not yet delivered)')
     return true
   })
-  spool.done(1)
-  spool.done(2)
+  for (const id of [1, 2, 3, 4]) spool.done(id)
   await spool.flush()
-  // Segment 1 (full, all done, with the done record) is rolled away at once: the space is free.
-  assert.deepEqual(readdirSync(dir), [SEG2])
-  assert.equal(spool.bytes, 0)
-  assert.equal(await spool.append(Buffer.from('m3')), 3)
+  // Both full segments, all done, are deleted; the done record (8 + 1 + 4 x 8) starts segment 3.
+  assert.deepEqual(readdirSync(dir), [SEG3])
+  assert.equal(spool.bytes, 41)
+  assert.equal(await spool.append(Buffer.from('m5')), 5)
 })
