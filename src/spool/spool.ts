@@ -56,6 +56,8 @@ interface Waiter {
 // runs, which shortens the wait of a request that just missed a sync; the thread pool (4 threads
 // by default) must keep room for other file work.
 const MAX_SYNCS_IN_FLIGHT = 2
+// How long done marks wait for a batch of messages before they are written on their own.
+const DONE_DELAY_MS = 20
 
 const SEGMENT_NAME = /^(\d{20})\.wal$/
 const segmentName = (number: number): string => `${String(number).padStart(20, '0')}.wal`
@@ -75,6 +77,7 @@ export class Spool {
   #waiters: Waiter[] = []
   #doneIds: number[] = []
   #writing: Promise<void> | undefined
+  #doneTimer: NodeJS.Timeout | undefined
   readonly #syncs = new Set<Promise<void>>()
   #rollNext = false
   #closed = false
@@ -153,11 +156,19 @@ export class Spool {
     this.#pending.delete(id)
     segment.pending--
     this.#doneIds.push(id)
-    if (!this.#closed) this.#write()
+    // Marks wait a moment for a batch of messages to ride with: a write of their own for every
+    // answer from Kafka would cost a system call each, for nothing a crash could lose.
+    if (!this.#closed && this.#doneTimer === undefined) {
+      this.#doneTimer = setTimeout(() => {
+        this.#doneTimer = undefined
+        if (this.#doneIds.length > 0) this.#write()
+      }, DONE_DELAY_MS)
+    }
   }
 
-  /** Resolves once everything appended or marked done so far is on disk. */
+  /** Resolves once everything appended or marked done so far is written (messages synced). */
   async flush(): Promise<void> {
+    if (this.#doneIds.length > 0) this.#write()
     while (this.#writing !== undefined || this.#syncs.size > 0) {
       await Promise.all([this.#writing, ...this.#syncs])
     }
@@ -166,6 +177,8 @@ export class Spool {
   /** Writes what is queued and closes the files; a spool whose messages are all done is left empty. */
   async close(): Promise<void> {
     this.#closed = true
+    clearTimeout(this.#doneTimer)
+    this.#doneTimer = undefined
     await this.flush()
     // Done marks told after the close began, and the last ones, written and synced.
     if (this.#doneIds.length > 0) {
