@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { ServiceError, describeError } from '../errors.js'
+import { ServiceError, SpoolFullError, describeError } from '../errors.js'
 import { TbMsg } from '../msg/message.js'
 import type { ServiceMetrics } from '../service/metrics.js'
-import { SpoolFullError, type Spool } from '../spool/spool.js'
+import type { Spool } from '../spool/spool.js'
 import type { Device } from './devices.js'
 
 /** What the HTTP front needs. */

@@ -10,6 +10,7 @@ import { writeSync } from 'node:fs'
 import { mkdir, open, readFile, readdir, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
+import { SpoolFullError } from '../errors.js'
 import { RecordKind, encodeDone, encodeMessage, scanSegment } from './record.js'
 
 /** Where the spool lives and how large it may grow. */
@@ -28,14 +29,6 @@ export interface SpoolOptions {
 export interface SpooledMessage {
   readonly id: number
   readonly payload: Buffer
-}
-
-/** A message refused because the spool holds `maxBytes` already. */
-export class SpoolFullError extends Error {
-  constructor(maxBytes: number) {
-    super(`the spool is full (${maxBytes} bytes of messages not yet delivered)`)
-    this.name = 'SpoolFullError'
-  }
 }
 
 interface Segment {

@@ -4,7 +4,8 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, statSync, write
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encodeMessage } from '../../src/spool/record.js'
-import { Spool, SpoolFullError, type SpoolOptions } from '../../src/spool/spool.js'
+import { Spool, type SpoolOptions } from '../../src/spool/spool.js'
+import { SpoolFullError } from '../../src/errors.js'
 import { createStreamLogger } from '../../src/engine/logger.js'
 
 // A message record with a 2-byte payload: frame 8 + kind 1 + id 8 + payload 2.
