@@ -12,7 +12,7 @@ import { runDemo } from './demo-command.js'
 import { loadDevices } from '../ingest/devices.js'
 import { DEFAULT_GRACE_MS, HttpIngest } from '../ingest/http-ingest.js'
 import { ServiceMetrics } from '../service/metrics.js'
-import { replaySpool } from '../ingest/spool-replay.js'
+import { replaySpool } from '../ingest/spooled-messages.js'
 import { Spool } from '../spool/spool.js'
 import { startProgress, type Progress } from './progress.js'
 

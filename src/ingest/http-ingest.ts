@@ -13,6 +13,7 @@ import { TbMsg } from '../msg/message.js'
 import type { ServiceMetrics } from '../service/metrics.js'
 import type { Spool } from '../spool/spool.js'
 import type { Device } from './devices.js'
+import { spoolMessage } from './spooled-messages.js'
 
 /** What the HTTP front needs. */
 export interface HttpIngestOptions {
@@ -232,7 +233,7 @@ export class HttpIngest {
     if (spool !== undefined) {
       let id: number
       try {
-        id = await spool.append(Buffer.from(JSON.stringify(msg)))
+        id = await spoolMessage(spool, msg)
       } catch (failure) {
         const why =
           failure instanceof SpoolFullError

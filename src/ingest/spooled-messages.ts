@@ -5,6 +5,15 @@ import type { TbMsg } from '../msg/message.js'
 import { parseMessage } from '../msg/parse-message.js'
 import type { Spool } from '../spool/spool.js'
 
+// What a front (HTTP, MQTT) does with the spool: `spoolMessage` before it acknowledges a message,
+// then `chain.push(msg, () => spool.done(id))`; and `replaySpool` once at start, before it takes
+// input. Messages are kept as their JSON, so that any front reads back what any other wrote.
+
+/** Writes a message to the spool; resolves with its id once it is durable (rejects with SpoolFullError when full). */
+export function spoolMessage(spool: Spool, msg: TbMsg): Promise<number> {
+  return spool.append(Buffer.from(JSON.stringify(msg)))
+}
+
 /**
  * Puts the messages an earlier run accepted and did not finish back into the chain, in the order
  * they were accepted (so in order per device), each marked done in the spool once it has left the
