@@ -140,6 +140,13 @@ async function crashLoop(
     else await broker?.start()
     const cli = startService(chainPath, devices, spoolDir)
     t.after(() => cli.child.kill('SIGKILL'))
+    if (round % 7 === 3) {
+      // Killed while it starts: opening the spool, truncating, replaying, or before any of it.
+      await Promise.race([cli.waitForStderr(/spool: replayed/).catch(() => {}), sleep(random() * 1500)])
+      cli.child.kill('SIGKILL')
+      replayed += replayedIn((await cli.exited).stderr)
+      continue
+    }
     const { base } = await cli.http()
     const stopped = { value: false }
     const posting = postUntilKilled(base, `r${round}`, stopped)
@@ -204,7 +211,7 @@ function check(t: TestContext, result: CrashLoopResult): void {
   assert.deepEqual(missing, [], 'every message answered 200 is in the topic')
 }
 
-test('SIGKILL at random moments, 21 times, with the broker up, down and restarting: every message answered 200 is in the topic [development broker]', async (t) => {
+test('SIGKILL at random moments, 21 times (3 while it starts and replays), with the broker up, down and restarting: every message answered 200 is in the topic [development broker]', async (t) => {
   const broker = await restartableDevBroker(t)
   const plans: BrokerPlan[] = []
   for (let i = 0; i < 21; i++) plans.push((['up', 'down', 'restarting'] as const)[i % 3] as BrokerPlan)
