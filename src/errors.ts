@@ -67,6 +67,16 @@ export class ScriptError extends RuleNodeError {
   }
 }
 
+/** A message the durable spool refused because it holds its maximum of bytes already; retry later. */
+export class SpoolFullError extends RuleNodeError {
+  constructor(maxBytes: number) {
+    super(`the spool is full (${maxBytes} bytes of messages not yet delivered)`, {
+      code: 'SPOOL_FULL',
+      retriable: true
+    })
+  }
+}
+
 /** A command line that cannot be run as given. */
 export class UsageError extends RuleNodeError {
   constructor(message: string) {

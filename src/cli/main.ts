@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ChainLoadError, RuleNodeError, UsageError, describeError } from '../errors.js'
+import { ChainLoadError, RuleNodeError, ServiceError, UsageError, describeError } from '../errors.js'
 import { createDefaultRegistry } from '../nodes/index.js'
 import { describeNodes } from './describe-command.js'
 import { createPinoLogger, LOG_LEVELS, type LogLevel } from './pino-logger.js'
+import type { Logger } from '../engine/logger.js'
 import { DEFAULT_MAX_LINE_BYTES, runChain } from './run-command.js'
 import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
 import { runDemo } from './demo-command.js'
 import { loadDevices } from '../ingest/devices.js'
 import { DEFAULT_GRACE_MS, HttpIngest } from '../ingest/http-ingest.js'
 import { ServiceMetrics } from '../service/metrics.js'
+import { replaySpool } from '../ingest/spooled-messages.js'
+import { Spool } from '../spool/spool.js'
 import { startProgress, type Progress } from './progress.js'
 
 interface BrokerCli {
@@ -59,7 +62,10 @@ async function run(args: string[]): Promise<number> {
     host: { type: 'string' },
     devices: { type: 'string' },
     'http-grace-ms': { type: 'string' },
-    'stub-unsupported': { type: 'boolean' }
+    'stub-unsupported': { type: 'boolean' },
+    spool: { type: 'string' },
+    'spool-max-bytes': { type: 'string' },
+    'spool-segment-bytes': { type: 'string' }
   })
   if (values.help === true) {
     process.stdout.write(runUsage)
@@ -78,6 +84,7 @@ async function run(args: string[]): Promise<number> {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
   const http = parseHttpOptions(values)
+  const spoolSettings = parseSpoolOptions(values, http !== undefined)
   const stop = new AbortController()
   let signals = 0
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -93,32 +100,101 @@ async function run(args: string[]): Promise<number> {
   const metrics = new ServiceMetrics()
   let ingest: HttpIngest | undefined
   let progress: Progress | undefined
-  const summary = await runChain({
-    chainPath,
-    registry: createDefaultRegistry(),
-    input: process.stdin,
-    output: process.stdout,
-    errors: process.stderr,
-    logger,
-    maxLineBytes,
-    stop: stop.signal,
-    untilStopped: http !== undefined,
-    metricsFor: (node) => metrics.forNode(node),
-    stubUnsupported: values['stub-unsupported'] === true,
-    onStarted: async (chain) => {
-      if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
-      if (http === undefined) return
-      metrics.attachChain(chain)
-      ingest = new HttpIngest({ chain, devices: await loadDevices(http.devices), logger, metrics })
-      const address = await ingest.listen(http.port, http.host)
-      process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
-    },
-    onStopping: async () => {
-      progress?.stop()
-      await ingest?.close(http?.graceMs)
-    }
-  })
-  return summary.outputError === undefined ? 0 : 1
+  let spool: Spool | undefined
+  try {
+    const summary = await runChain({
+      chainPath,
+      registry: createDefaultRegistry(),
+      input: process.stdin,
+      output: process.stdout,
+      errors: process.stderr,
+      logger,
+      maxLineBytes,
+      stop: stop.signal,
+      untilStopped: http !== undefined,
+      metricsFor: (node) => metrics.forNode(node),
+      stubUnsupported: values['stub-unsupported'] === true,
+      onStarted: async (chain) => {
+        if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
+        if (http === undefined) return
+        metrics.attachChain(chain)
+        const devices = await loadDevices(http.devices)
+        if (spoolSettings !== undefined) {
+          spool = await openSpool(spoolSettings, logger, metrics)
+          // Before new input, so that a device's replayed messages go first.
+          await replaySpool(spool, chain, logger)
+        }
+        ingest = new HttpIngest({
+          chain,
+          devices,
+          logger,
+          metrics,
+          ...(spool === undefined ? {} : { spool })
+        })
+        const address = await ingest.listen(http.port, http.host)
+        process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
+      },
+      onStopping: async () => {
+        progress?.stop()
+        await ingest?.close(http?.graceMs)
+      }
+    })
+    return summary.outputError === undefined ? 0 : 1
+  } finally {
+    // After the chain is destroyed: every message has left it, and its done mark is queued.
+    await spool?.close()
+  }
+}
+
+async function openSpool(settings: SpoolSettings, logger: Logger, metrics: ServiceMetrics): Promise<Spool> {
+  let spool: Spool
+  try {
+    spool = await Spool.open({ ...settings, logger, onSync: metrics.spoolSyncObserver() })
+  } catch (error) {
+    throw new ServiceError(`cannot open the spool in ${settings.dir}: ${(error as Error).message}`, {
+      cause: error
+    })
+  }
+  metrics.attachSpool(spool)
+  return spool
+}
+
+interface SpoolSettings {
+  readonly dir: string
+  readonly maxBytes: number
+  readonly segmentBytes: number
+}
+
+const DEFAULT_SPOOL_MAX_BYTES = 1 << 30
+const DEFAULT_SPOOL_SEGMENT_BYTES = 16 << 20
+
+function parseSpoolOptions(values: ParsedArgs['values'], http: boolean): SpoolSettings | undefined {
+  const dir = values.spool
+  if (dir === undefined) {
+    if (values['spool-max-bytes'] !== undefined || values['spool-segment-bytes'] !== undefined)
+      throw new UsageError('--spool-max-bytes and --spool-segment-bytes need --spool DIR')
+    return undefined
+  }
+  if (!http) throw new UsageError('--spool needs --http PORT (it keeps what the HTTP front accepts)')
+  if (typeof dir !== 'string' || dir === '') throw new UsageError('--spool needs a directory')
+  const bytes = (name: string, fallback: number): number => {
+    const text = values[name] ?? String(fallback)
+    if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < 1)
+      throw new UsageError(`--${name} must be a positive whole number of bytes (got "${String(text)}")`)
+    return Number(text)
+  }
+  const maxBytes = bytes('spool-max-bytes', DEFAULT_SPOOL_MAX_BYTES)
+  const segmentBytes = bytes(
+    'spool-segment-bytes',
+    Math.max(1, Math.min(DEFAULT_SPOOL_SEGMENT_BYTES, Math.floor(maxBytes / 4)))
+  )
+  // The segment being written is deleted only once rolled: two must fit for a full spool to drain.
+  if (segmentBytes > maxBytes / 2) {
+    throw new UsageError(
+      `--spool-segment-bytes must be at most half of --spool-max-bytes (got ${segmentBytes} and ${maxBytes})`
+    )
+  }
+  return { dir, maxBytes, segmentBytes }
 }
 
 interface HttpSettings {

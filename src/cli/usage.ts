@@ -36,11 +36,20 @@ HTTP service (ThingsBoard's device HTTP API shape):
   --http-grace-ms MS   on SIGTERM/SIGINT the service stops taking connections at once and gives the
                        requests under way MS to finish (default 5000); then it cuts those still open
                        (they were not answered 200) and delivers every message it accepted
-    POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the message is in the chain)
+  --spool DIR          keep every message answered 200 on disk in DIR (write-ahead log, fdatasync
+                       before the answer) until it has left the chain; at start, messages a killed
+                       run left unfinished are replayed before new input is taken
+  --spool-max-bytes N  size of DIR beyond which requests get 503 with Retry-After (default 1 GiB)
+  --spool-segment-bytes N
+                       size of one segment file (default 16 MiB or a quarter of the maximum,
+                       whichever is less; at most half of the maximum); a segment is deleted once
+                       its messages and those of every older one are done
+    POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the message is in the chain,
+                                                                   and on disk with --spool)
     POST /api/v1/{token}/attributes   -> POST_ATTRIBUTES_REQUEST
        metadata deviceName, deviceType, ts; originator the device. Unknown token: 401; token with
        a broken %-escape or body not JSON: 400 with the reason; body over 1 MiB: 413; chain full:
-       503 with Retry-After. Tokens are never logged.
+       503 with Retry-After; spool full: 503 with Retry-After. Tokens are never logged.
     GET /metrics                      Prometheus text format
     GET /healthz                      200 "ok" when every node that talks to a broker has reached it, else 503
 

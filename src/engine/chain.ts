@@ -5,7 +5,7 @@ import { ChainLoadError, RuleNodeError, describeError } from '../errors.js'
 import type { TbMsg } from '../msg/message.js'
 import { readChainBundle } from './chain-bundle.js'
 import type { ChainDefinition, NodeSpec } from './chain-definition.js'
-import { Delivery, type DeliveryOwner } from './delivery.js'
+import { Delivery, Lineage, type DeliveryOwner } from './delivery.js'
 import { silentLogger, type Logger } from './logger.js'
 import { noMetrics, type NodeHealth, type NodeMetrics } from './node-metrics.js'
 import type { NodeRegistry } from './registry.js'
@@ -78,8 +78,8 @@ class ChainNode implements DeliveryOwner {
   }
 
   /** Hands a message to this node; a throw or rejection becomes Failure unless it was told already. */
-  deliver(msg: TbMsg): Acceptance {
-    const delivery = new Delivery(this, msg)
+  deliver(msg: TbMsg, lineage: Lineage | undefined): Acceptance {
+    const delivery = new Delivery(this, msg, lineage)
     this.stats.received++
     this.pending.add(delivery)
     let result: void | Promise<void>
@@ -102,12 +102,12 @@ class ChainNode implements DeliveryOwner {
 
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance {
     this.pending.delete(delivery)
-    return this.chain.route(this, msg, relation)
+    return this.chain.route(this, msg, relation, delivery.lineage)
   }
 
   routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance {
     this.pending.delete(delivery)
-    return this.chain.routeEach(this, msgs, relation)
+    return this.chain.routeEach(this, msgs, relation, delivery.lineage)
   }
 }
 
@@ -138,6 +138,7 @@ export class Chain {
   // the order depth-first, as direct calls had it.
   readonly #waitingNodes: ChainNode[] = []
   readonly #waitingMsgs: TbMsg[] = []
+  readonly #waitingLineages: (Lineage | undefined)[] = []
   #routing = false
 
   /** Use `startChain`, which also initialises the nodes. */
@@ -236,7 +237,7 @@ export class Chain {
     if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
     this.#inFlight++
     this.#entered++
-    return this.route(from, msg, relation)
+    return this.route(from, msg, relation, undefined)
   }
 
   /** Messages that have entered and not yet left the chain. */
@@ -279,18 +280,20 @@ export class Chain {
 
   /**
    * Puts a message into the chain at its first node. Returns a promise when a node asks the caller
-   * to wait before pushing more (backpressure), else undefined.
+   * to wait before pushing more (backpressure), else undefined. `onSettled` is called once the
+   * message, and every copy a fork made of it, has left the chain (on whatever relation).
    */
-  push(msg: TbMsg): Acceptance {
+  push(msg: TbMsg, onSettled?: () => void): Acceptance {
     if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
     this.#entered++
     // ThingsBoard acknowledges a message sent to a chain without nodes.
     if (this.#first === undefined) {
       this.#consumed++
+      onSettled?.()
       return undefined
     }
     this.#inFlight++
-    return this.#first.deliver(msg)
+    return this.#first.deliver(msg, onSettled === undefined ? undefined : new Lineage(onSettled))
   }
 
   /** Tells every node that no more input will come (see RuleNode.endOfInput). */
@@ -331,7 +334,12 @@ export class Chain {
   }
 
   /** @internal Routes a message told by `from`; called by its delivery exactly once. */
-  route(from: ChainNode, msg: TbMsg, relation: string | readonly string[]): Acceptance {
+  route(
+    from: ChainNode,
+    msg: TbMsg,
+    relation: string | readonly string[],
+    lineage: Lineage | undefined
+  ): Acceptance {
     const relations = typeof relation === 'string' ? [relation] : relation
     let targets: ChainNode[] | undefined
     for (const r of relations) {
@@ -344,12 +352,15 @@ export class Chain {
       this.#exits.set(exitRelation, (this.#exits.get(exitRelation) ?? 0) + 1)
       this.#onExit({ relation: exitRelation, node: from.spec.name, msg })
       this.#left()
+      if (lineage !== undefined && --lineage.live === 0) lineage.onSettled()
       return undefined
     }
     this.#inFlight += targets.length - 1
+    if (lineage !== undefined) lineage.live += targets.length - 1
     for (let i = targets.length - 1; i >= 0; i--) {
       this.#waitingNodes.push(targets[i] as ChainNode)
       this.#waitingMsgs.push(msg)
+      this.#waitingLineages.push(lineage)
     }
     // A delivery is running further up the stack: its loop takes these, and gathers their
     // acceptances for whoever started it (the pusher, or a node telling from a callback).
@@ -361,20 +372,27 @@ export class Chain {
    * @internal Routes the messages a node told in place of the one it received: none (consumed),
    * or several (each then leaves the chain on its own).
    */
-  routeEach(from: ChainNode, msgs: readonly TbMsg[], relation: string): Acceptance {
+  routeEach(
+    from: ChainNode,
+    msgs: readonly TbMsg[],
+    relation: string,
+    lineage: Lineage | undefined
+  ): Acceptance {
     if (msgs.length === 0) {
       this.#consumed++
       from.stats.consumed++
       this.#left()
+      if (lineage !== undefined && --lineage.live === 0) lineage.onSettled()
       return undefined
     }
     this.#inFlight += msgs.length - 1
+    if (lineage !== undefined) lineage.live += msgs.length - 1
     // Inside a delivery, route() stacks the messages for the running loop, which takes the last
     // stacked first: stacking them last to first keeps them in order.
     const ordered = this.#routing ? [...msgs].reverse() : msgs
     let waits: Promise<void>[] | undefined
     for (const msg of ordered) {
-      const accepted = this.route(from, msg, relation)
+      const accepted = this.route(from, msg, relation, lineage)
       if (accepted !== undefined) (waits ??= []).push(accepted)
     }
     if (waits === undefined) return undefined
@@ -387,7 +405,7 @@ export class Chain {
     try {
       while (this.#waitingNodes.length > 0) {
         const node = this.#waitingNodes.pop() as ChainNode
-        const accepted = node.deliver(this.#waitingMsgs.pop() as TbMsg)
+        const accepted = node.deliver(this.#waitingMsgs.pop() as TbMsg, this.#waitingLineages.pop())
         if (accepted !== undefined) (waits ??= []).push(accepted)
       }
     } finally {

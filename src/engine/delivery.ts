@@ -5,6 +5,20 @@ import type { NodeMetrics } from './node-metrics.js'
 import { Relation } from './relations.js'
 import type { Acceptance, MsgContext } from './rule-node.js'
 
+/**
+ * One pushed message and the copies a fork made of it, counted until the last has left the chain;
+ * then whoever pushed it is told. Messages are matched by lineage, not by id, because a node may
+ * derive a message with a new id.
+ */
+export class Lineage {
+  live = 1
+  readonly onSettled: () => void
+
+  constructor(onSettled: () => void) {
+    this.onSettled = onSettled
+  }
+}
+
 /** What a delivery reports back to the runtime: where its node told the message to go. */
 export interface DeliveryOwner {
   readonly nodeName: string
@@ -21,11 +35,14 @@ export interface DeliveryOwner {
 export class Delivery implements MsgContext {
   readonly #owner: DeliveryOwner
   readonly received: TbMsg
+  /** The pushed message this one descends from, when its pusher asked to be told that it settled. */
+  readonly lineage: Lineage | undefined
   #done = false
 
-  constructor(owner: DeliveryOwner, received: TbMsg) {
+  constructor(owner: DeliveryOwner, received: TbMsg, lineage?: Lineage) {
     this.#owner = owner
     this.received = received
+    this.lineage = lineage
   }
 
   get nodeName(): string {

@@ -1,16 +1,19 @@
 // The HTTP front: ThingsBoard's device HTTP API shape (`POST /api/v1/{accessToken}/telemetry` and
 // `/attributes`), plus `/metrics` and `/healthz`. A 200 means the message is in the chain, and the
 // chain's accounting guarantees it leaves on Success or Failure; when a node pushes back, new
-// requests get 503 with Retry-After instead of piling up in memory.
+// requests get 503 with Retry-After instead of piling up in memory. With a spool, a 200 also means
+// the message is on disk until it has left the chain, so that a killed process replays it.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { ServiceError, describeError } from '../errors.js'
+import { ServiceError, SpoolFullError, describeError } from '../errors.js'
 import { TbMsg } from '../msg/message.js'
 import type { ServiceMetrics } from '../service/metrics.js'
+import type { Spool } from '../spool/spool.js'
 import type { Device } from './devices.js'
+import { spoolMessage } from './spooled-messages.js'
 
 /** What the HTTP front needs. */
 export interface HttpIngestOptions {
@@ -20,6 +23,8 @@ export interface HttpIngestOptions {
   readonly metrics?: ServiceMetrics
   /** Largest request body accepted (default 1 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number
+  /** Where accepted messages are kept until they have left the chain; a 200 waits for its write. */
+  readonly spool?: Spool
 }
 
 const MESSAGE_TYPES: Readonly<Record<string, string>> = {
@@ -223,10 +228,27 @@ export class HttpIngest {
       metadata: { deviceName: device.name, deviceType: device.type, ts: String(now) },
       data: body
     })
+    let onSettled: (() => void) | undefined
+    const spool = this.#options.spool
+    if (spool !== undefined) {
+      let id: number
+      try {
+        id = await spoolMessage(spool, msg)
+      } catch (failure) {
+        const why =
+          failure instanceof SpoolFullError
+            ? `busy: ${failure.message}, retry later`
+            : `the spool cannot write: ${(failure as Error).message}`
+        return reply(response, 503, error(why), { 'retry-after': '1' })
+      }
+      onSettled = () => spool.done(id)
+    }
     let accepted
     try {
-      accepted = this.#options.chain.push(msg)
+      accepted = this.#options.chain.push(msg, onSettled)
     } catch (failure) {
+      // Refused, so not to be replayed either: the client was told to send it again.
+      onSettled?.()
       return reply(response, 503, error(`not accepting messages: ${(failure as Error).message}`), {
         'retry-after': '1'
       })

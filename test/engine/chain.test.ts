@@ -77,6 +77,32 @@ test('fans a message out to every connection of its relation, and drain waits fo
   )
 })
 
+test('push tells its pusher once the message and every copy a fork made of it have left the chain', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: LOG, name: 'Log' },
+        { type: 'test.delay', name: 'Slow', configuration: { delayMs: 20 } },
+        { type: 'test.delay', name: 'Fast', configuration: { delayMs: 1 } }
+      ],
+      [
+        [0, 1, 'Success'],
+        [0, 2, 'Success']
+      ]
+    )
+  )
+  const settled: string[] = []
+  await chain.push(makeMsg(), () => settled.push(`settled after ${exits.length} exits`))
+  assert.deepEqual(settled, [])
+  await chain.drain()
+  assert.deepEqual(settled, ['settled after 2 exits'])
+  await chain.push(makeMsg())
+  await chain.drain()
+  assert.equal(exits.length, 4)
+  assert.deepEqual(settled, ['settled after 2 exits'], 'a push without a callback tells nobody')
+})
+
 for (const [mode, error] of [
   ['sync', 'TypeError: boom'],
   ['async', 'RangeError: rejected']
