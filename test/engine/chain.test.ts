@@ -103,6 +103,35 @@ test('push tells its pusher once the message and every copy a fork made of it ha
   assert.deepEqual(settled, ['settled after 2 exits'], 'a push without a callback tells nobody')
 })
 
+test('push tells its pusher once every message a split made has left, and when a node ends the message', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: 'org.thingsboard.rule.engine.transform.TbSplitArrayMsgNode', name: 'Split' },
+        { type: 'test.delay', name: 'Slow', configuration: { delayMs: 5 } }
+      ],
+      [[0, 1, 'Success']]
+    )
+  )
+  const settled: string[] = []
+  await chain.push(makeMsg({ data: '[1,2,3]' }), () =>
+    settled.push(`split settled after ${exits.length} exits`)
+  )
+  // An empty array: the split node ends the message without passing anything on.
+  await chain.push(makeMsg({ data: '[]' }), () => settled.push(`empty settled after ${exits.length} exits`))
+  await chain.drain()
+  assert.deepEqual(settled, ['empty settled after 0 exits', 'split settled after 3 exits'])
+  assert.deepEqual(
+    exits.map((e) => [e.node, e.relation, e.msg.data]),
+    [
+      ['Slow', 'Success', '1'],
+      ['Slow', 'Success', '2'],
+      ['Slow', 'Success', '3']
+    ]
+  )
+})
+
 for (const [mode, error] of [
   ['sync', 'TypeError: boom'],
   ['async', 'RangeError: rejected']
