@@ -43,6 +43,7 @@ export class MqttSession {
   #stopping = false
   #ended = false
   #idle: (() => void) | undefined
+  #corked = false
   /** Resolves once the connection has closed. */
   readonly closed: Promise<void>
 
@@ -132,8 +133,21 @@ export class MqttSession {
   }
 
   #send(packet: Packet): undefined {
-    if (!this.#ended) this.#socket.write(generate(packet, { protocolVersion: this.#version }))
+    if (this.#ended) return undefined
+    // The answers of one tick (the PUBACKs of a socket read, or of acceptances resolved together)
+    // go out in one write rather than one segment each.
+    if (!this.#corked) {
+      this.#corked = true
+      this.#socket.cork()
+      process.nextTick(this.#uncork)
+    }
+    this.#socket.write(generate(packet, { protocolVersion: this.#version }))
     return undefined
+  }
+
+  readonly #uncork = (): void => {
+    this.#corked = false
+    this.#socket.uncork()
   }
 
   /** Ends the connection; MQTT 5 clients first get a DISCONNECT saying why. */
