@@ -53,23 +53,26 @@ test('a QoS 1 PUBACK waits for the acceptance; meanwhile the connection is not r
     .publishAsync('v1/devices/me/telemetry', '{"n":0}', { qos: 1 })
     .then(() => (acked = true))
   while (hook.taken.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
-  // 4 MiB more behind it: far more than one socket read, so the pause must hold them back.
+  // 4.5 MB more behind it: far more than one socket read, so the pause must hold them back.
   const rest: Promise<unknown>[] = []
-  for (let n = 1; n <= 4096; n++) {
+  for (let n = 1; n <= 900; n++) {
     rest.push(
-      client.publishAsync('v1/devices/me/telemetry', `{"n":${n},"pad":"${'x'.repeat(1000)}"}`, { qos: 0 })
+      client.publishAsync('v1/devices/me/telemetry', `{"n":${n},"pad":"${'x'.repeat(5000)}"}`, { qos: 0 })
     )
   }
   await new Promise((resolve) => setTimeout(resolve, 200))
   assert.equal(acked, false, 'no PUBACK before the acceptance')
-  assert.equal(hook.taken.length, 1, 'nothing more read while the first waits')
+  assert.equal(hook.taken.length, 1, 'nothing more handed over while the first waits')
+  // Not read either: past what the kernel's socket buffers hold, the rest waits in the client.
+  const unsent = (client.stream as unknown as { writableLength: number }).writableLength
+  assert.ok(unsent > 2_000_000, `the client still holds ${unsent} bytes`)
   hook.open()
   await first
   await Promise.all(rest)
-  while (hook.taken.length < 4097) await new Promise((resolve) => setTimeout(resolve, 5))
+  while (hook.taken.length < 901) await new Promise((resolve) => setTimeout(resolve, 5))
   assert.deepEqual(
     hook.taken.map((msg) => (JSON.parse(msg.data) as { n: number }).n),
-    Array.from({ length: 4097 }, (_, n) => n)
+    Array.from({ length: 901 }, (_, n) => n)
   )
 })
 
