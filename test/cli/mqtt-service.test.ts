@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { dirname, join } from 'node:path'
 import mqtt from 'mqtt'
-import { startCli, type RunningCli } from '../helpers/cli.js'
+import { runCli, startCli, type RunningCli } from '../helpers/cli.js'
 import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
 import { kafkaChainFile } from '../helpers/chain-file.js'
 import { kcatConsume } from '../helpers/kcat.js'
@@ -252,4 +252,45 @@ test('run --mqtt with --mqtt-tls-cert/--mqtt-tls-key: mosquitto_pub and the mqtt
     'M7|{"tls":"mqtt.js"}|M7,meter,1700000000011',
     'T1|{"tls":"mosquitto"}|T1,thermostat,1700000000010'
   ])
+})
+
+test('run --mqtt: a missing --devices or a lone TLS option is a usage error (2); an unreadable TLS file exits 1 naming it', async () => {
+  const noDevices = await runCli(['run', 'examples/switch-log.json', '--mqtt', '0'])
+  assert.equal(noDevices.code, 2)
+  assert.match(noDevices.stderr, /^kafka-rule-node: --mqtt needs --devices FILE \(access token -> device\)\n/)
+  const lone = await runCli(['run', 'examples/switch-log.json', '--mqtt-tls-cert', 'cert.pem'])
+  assert.equal(lone.code, 2)
+  assert.match(lone.stderr, /^kafka-rule-node: --mqtt-tls-cert and --mqtt-tls-key need --mqtt PORT\n/)
+  const half = await runCli([
+    'run',
+    'examples/switch-log.json',
+    '--mqtt',
+    '0',
+    '--devices',
+    mqttDevicesFile(),
+    '--mqtt-tls-cert',
+    'cert.pem'
+  ])
+  assert.equal(half.code, 2)
+  assert.match(
+    half.stderr,
+    /^kafka-rule-node: --mqtt-tls-cert and --mqtt-tls-key go together, with --mqtt PORT\n/
+  )
+  const missing = await runCli([
+    'run',
+    'examples/switch-log.json',
+    '--mqtt',
+    '0',
+    '--devices',
+    mqttDevicesFile(),
+    '--mqtt-tls-cert',
+    '/nonexistent/cert.pem',
+    '--mqtt-tls-key',
+    '/nonexistent/key.pem'
+  ])
+  assert.equal(missing.code, 1)
+  assert.match(
+    missing.stderr,
+    /^kafka-rule-node: ConfigError: cannot read the MQTT TLS certificate \/nonexistent\/cert\.pem: ENOENT/
+  )
 })

@@ -65,6 +65,8 @@ export class MqttSession {
       this.#end(REASON.MALFORMED_PACKET)
     })
     socket.on('data', (chunk: Buffer) => {
+      // An ended connection's late packets are not taken, nor held.
+      if (this.#ended) return
       // parse() returns what it holds of a packet not yet complete: a bound on the buffering.
       if (this.#parser.parse(chunk) > context.maxPacketBytes) {
         context.logger.warn(`mqtt: ${this.#who()} sent a packet over ${context.maxPacketBytes} bytes`)
