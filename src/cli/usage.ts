@@ -55,7 +55,7 @@ MQTT service (ThingsBoard's MQTT device API; MQTT 3.1, 3.1.1 and 5; QoS 0 and 1)
                        serve MQTT over TLS with this certificate chain and key (PEM)
     CONNECT: the user name is the access token; unknown: CONNACK not authorized (5 / 0x87)
     v1/devices/me/telemetry, v1/devices/me/attributes: as the HTTP posts above
-    v1/gateway/telemetry {"Device A": [{"ts": MS, "values": {...}}], ...},
+    v1/gateway/telemetry {"Device A": [{"ts": MS, "values": {...}}, {...}], ...},
     v1/gateway/attributes {"Device A": {...}, ...}: for tokens with "gateway": true in --devices
        QoS 1: PUBACK once the messages are in the chain; while a node pushes back the connection
        is not read. A refused publish: MQTT 5 PUBACK 0x99 (payload), 0x87 (not a gateway), 0x90

@@ -2,7 +2,7 @@
 // {"ts": <ms>, "values": {...}}, or an array of either; each object becomes one message, with
 // its own ts when it says one (as ThingsBoard's JsonConverter makes one TsKvList per object and
 // its transport one rule-engine message per TsKvList). Attributes: one key-value object. Gateway
-// payloads: an object of device name -> what that device would post itself.
+// payloads: an object of device name -> an array of telemetry objects, or one attributes object.
 
 /** A payload ThingsBoard's device API would refuse; the message says what is wrong. */
 export class PayloadError extends Error {
@@ -85,12 +85,16 @@ function gatewayObject(text: string): Record<string, unknown> {
   return value
 }
 
-/** A gateway's telemetry: `{"Device A": [{"ts": 1, "values": {...}}, ...], "Device B": {...}}`. */
+/**
+ * A gateway's telemetry: `{"Device A": [{"ts": 1, "values": {...}}, {"t": 2}], ...}`. Each device's
+ * entry is an array, as ThingsBoard's gateway handler requires (it does not take a lone object).
+ */
 export function gatewayTelemetryPayload(text: string): GatewayPost[] {
-  return Object.entries(gatewayObject(text)).map(([deviceName, value]) => ({
-    deviceName: checkedName(deviceName),
-    values: telemetryValue(value, `device "${deviceName}": `)
-  }))
+  return Object.entries(gatewayObject(text)).map(([deviceName, value]) => {
+    const where = `device "${deviceName}": `
+    if (!Array.isArray(value)) throw new PayloadError(`${where}must be a JSON array of telemetry objects`)
+    return { deviceName: checkedName(deviceName), values: telemetryValue(value, where) }
+  })
 }
 
 /** A gateway's attributes: `{"Device A": {"firmware": "1.2"}, ...}`. */

@@ -112,7 +112,7 @@ test('run --mqtt: mosquitto_pub and the mqtt client, MQTT 3.1.1 and 5, QoS 0 and
   const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'tok-gw', protocolVersion: 5 })
   await gw.publishAsync(
     'v1/gateway/telemetry',
-    '{"Sensor A":[{"ts":1700000000005,"values":{"t":20}}],"T1":{"ts":1700000000006,"values":{"t":21}}}',
+    '{"Sensor A":[{"ts":1700000000005,"values":{"t":20}}],"T1":[{"ts":1700000000006,"values":{"t":21}}]}',
     { qos: 1 }
   )
   await gw.publishAsync('v1/gateway/attributes', '{"Sensor A":{"model":"x1"}}', { qos: 1 })

@@ -51,9 +51,9 @@ test('a telemetry or attributes payload the API refuses says what is wrong and w
   }
 })
 
-test('gateway payloads: an object of device name -> what that device would post', () => {
+test('gateway payloads: an object of device name -> an array of telemetry objects, or an attributes object', () => {
   assert.deepEqual(
-    gatewayTelemetryPayload('{"A":[{"ts":1,"values":{"t":1}},{"ts":2,"values":{"t":2}}],"B":{"t":3}}'),
+    gatewayTelemetryPayload('{"A":[{"ts":1,"values":{"t":1}},{"ts":2,"values":{"t":2}}],"B":[{"t":3}]}'),
     [
       {
         deviceName: 'A',
