@@ -75,9 +75,9 @@ export class MqttSession {
     })
     socket.on('error', (failure) => context.logger.debug(`mqtt: ${this.#who()}: ${describeError(failure)}`))
     socket.on('timeout', () => {
-      // Silence while we hold the socket paused is ours, not the client's.
-      if (this.#busy) return
-      this.#end(REASON.KEEP_ALIVE_TIMEOUT)
+      // Silence while we hold the socket paused is ours, not the client's: wait another period.
+      if (this.#busy) socket.setTimeout(socket.timeout ?? 0)
+      else this.#end(REASON.KEEP_ALIVE_TIMEOUT)
     })
   }
 

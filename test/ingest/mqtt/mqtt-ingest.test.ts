@@ -77,7 +77,7 @@ test('a QoS 1 PUBACK waits for the acceptance; meanwhile the connection is not r
 })
 
 /** A raw MQTT 5 connection: what the front sends back, packet by packet. */
-async function rawV5(port: number, username: string) {
+async function rawV5(port: number, username: string, keepalive = 0) {
   const socket = connectTcp(port, '127.0.0.1')
   const received: Packet[] = []
   const reader = parser({ protocolVersion: 5 })
@@ -91,7 +91,7 @@ async function rawV5(port: number, username: string) {
     protocolVersion: 5,
     clientId: '',
     clean: true,
-    keepalive: 0,
+    keepalive,
     username
   })
   const next = async (count: number) => {
@@ -182,4 +182,17 @@ test('an unknown token is refused and no log line holds a token', async (t) => {
   assert.ok(
     logged.some((line) => line.includes('device "T1" on "v1/devices/me/telemetry": payload is not JSON'))
   )
+})
+
+test('a client silent for one and a half keep-alive periods is told 0x8D (MQTT 5) and disconnected', async (t) => {
+  const hook = gate()
+  const { ingest, port } = await front(t, hook.accept)
+  const raw = await rawV5(port, 'tok-t1', 1)
+  t.after(() => raw.socket.destroy())
+  assert.equal((await raw.next(1)).cmd, 'connack')
+  const disconnect = await raw.next(2)
+  assert.equal(disconnect.cmd, 'disconnect')
+  if (disconnect.cmd === 'disconnect') assert.equal(disconnect.reasonCode, 0x8d)
+  await raw.closed
+  assert.equal(ingest.connections, 0)
 })
