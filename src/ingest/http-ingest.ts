@@ -18,6 +18,8 @@ import { PayloadError, attributesPayload, telemetryPayload, type PostedValues } 
 /** What the HTTP front needs. */
 export interface HttpIngestOptions {
   readonly chain: Chain
+  /** Where messages are handed over before the 200 (default: straight into `chain`). */
+  readonly accept?: Accept
   readonly devices: ReadonlyMap<string, Device>
   readonly logger: Logger
   readonly metrics?: ServiceMetrics
@@ -96,7 +98,7 @@ export class HttpIngest {
   constructor(options: HttpIngestOptions) {
     this.#options = options
     this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
-    this.#accept = chainAcceptor(options.chain)
+    this.#accept = options.accept ?? chainAcceptor(options.chain)
     this.server = createServer((request, response) => {
       this.#open.add(response)
       response.on('close', () => this.#open.delete(response))
