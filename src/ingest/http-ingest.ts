@@ -1,7 +1,8 @@
 // The HTTP front: ThingsBoard's device HTTP API shape (`POST /api/v1/{accessToken}/telemetry` and
-// `/attributes`, payload forms as in payload.ts), plus `/metrics` and `/healthz`. A 200 means the message is in the chain, and the
-// chain's accounting guarantees it leaves on Success or Failure; when a node pushes back, new
-// requests get 503 with Retry-After instead of piling up in memory.
+// `/attributes`, payload forms as in payload.ts), plus `/metrics` and `/healthz`. A 200 means the
+// messages are in the chain, and the chain's accounting guarantees they leave on Success or
+// Failure; when a node pushes back, new requests get 503 with Retry-After instead of piling up in
+// memory.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
