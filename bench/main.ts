@@ -346,6 +346,15 @@ async function benchKafka(options: Options, results: Results): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--mqtt')) {
+    const { values } = parseArgs({
+      options: { mqtt: { type: 'boolean' }, messages: { type: 'string' }, quick: { type: 'boolean' } }
+    })
+    const { benchMqtt } = await import('./mqtt.js')
+    const messages = Number(values.messages ?? (values.quick === true ? 20000 : 100000))
+    await benchMqtt({ messages, connections: 20, window: 10 }, here('../src/cli/main.ts'))
+    return
+  }
   const { values } = parseArgs({
     options: {
       broker: { type: 'string', default: 'dev' },

@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ChainLoadError, RuleNodeError, ServiceError, UsageError, describeError } from '../errors.js'
+import { ChainLoadError, ConfigError, RuleNodeError, UsageError, describeError } from '../errors.js'
 import { createDefaultRegistry } from '../nodes/index.js'
 import { describeNodes } from './describe-command.js'
 import { createPinoLogger, LOG_LEVELS, type LogLevel } from './pino-logger.js'
-import type { Logger } from '../engine/logger.js'
 import { DEFAULT_MAX_LINE_BYTES, runChain } from './run-command.js'
 import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
 import { runDemo } from './demo-command.js'
 import { loadDevices } from '../ingest/devices.js'
 import { DEFAULT_GRACE_MS, HttpIngest } from '../ingest/http-ingest.js'
-import { ServiceMetrics } from '../service/metrics.js'
+import { chainAcceptor, spoolAcceptor, type Acceptor } from '../ingest/acceptance.js'
 import { replaySpool } from '../ingest/spooled-messages.js'
-import { Spool } from '../spool/spool.js'
+import type { Spool } from '../spool/spool.js'
+import { openSpool, parseSpoolOptions } from './spool-options.js'
+import type { Device } from '../ingest/devices.js'
+import { MqttIngest, type MqttTls } from '../ingest/mqtt/mqtt-ingest.js'
+import { readFile } from 'node:fs/promises'
+import { ServiceMetrics } from '../service/metrics.js'
 import { startProgress, type Progress } from './progress.js'
 
 interface BrokerCli {
@@ -62,6 +66,9 @@ async function run(args: string[]): Promise<number> {
     host: { type: 'string' },
     devices: { type: 'string' },
     'http-grace-ms': { type: 'string' },
+    mqtt: { type: 'string' },
+    'mqtt-tls-cert': { type: 'string' },
+    'mqtt-tls-key': { type: 'string' },
     'stub-unsupported': { type: 'boolean' },
     spool: { type: 'string' },
     'spool-max-bytes': { type: 'string' },
@@ -83,8 +90,9 @@ async function run(args: string[]): Promise<number> {
   if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
-  const http = parseHttpOptions(values)
-  const spoolSettings = parseSpoolOptions(values, http !== undefined)
+  const fronts = parseFrontOptions(values)
+  const { http, mqtt } = fronts
+  const spoolSettings = parseSpoolOptions(values, fronts.devices !== undefined)
   const stop = new AbortController()
   let signals = 0
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -99,6 +107,7 @@ async function run(args: string[]): Promise<number> {
   const logger = createPinoLogger(level as LogLevel)
   const metrics = new ServiceMetrics()
   let ingest: HttpIngest | undefined
+  let mqttIngest: MqttIngest | undefined
   let progress: Progress | undefined
   let spool: Spool | undefined
   try {
@@ -111,32 +120,30 @@ async function run(args: string[]): Promise<number> {
       logger,
       maxLineBytes,
       stop: stop.signal,
-      untilStopped: http !== undefined,
+      untilStopped: fronts.devices !== undefined,
       metricsFor: (node) => metrics.forNode(node),
       stubUnsupported: values['stub-unsupported'] === true,
       onStarted: async (chain) => {
         if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
-        if (http === undefined) return
+        if (fronts.devices === undefined) return
         metrics.attachChain(chain)
-        const devices = await loadDevices(http.devices)
+        const devices = await loadDevices(fronts.devices)
+        let acceptor = chainAcceptor(chain)
         if (spoolSettings !== undefined) {
           spool = await openSpool(spoolSettings, logger, metrics)
           // Before new input, so that a device's replayed messages go first.
           await replaySpool(spool, chain, logger)
+          acceptor = spoolAcceptor(spool, chain)
         }
-        ingest = new HttpIngest({
-          chain,
-          devices,
-          logger,
-          metrics,
-          ...(spool === undefined ? {} : { spool })
-        })
-        const address = await ingest.listen(http.port, http.host)
+        if (mqtt !== undefined) mqttIngest = await startMqtt(mqtt, devices, acceptor)
+        if (http === undefined) return
+        ingest = new HttpIngest({ chain, acceptor, devices, logger, metrics })
+        const address = await ingest.listen(http.port, fronts.host)
         process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
       },
       onStopping: async () => {
         progress?.stop()
-        await ingest?.close(http?.graceMs)
+        await Promise.all([ingest?.close(fronts.graceMs), mqttIngest?.close(fronts.graceMs)])
       }
     })
     return summary.outputError === undefined ? 0 : 1
@@ -144,83 +151,90 @@ async function run(args: string[]): Promise<number> {
     // After the chain is destroyed: every message has left it, and its done mark is queued.
     await spool?.close()
   }
-}
 
-async function openSpool(settings: SpoolSettings, logger: Logger, metrics: ServiceMetrics): Promise<Spool> {
-  let spool: Spool
-  try {
-    spool = await Spool.open({ ...settings, logger, onSync: metrics.spoolSyncObserver() })
-  } catch (error) {
-    throw new ServiceError(`cannot open the spool in ${settings.dir}: ${(error as Error).message}`, {
-      cause: error
+  async function startMqtt(settings: MqttSettings, devices: Map<string, Device>, acceptor: Acceptor) {
+    const tls = settings.tls === undefined ? undefined : await readTls(settings.tls)
+    const front = new MqttIngest({
+      accept: acceptor.accept,
+      devices,
+      logger,
+      metrics: metrics.ingest,
+      ...(tls === undefined ? {} : { tls })
     })
+    const address = await front.listen(settings.port, fronts.host)
+    const scheme = tls === undefined ? '' : ' (TLS)'
+    process.stderr.write(`mqtt: listening on ${address.address}:${address.port}${scheme}\n`)
+    return front
   }
-  metrics.attachSpool(spool)
-  return spool
 }
 
-interface SpoolSettings {
-  readonly dir: string
-  readonly maxBytes: number
-  readonly segmentBytes: number
-}
-
-const DEFAULT_SPOOL_MAX_BYTES = 1 << 30
-const DEFAULT_SPOOL_SEGMENT_BYTES = 16 << 20
-
-function parseSpoolOptions(values: ParsedArgs['values'], http: boolean): SpoolSettings | undefined {
-  const dir = values.spool
-  if (dir === undefined) {
-    if (values['spool-max-bytes'] !== undefined || values['spool-segment-bytes'] !== undefined)
-      throw new UsageError('--spool-max-bytes and --spool-segment-bytes need --spool DIR')
-    return undefined
+async function readTls(paths: { cert: string; key: string }): Promise<MqttTls> {
+  const read = async (path: string, what: string): Promise<string> => {
+    try {
+      return await readFile(path, 'utf8')
+    } catch (failure) {
+      throw new ConfigError(`cannot read the MQTT TLS ${what} ${path}: ${(failure as Error).message}`)
+    }
   }
-  if (!http) throw new UsageError('--spool needs --http PORT (it keeps what the HTTP front accepts)')
-  if (typeof dir !== 'string' || dir === '') throw new UsageError('--spool needs a directory')
-  const bytes = (name: string, fallback: number): number => {
-    const text = values[name] ?? String(fallback)
-    if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < 1)
-      throw new UsageError(`--${name} must be a positive whole number of bytes (got "${String(text)}")`)
-    return Number(text)
-  }
-  const maxBytes = bytes('spool-max-bytes', DEFAULT_SPOOL_MAX_BYTES)
-  const segmentBytes = bytes(
-    'spool-segment-bytes',
-    Math.max(1, Math.min(DEFAULT_SPOOL_SEGMENT_BYTES, Math.floor(maxBytes / 4)))
-  )
-  // The segment being written is deleted only once rolled: two must fit for a full spool to drain.
-  if (segmentBytes > maxBytes / 2) {
-    throw new UsageError(
-      `--spool-segment-bytes must be at most half of --spool-max-bytes (got ${segmentBytes} and ${maxBytes})`
-    )
-  }
-  return { dir, maxBytes, segmentBytes }
+  return { cert: await read(paths.cert, 'certificate'), key: await read(paths.key, 'key') }
 }
 
 interface HttpSettings {
   readonly port: number
+}
+
+interface MqttSettings {
+  readonly port: number
+  readonly tls?: { readonly cert: string; readonly key: string }
+}
+
+/** The device fronts asked for, and what they share. */
+interface FrontSettings {
+  readonly http?: HttpSettings
+  readonly mqtt?: MqttSettings
+  /** The devices file; set when any front is. */
+  readonly devices?: string
   readonly host: string
-  readonly devices: string
   readonly graceMs: number
 }
 
-function parseHttpOptions(values: ParsedArgs['values']): HttpSettings | undefined {
-  const port = values.http
-  if (port === undefined) {
-    if (values.devices !== undefined || values.host !== undefined || values['http-grace-ms'] !== undefined)
-      throw new UsageError('--devices, --host and --http-grace-ms need --http PORT')
-    return undefined
+function parsePort(flag: string, value: string | boolean): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`--${flag} must be a port number 0-65535 (got "${String(value)}")`)
   }
-  if (typeof port !== 'string' || !/^\d+$/.test(port) || Number(port) > 65535) {
-    throw new UsageError(`--http must be a port number 0-65535 (got "${String(port)}")`)
-  }
-  if (typeof values.devices !== 'string')
-    throw new UsageError('--http needs --devices FILE (access token -> device)')
+  return Number(value)
+}
+
+function parseFrontOptions(values: ParsedArgs['values']): FrontSettings {
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
   const grace = values['http-grace-ms'] ?? String(DEFAULT_GRACE_MS)
   if (typeof grace !== 'string' || !/^\d+$/.test(grace))
     throw new UsageError(`--http-grace-ms must be a whole number of milliseconds (got "${String(grace)}")`)
-  return { port: Number(port), host, devices: values.devices, graceMs: Number(grace) }
+  const cert = values['mqtt-tls-cert']
+  const key = values['mqtt-tls-key']
+  if (values.http === undefined && values.mqtt === undefined) {
+    if (values.devices !== undefined || values.host !== undefined || values['http-grace-ms'] !== undefined)
+      throw new UsageError('--devices, --host and --http-grace-ms need --http PORT')
+    if (cert !== undefined || key !== undefined)
+      throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key need --mqtt PORT')
+    return { host, graceMs: Number(grace) }
+  }
+  if (typeof values.devices !== 'string')
+    throw new UsageError(
+      `${values.http === undefined ? '--mqtt' : '--http'} needs --devices FILE (access token -> device)`
+    )
+  if ((cert === undefined) !== (key === undefined) || (cert !== undefined && values.mqtt === undefined))
+    throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together, with --mqtt PORT')
+  const tls = typeof cert === 'string' && typeof key === 'string' ? { cert, key } : undefined
+  return {
+    ...(values.http === undefined ? {} : { http: { port: parsePort('http', values.http) } }),
+    ...(values.mqtt === undefined
+      ? {}
+      : { mqtt: { port: parsePort('mqtt', values.mqtt), ...(tls === undefined ? {} : { tls }) } }),
+    devices: values.devices,
+    host,
+    graceMs: Number(grace)
+  }
 }
 
 /** Runs the command line; resolves with the exit status. */

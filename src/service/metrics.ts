@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Chain } from '../engine/chain.js'
 import type { CounterMetric, HistogramMetric, NodeMetrics } from '../engine/node-metrics.js'
 import type { Spool } from '../spool/spool.js'
+import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js'
 
 const PREFIX = 'krn_'
 
@@ -14,6 +15,7 @@ export class ServiceMetrics {
   readonly #counters = new Map<string, Counter<'node'>>()
   readonly #histograms = new Map<string, Histogram<'node'>>()
   readonly #gauges = new Map<string, Map<string, () => number>>()
+  #ingest: IngestMetrics | undefined
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX })
@@ -143,6 +145,11 @@ export class ServiceMetrics {
       registers: [this.registry]
     })
     return (seconds) => histogram.observe(seconds)
+  }
+
+  /** The device fronts' counts (created on first use, shared by every front). */
+  get ingest(): IngestMetrics {
+    return (this.#ingest ??= createIngestMetrics(this.registry, PREFIX))
   }
 
   /** The NodeMetrics a node registers into, labelled with its name. */

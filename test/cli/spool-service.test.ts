@@ -37,7 +37,7 @@ const usageCases = [
   {
     name: '--spool without --http',
     args: ['--spool', 'x'],
-    error: '--spool needs --http PORT (it keeps what the HTTP front accepts)'
+    error: '--spool needs --http PORT or --mqtt PORT (it keeps what the device fronts accept)'
   },
   {
     name: '--spool-max-bytes without --spool',
