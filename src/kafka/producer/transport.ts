@@ -7,7 +7,7 @@
 // leads. Their next batches ask where the partition is now; requests to the other brokers go on.
 
 import { brokerErrorOf, type Broker, type Connection, type KafkaClient } from '../client.js'
-import { KafkaBrokerError, LeaderUnknownError } from '../errors.js'
+import { KafkaBrokerError, LeaderUnknownError, ProducerErrorCodes } from '../errors.js'
 import {
   PRODUCE_API_KEY,
   PRODUCE_VERSIONS,
@@ -185,7 +185,7 @@ export class BatchTransport {
         if (version === undefined)
           throw new KafkaBrokerError(
             `the broker speaks Produce versions ${produce === undefined ? 'none' : `${produce.minVersion}-${produce.maxVersion}`}; the node needs 7, 8 or 9 (Kafka 2.1 or later)`,
-            { code: 'UNSUPPORTED_VERSION', retriable: false, context: {} }
+            { code: ProducerErrorCodes.UNSUPPORTED_VERSION, retriable: false, context: {} }
           )
         return version
       })
@@ -206,7 +206,7 @@ function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): Batc
     return new KafkaBrokerError(
       `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
       {
-        code: 'INVALID_RESPONSE',
+        code: ProducerErrorCodes.INVALID_RESPONSE,
         retriable: true,
         context: { topic: batch.topic, partition: batch.partition }
       }
