@@ -49,11 +49,11 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     requestTimeout: settings.requestTimeoutMs,
     connectTimeout: Math.min(settings.requestTimeoutMs, 10_000),
     maxInflights: settings.maxInFlight,
-    // The node stamps its own batches (idempotence.ts); the client only asks for the producer id.
+    // The producer stamps its own batches (idempotence.ts); the client only asks for the producer id.
     idempotent: false,
     autocreateTopics: true,
     metadataMaxAge: settings.metadataMaxAgeMs,
-    // A stale-metadata answer is a retriable error for the node's sender, not a hidden extra attempt.
+    // A stale-metadata answer is a retriable error for the producer's sender, not a hidden extra attempt.
     repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
     serializers: { headerKey: stringSerializer },
@@ -81,7 +81,7 @@ const tlsFailures = new WeakMap<object, Error>()
  * handshake completes before the broker checks the client's certificate; a broker that requires
  * one and got none (or an untrusted one) sends an alert and closes, and the client fails the
  * requests under way only with "Connection closed", while the alert comes as the connection's
- * error event. The Java producer reports that alert (SslAuthenticationException); so must the node.
+ * error event. The Java producer reports that alert (SslAuthenticationException); so must the producer.
  */
 export function explainFailure(client: KafkaClient, error: unknown): unknown {
   const cause = tlsFailures.get(client)
@@ -125,7 +125,7 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
  * Whether a metadata request failed because a topic is not (yet) there: the client turns the
  * broker's UNKNOWN_TOPIC_OR_PARTITION into a UserError. Apache Kafka answers so while it creates a
  * topic on request (the development broker created it at once), and the Java producer keeps
- * asking until max.block.ms; so must the node, instead of failing the record.
+ * asking until max.block.ms; so must the producer, instead of failing the record.
  */
 export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError

@@ -99,7 +99,7 @@ export class RecordTooLargeError extends RuleNodeError {
   }
 }
 
-/** The node was stopped before the record could be sent. */
+/** The producer was stopped before the record could be sent. */
 export class ProducerClosedError extends RuleNodeError {
   declare readonly code: typeof ProducerErrorCodes.PRODUCER_CLOSED
 

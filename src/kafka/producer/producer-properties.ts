@@ -64,7 +64,7 @@ export interface ProducerSettings {
   readonly sasl: SaslSettings | undefined
 }
 
-/** The fields of the node's own configuration that map to producer properties. */
+/** The fields of the Kafka node's own configuration that map to producer properties. */
 export type BaseSettings = Pick<
   ProducerSettings,
   'bootstrapServers' | 'retries' | 'batchSizeBytes' | 'lingerMs' | 'bufferMemoryBytes' | 'acks'
@@ -241,7 +241,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE---
 
 // Node's TLS takes a trust store with no readable certificate without a word, and then trusts
 // nothing; the Java producer's constructor fails on PEM it cannot read (its PEM store throws an
-// InvalidConfigurationException), so the node refuses it at load, not per message on connecting.
+// InvalidConfigurationException), so the producer refuses it at load, not per message on connecting.
 function checkCertificates(text: string, property: string): void {
   const blocks = text.match(PEM_CERTIFICATE) ?? []
   if (blocks.length === 0)
@@ -351,7 +351,7 @@ function idempotence(
   return false
 }
 
-/** Builds the producer's settings from the node's fields and `otherProperties`, which override them. */
+/** Builds the producer's settings from the Kafka node's fields and `otherProperties`, which override them. */
 export function producerSettings(
   base: BaseSettings,
   given: Readonly<Record<string, string>>,

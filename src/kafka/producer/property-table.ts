@@ -15,7 +15,7 @@ export interface PropertySpec {
   readonly name: string
   /** The Java type: int, long, boolean, string, list, password, class. */
   readonly type: string
-  /** The default, as text (a node field's name when the node's configuration supplies it). */
+  /** The default, as text (a Kafka node field's name when the node's configuration supplies it). */
   readonly default: string
   /** What is accepted. */
   readonly accepts: string
@@ -41,7 +41,7 @@ const int = (
   max
 })
 
-/** Every producer property the node reads or refuses by name, in documentation order. */
+/** Every producer property read or refused by name, in documentation order. */
 export const PRODUCER_PROPERTIES = [
   {
     name: 'bootstrap.servers',

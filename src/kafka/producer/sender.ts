@@ -16,7 +16,7 @@ export interface BatchSource<R extends Sized> {
   drain(maxBytes: number, options: DrainOptions<R>): Batch<R>[]
 }
 
-/** What the sender does with batches; the node supplies it. */
+/** What the sender does with batches; the producer supplies it. */
 export interface SenderHooks<R extends Sized> {
   /**
    * The partition's leader (node id) as the metadata cache knows it, -1 when it does not (that

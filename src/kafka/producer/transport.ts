@@ -1,6 +1,6 @@
 // Takes finished record batches to their partitions' leaders: one Produce request per broker, as
 // the Java producer's Sender sends one per ready node, each completing on its own. The client keeps
-// what it does well (cluster metadata, connections with TLS and SASL, API versions); the node
+// what it does well (cluster metadata, connections with TLS and SASL, API versions); the producer
 // brings the bytes. Leaders come from the metadata cache. A failure forgets only what it proves
 // stale, as Java's metadata.requestUpdate() on NOT_LEADER_OR_FOLLOWER or a disconnect does: the
 // leaders of the partitions that failed, or of every partition a broker that could not be reached
@@ -132,7 +132,7 @@ export class BatchTransport {
       this.metadata.forgetLeader(topic, partition)
     })
     if (unreachable.size > 0) this.metadata.forgetLeadersOn(unreachable)
-    // The client's own cache serves the node's partition counts: it asks again too.
+    // The client's own cache serves the producer's partition counts: it asks again too.
     if (failed) this.client.clearMetadata()
   }
 
@@ -212,7 +212,7 @@ function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): Batc
       }
     )
   // The broker has this batch already but no longer knows its offset: delivered, at an offset
-  // the node cannot tell (-1), as the Java producer completes it.
+  // the producer cannot tell (-1), as the Java producer completes it.
   if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return -1
   if (answer.errorCode !== 0) return brokerErrorOf(answer.errorCode, answer.errorMessage)
   return Number(answer.baseOffset)
