@@ -11,6 +11,7 @@ import {
   KafkaBrokerError,
   KafkaTimeoutError,
   LeaderUnknownError,
+  ProducerClosedError,
   RecordTooLargeError,
   fromClientError,
   where
@@ -263,6 +264,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   /** Sends a record of UTF-8 key and value; resolves with its outcome (never rejects). */
   send(input: ProducerRecord): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve) => {
+      // The producer reads only OutgoingRecord's fields of R: a plain record serves any R.
       const record = plainRecord(input, resolve) as unknown as R
       const refused = this.refusal(record)
       if (refused !== undefined) return resolve({ kind: 'failed', error: refused })
@@ -289,7 +291,12 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
    * Stops: records waiting for buffer room fail with `waitingError`; every record taken is
    * delivered or failed; then the connections close.
    */
-  async close(waitingError: Error): Promise<void> {
+  async close(
+    waitingError: Error = new ProducerClosedError(
+      'the producer closed before the record was accepted',
+      this.#context
+    )
+  ): Promise<void> {
     this.#reachability.stop()
     this.#memory.rejectWaiting(waitingError)
     await this.#waiting.idle()
