@@ -28,6 +28,7 @@ export function describeNodes(registry: NodeRegistry, name?: string): string {
     '',
     'Configuration (ThingsBoard JSON names):',
     configHelpText(definition.config),
+    ...(definition.details ?? []).flatMap((detail) => ['', detail.title, detail.text]),
     ''
   ].join('\n')
 }

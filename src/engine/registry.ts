@@ -13,6 +13,8 @@ export interface NodeDefinition {
   /** Relations the node tells on, for docs. */
   readonly relations: readonly string[]
   readonly config: ConfigSpec
+  /** More sections for `describe` (e.g. the Kafka node's producer properties), generated from their declarations. */
+  readonly details?: readonly { readonly title: string; readonly text: string }[]
   create(): RuleNode
 }
 

@@ -1,7 +1,7 @@
 // Reads the demo's topics back with an independent consumer (@platformatic/kafka's Consumer), so
 // that what the demo prints is what a Kafka consumer sees, not what the node believes it sent.
 
-import { Consumer, stringDeserializers } from '@platformatic/kafka'
+import { Consumer, stringDeserializers } from '../../kafka/client.js'
 
 /** One record as a consumer received it. */
 export interface ConsumedRecord {

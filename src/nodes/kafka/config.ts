@@ -12,11 +12,12 @@ import {
 import { compilePattern, type Pattern } from '../../msg/pattern.js'
 import { headerEncoding, type HeaderEncoding } from './charset.js'
 import {
+  Acks,
   JAVA_INT_MAX,
   parseBootstrapServers,
   producerSettings,
   type ProducerSettings
-} from './producer-properties.js'
+} from '../../kafka/producer/producer-properties.js'
 
 // ThingsBoard's configuration class holds the integer fields as Java ints and the producer
 // properties they become are of type INT: a larger number fails there (Jackson / "Not a number of
@@ -91,12 +92,7 @@ export const kafkaNodeConfigSpec = {
   })
 } as const
 
-/** Acknowledgements, as the wire protocol counts them. */
-export enum Acks {
-  None = 0,
-  Leader = 1,
-  All = -1
-}
+export { Acks }
 
 /** The node's configuration, parsed. */
 export interface KafkaNodeConfig {

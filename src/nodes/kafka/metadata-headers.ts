@@ -3,8 +3,8 @@
 // encoded once; the cache is bounded because keys come from the messages.
 
 import { javaUtf8Text, type HeaderEncoding } from './charset.js'
-import { writeUtf8, type HeaderCodec } from './record-batch.js'
-import { varIntBytes } from './varint.js'
+import { writeUtf8, type HeaderCodec } from '../../kafka/producer/record-batch.js'
+import { varIntBytes } from '../../kafka/producer/varint.js'
 
 const PREFIX = 'tb_msg_md_'
 const LIMIT = 1024

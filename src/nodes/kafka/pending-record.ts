@@ -1,32 +1,79 @@
 // One message on its way to Kafka: what the batch needs to encode it and what the node needs to
 // answer it. Many thousands wait at once under load, so it holds references and small numbers
-// only.
+// only; key, value and headers are written into the batch when it closes.
 
 import type { MsgContext } from '../../engine/rule-node.js'
 import type { TbMsg } from '../../msg/message.js'
-import type { BatchRecord } from './record-batch.js'
+import {
+  RECORD_OVERHEAD,
+  type OutgoingRecord,
+  type SendOutcome
+} from '../../kafka/producer/outgoing-record.js'
+import type { MetadataHeaders } from './metadata-headers.js'
 
-/** A record accepted by the node and not yet answered. */
-export class PendingRecord implements BatchRecord {
-  constructor(
-    readonly ctx: MsgContext,
-    readonly msg: TbMsg,
-    readonly topic: string,
-    readonly key: string | undefined,
-    readonly keyBytes: number,
-    /** The message's data as the record value (the same string unless it held a lone surrogate). */
-    readonly value: string,
-    readonly valueBytes: number,
-    readonly headers: Readonly<Record<string, string>> | undefined,
-    readonly headerCount: number,
-    readonly headerBytes: number,
-    /** Bytes the record takes in a batch, for batch.size and buffer.memory. */
-    readonly size: number
-  ) {}
+/** What a pending record is made of. */
+export interface PendingRecordOptions {
+  readonly ctx: MsgContext
+  readonly msg: TbMsg
+  readonly topic: string
+  /** The key as the StringSerializer writes it, or undefined for none. */
+  readonly key: string | undefined
+  /** The message's data as the record value (the same string unless it held a lone surrogate). */
+  readonly value: string
+  /** Sends the message's metadata as headers; undefined: no headers. */
+  readonly headers: MetadataHeaders | undefined
+}
 
+/** A record accepted by the node and not yet answered; it answers the message when it settles. */
+export class PendingRecord implements OutgoingRecord {
+  readonly ctx: MsgContext
+  readonly msg: TbMsg
+  readonly topic: string
+  readonly key: string | undefined
+  readonly keyBytes: number
+  readonly value: string
+  readonly valueBytes: number
+  readonly headers: Readonly<Record<string, string>> | undefined
+  readonly headerCount: number
+  readonly headerBytes: number
+  /** Bytes the record takes in a batch, for batch.size and buffer.memory. */
+  readonly size: number
   /**
    * The record's CreateTime: when the node accepted it. ThingsBoard's node gives its ProducerRecord
    * no timestamp, so the Java producer stamps the record at send(), not with the message's ts.
    */
   readonly timestamp = Date.now()
+
+  constructor(options: PendingRecordOptions) {
+    this.ctx = options.ctx
+    this.msg = options.msg
+    this.topic = options.topic
+    this.key = options.key
+    this.keyBytes = options.key === undefined ? 0 : Buffer.byteLength(options.key, 'utf8')
+    this.value = options.value
+    this.valueBytes = Buffer.byteLength(options.value, 'utf8')
+    const codec = options.headers
+    // Only a reference to the metadata is kept: the batch writes the entries when it closes.
+    this.headers = codec === undefined ? undefined : options.msg.metadata
+    this.headerBytes = codec === undefined ? 1 : codec.measure(options.msg.metadata)
+    this.headerCount = codec === undefined ? 0 : codec.lastCount
+    this.size = RECORD_OVERHEAD + this.keyBytes + this.valueBytes + this.headerBytes
+  }
+
+  /** Passes the message on: Success with topic, partition and offset, or Failure with the error. */
+  settle(outcome: SendOutcome): void {
+    // Told from the producer's callback, where no caller waits to be slowed down; the acceptance
+    // does not reject on a downstream node's error (the engine makes that Failure there).
+    if (outcome.kind === 'failed') {
+      void this.ctx.tellFailure(this.msg, outcome.error)
+      return
+    }
+    void this.ctx.tellSuccess(
+      this.msg.withMetadata({
+        offset: String(outcome.offset),
+        partition: String(outcome.partition),
+        topic: outcome.topic
+      })
+    )
+  }
 }

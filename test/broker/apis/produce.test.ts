@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { produceApi } from '../../../src/broker/apis/produce.js'
 import type { Struct } from '../../../src/broker/protocol/schema.js'
-import { encodeRecordBatch } from '../../../src/nodes/kafka/record-batch.js'
+import { encodeRecordBatch } from '../../../src/kafka/producer/record-batch.js'
 import { address, startTestBroker } from '../../helpers/broker.js'
 import { RawConnection } from '../../helpers/raw-kafka.js'
 

@@ -6,7 +6,7 @@ import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 import { javaConsume } from '../../helpers/java-consumer.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
-import { partitionForKey } from '../../../src/nodes/kafka/partitioner.js'
+import { partitionForKey } from '../../../src/kafka/producer/partitioner.js'
 
 const NOT_LEADER_OR_FOLLOWER = 6
 const INVALID_TOPIC_EXCEPTION = 17

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
-import { partitionForKey } from '../../../src/nodes/kafka/partitioner.js'
+import { partitionForKey } from '../../../src/kafka/producer/partitioner.js'
 
 const keys = Array.from({ length: 40 }, (_, i) => `device-${i}`)
 const messages = (): ReturnType<typeof makeMsg>[] =>

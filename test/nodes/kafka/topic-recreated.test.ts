@@ -5,7 +5,7 @@ import { openTarget } from '../../helpers/broker-targets.js'
 import { uniqueTopic } from '../../helpers/broker.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'
-import { partitionForKey } from '../../../src/nodes/kafka/partitioner.js'
+import { partitionForKey } from '../../../src/kafka/producer/partitioner.js'
 
 // Found on a real three-broker Apache Kafka: after a topic was deleted and auto-creation brought it
 // back with one partition, the node kept its old partition count and records for the partitions

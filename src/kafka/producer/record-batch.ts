@@ -1,5 +1,5 @@
 // Encodes a partition's records as one RecordBatch (magic 2), in a single buffer sized up front:
-// the node hands the client finished batches, so no per-record objects or writers are built on
+// the producer hands the client finished batches, so no per-record objects or writers are built on
 // the hot path. Layout from the protocol guide ("Record Batch"):
 //
 //   baseOffset int64 | batchLength int32 | partitionLeaderEpoch int32 | magic int8 | crc uint32
@@ -13,7 +13,7 @@
 // The CRC (CRC-32C) covers attributes to the end; with compression, everything after the record
 // count is compressed.
 
-import { compressionsAlgorithms } from '@platformatic/kafka'
+import { compressionsAlgorithms } from '../client.js'
 import { crc32c } from './crc32c.js'
 import { varIntBytes, varLongBytes, writeVarInt, writeVarLong } from './varint.js'
 

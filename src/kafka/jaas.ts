@@ -2,7 +2,7 @@
 //   org.apache.kafka.common.security.plain.PlainLoginModule required username="K" password="S";
 // (JAAS configuration file syntax: module class, control flag, key=value options, ending ";").
 
-import { ConfigError } from '../../errors.js'
+import { ConfigError } from '../errors.js'
 
 // The value holds the password: errors never quote it, as Kafka prints a Password as "[hidden]".
 const HIDDEN = '[hidden]'

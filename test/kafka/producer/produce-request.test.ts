@@ -9,7 +9,7 @@ import {
   PRODUCE_VERSIONS,
   encodeProduceRequest,
   produceResponseParser
-} from '../../../src/nodes/kafka/produce-request.js'
+} from '../../../src/kafka/producer/produce-request.js'
 
 const batches = [
   { topic: 'telemetry', partition: 2, payload: Buffer.from('batch-a') },

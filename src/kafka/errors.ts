@@ -2,10 +2,36 @@
 // protocol name), a connection that failed, a deadline that passed, a record too large. Whether
 // to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
 
-import { RuleNodeError, type ErrorContext } from '../../errors.js'
+import { RuleNodeError, type ErrorContext } from '../errors.js'
+
+/** The codes of the errors the producer makes itself; a broker's own error keeps its protocol name. */
+export const ProducerErrorCodes = {
+  CONNECTION: 'CONNECTION',
+  SSL_AUTHENTICATION: 'SSL_AUTHENTICATION',
+  TIMEOUT: 'TIMEOUT',
+  RECORD_TOO_LARGE: 'RECORD_TOO_LARGE',
+  PRODUCER_CLOSED: 'PRODUCER_CLOSED',
+  LEADER_NOT_AVAILABLE: 'LEADER_NOT_AVAILABLE',
+  UNKNOWN_TOPIC_OR_PARTITION: 'UNKNOWN_TOPIC_OR_PARTITION',
+  /** Something else from the client library (a bad option, an unsupported feature). */
+  CLIENT: 'CLIENT',
+  INVALID_RESPONSE: 'INVALID_RESPONSE',
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION'
+} as const
+
+/** A code of ProducerErrorCodes. */
+export type ProducerErrorCode = (typeof ProducerErrorCodes)[keyof typeof ProducerErrorCodes]
+
+/**
+ * A Kafka error code by its protocol name (NOT_LEADER_OR_FOLLOWER, ...), `error N` for one the
+ * client does not name, or one of ProducerErrorCodes for what the producer reports itself.
+ */
+export type BrokerErrorCode = string
 
 /** The broker answered with a Kafka error code (e.g. NOT_LEADER_OR_FOLLOWER). */
 export class KafkaBrokerError extends RuleNodeError {
+  declare readonly code: BrokerErrorCode
+
   constructor(
     message: string,
     options: { code: string; retriable: boolean; context: ErrorContext; cause?: unknown }
@@ -21,6 +47,8 @@ export class KafkaBrokerError extends RuleNodeError {
  * ThingsBoard default) does not fail it; only delivery.timeout.ms does.
  */
 export class LeaderUnknownError extends RuleNodeError {
+  declare readonly code: 'LEADER_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION'
+
   constructor(
     message: string,
     code: 'LEADER_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION',
@@ -32,8 +60,10 @@ export class LeaderUnknownError extends RuleNodeError {
 
 /** The broker could not be reached, or the connection broke. */
 export class KafkaConnectionError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.CONNECTION
+
   constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, { code: 'CONNECTION', retriable: true, context, cause })
+    super(message, { code: ProducerErrorCodes.CONNECTION, retriable: true, context, cause })
   }
 }
 
@@ -44,31 +74,49 @@ export class KafkaConnectionError extends RuleNodeError {
  * until max.block.ms or delivery.timeout.ms, since only a change of configuration can fix it.
  */
 export class KafkaTlsError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.SSL_AUTHENTICATION
+
   constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, { code: 'SSL_AUTHENTICATION', retriable: false, context, cause })
+    super(message, { code: ProducerErrorCodes.SSL_AUTHENTICATION, retriable: false, context, cause })
   }
 }
 
 /** A record was not delivered within delivery.timeout.ms, or its topic's metadata within max.block.ms. */
 export class KafkaTimeoutError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.TIMEOUT
+
   constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, { code: 'TIMEOUT', retriable: false, context, cause })
+    super(message, { code: ProducerErrorCodes.TIMEOUT, retriable: false, context, cause })
   }
 }
 
 /** A record larger than max.request.size or buffer.memory: it can never be sent. */
 export class RecordTooLargeError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.RECORD_TOO_LARGE
+
   constructor(message: string, context: ErrorContext) {
-    super(message, { code: 'RECORD_TOO_LARGE', retriable: false, context })
+    super(message, { code: ProducerErrorCodes.RECORD_TOO_LARGE, retriable: false, context })
   }
 }
 
-/** The node was stopped before the record could be sent. */
+/** The producer was stopped before the record could be sent. */
 export class ProducerClosedError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.PRODUCER_CLOSED
+
   constructor(message: string, context: ErrorContext) {
-    super(message, { code: 'PRODUCER_CLOSED', retriable: false, context })
+    super(message, { code: ProducerErrorCodes.PRODUCER_CLOSED, retriable: false, context })
   }
 }
+
+/** Every error the producer reports, told apart by class and `code`. */
+export type ProducerError =
+  | KafkaBrokerError
+  | LeaderUnknownError
+  | KafkaConnectionError
+  | KafkaTlsError
+  | KafkaTimeoutError
+  | RecordTooLargeError
+  | ProducerClosedError
 
 interface ClientErrorShape {
   readonly code?: unknown
@@ -126,7 +174,7 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
   }
   // Anything else from the client (a bad option, an unsupported feature) will not get better on retry.
   return new KafkaBrokerError(`producing to ${where(context)} failed: ${detail}`, {
-    code: 'CLIENT',
+    code: ProducerErrorCodes.CLIENT,
     retriable: false,
     context,
     cause: error

@@ -3,89 +3,19 @@
 // it is full, when it has waited linger.ms (at once with linger 0), or on flush. Ready batches
 // leave only when the sender drains them, and it drains only when it has room for a request:
 // while all max.in.flight requests are out, records keep joining their partition's open batch,
-// as in Java, instead of queueing up as many tiny batches.
+// as in Java, instead of queueing up as many tiny batches. Each partition's batches live in its
+// PartitionBuffer; the accumulator owns the buffers, by topic.
 
-/** What the accumulator needs to know of a record. */
-export interface Sized {
-  /** Bytes the record takes in a batch (key, value, headers and record overhead). */
-  readonly size: number
-}
+import { Batch, PartitionBuffer, type Sized } from './partition-buffer.js'
 
-let nextOrder = 0
+export { Batch, splitBatch, type Sized } from './partition-buffer.js'
 
-/** Records of one partition that travel together. */
-export class Batch<R extends Sized> {
-  readonly records: R[] = []
-  bytes = 0
-  /** Sends tried so far. */
-  attempts = 0
-  /** The error of the last failed send, if any. */
-  lastError: Error | undefined
-  /** linger.ms has passed since the first record. */
-  lingered = false
-  timer: NodeJS.Timeout | undefined
-  /** The encoded batch once built: a retry sends the same bytes (and sequence numbers). */
-  payload: Buffer | undefined
-  /** The producer id generation `payload` was stamped under, or -1 (not idempotent). */
-  generation = -1
-  /** The first sequence number `payload` was stamped with (idempotent producer), or -1. */
-  baseSequence = -1
-  /** The broker (node id) the batch was last drained for; -1: its leader was not known. */
-  leader = -1
-  /**
-   * Where the batch's records stand among all records, in creation order: `[order, order + span)`.
-   * The halves of a split batch share its range, so that retries can be kept in record order.
-   */
-  order = nextOrder++
-  span = 1
-  /** A half of a batch the broker refused as too large: it goes alone, nothing else of its partition in flight. */
-  fromSplit = false
-
-  /** `topic\0partition`: one open batch, and one batch per request, per partition. */
-  readonly id: string
-
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    readonly createdAt: number
-  ) {
-    this.id = `${topic}\0${partition}`
-  }
-}
-
-/**
- * Splits a batch the broker refused as too large (MESSAGE_TOO_LARGE) into two halves by record
- * count, to be sent again in its place, as the Java producer splits such a batch instead of
- * failing its records. Halves keep the batch's creation time (delivery.timeout.ms still counts
- * from it) and are encoded afresh. Undefined for a batch of one record: that record is too large.
- */
-export function splitBatch<R extends Sized>(batch: Batch<R>): [Batch<R>, Batch<R>] | undefined {
-  if (batch.records.length < 2) return undefined
-  const middle = Math.ceil(batch.records.length / 2)
-  const halves: [Batch<R>, Batch<R>] = [
-    new Batch<R>(batch.topic, batch.partition, batch.createdAt),
-    new Batch<R>(batch.topic, batch.partition, batch.createdAt)
-  ]
-  batch.records.forEach((record, i) => {
-    const half = halves[i < middle ? 0 : 1]
-    half.records.push(record)
-    half.bytes += record.size
-  })
-  halves.forEach((half, i) => {
-    half.lingered = true
-    half.fromSplit = true
-    half.span = batch.span / 2
-    half.order = batch.order + i * half.span
-  })
-  return halves
-}
-
-const NONE: ReadonlySet<string> = new Set()
+const NONE: ReadonlySet<PartitionBuffer> = new Set()
 
 /** What may be drained now, and where it goes. */
 export interface DrainOptions<R extends Sized> {
-  /** Partitions (`Batch.id`) that must not send now. */
-  readonly busy?: ReadonlySet<string>
+  /** Partitions that must not send now. */
+  readonly busy?: ReadonlySet<PartitionBuffer<R>>
   /**
    * The broker a batch goes to (-1: leader not known), or undefined while it must wait (its leader
    * has max.in.flight requests out). Without it every batch goes to one request (-1).
@@ -97,24 +27,56 @@ export interface DrainOptions<R extends Sized> {
 
 const ANY_LEADER = (): number => -1
 
+/** The accumulator's limits and what it tells. */
+export interface AccumulatorOptions<R extends Sized> {
+  /** batch.size: a batch closes when the next record would take it past this. */
+  readonly batchSizeBytes: number
+  /** linger.ms: how long an open batch waits for more records. */
+  readonly lingerMs: number
+  /** Something became ready to send. */
+  readonly onReady: () => void
+  /** A batch stopped taking records (for the sticky partitioner). */
+  readonly onClosed?: (batch: Batch<R>) => void
+}
+
 /** Per-partition batches, drained by the sender when it can send. */
 export class Accumulator<R extends Sized> {
-  readonly #open = new Map<string, Batch<R>>()
+  readonly batchSizeBytes: number
+  readonly lingerMs: number
+  readonly onReady: () => void
+  readonly onClosed: (batch: Batch<R>) => void
+  /** Each topic's partition buffers, by partition number. */
+  readonly #topics = new Map<string, PartitionBuffer<R>[]>()
+  /** Partitions with an open batch, in the order their batches opened. */
+  readonly #withOpen = new Set<PartitionBuffer<R>>()
   /** Full batches, oldest first. */
   readonly #full: Batch<R>[] = []
   #flushing = false
   #turnScheduled = false
   #records = 0
-  readonly #taken = new Set<string>()
+  readonly #taken = new Set<PartitionBuffer<R>>()
 
-  constructor(
-    readonly batchSizeBytes: number,
-    readonly lingerMs: number,
-    /** Something became ready to send. */
-    readonly onReady: () => void,
-    /** A batch stopped taking records (for the sticky partitioner). */
-    readonly onClosed: (batch: Batch<R>) => void = () => {}
-  ) {}
+  constructor(options: AccumulatorOptions<R>) {
+    this.batchSizeBytes = options.batchSizeBytes
+    this.lingerMs = options.lingerMs
+    this.onReady = options.onReady
+    this.onClosed = options.onClosed ?? (() => {})
+  }
+
+  /** The partition's buffer, made on first use. */
+  bufferOf(topic: string, partition: number): PartitionBuffer<R> {
+    let partitions = this.#topics.get(topic)
+    if (partitions === undefined) {
+      partitions = []
+      this.#topics.set(topic, partitions)
+    }
+    let buffer = partitions[partition]
+    if (buffer === undefined) {
+      buffer = new PartitionBuffer<R>(topic, partition)
+      partitions[partition] = buffer
+    }
+    return buffer
+  }
 
   /** Records not yet drained. */
   get records(): number {
@@ -123,15 +85,17 @@ export class Accumulator<R extends Sized> {
 
   /** Adds a record to its partition's open batch. */
   append(topic: string, partition: number, record: R): void {
-    let batch = this.#open.get(`${topic}\0${partition}`)
+    const buffer = this.bufferOf(topic, partition)
+    let batch = buffer.open
     // A batch holds at least one record, even one larger than batch.size (as in Java).
     if (batch !== undefined && batch.bytes + record.size > this.batchSizeBytes) {
       this.#closeFull(batch)
       batch = undefined
     }
     if (batch === undefined) {
-      batch = new Batch<R>(topic, partition, Date.now())
-      this.#open.set(batch.id, batch)
+      batch = new Batch<R>(buffer, Date.now())
+      buffer.open = batch
+      this.#withOpen.add(buffer)
       if (this.lingerMs > 0) {
         const opened = batch
         batch.timer = setTimeout(() => {
@@ -164,28 +128,28 @@ export class Accumulator<R extends Sized> {
     taken.clear()
     for (let i = 0; i < this.#full.length;) {
       const batch = this.#full[i] as Batch<R>
-      const leader = busy.has(batch.id) || taken.has(batch.id) ? undefined : leaderOf(batch)
+      const leader = busy.has(batch.buffer) || taken.has(batch.buffer) ? undefined : leaderOf(batch)
       if (leader !== undefined && fits(bytes, leader, batch.bytes, maxBytes)) {
         this.#full.splice(i, 1)
         this.#take(batch, leader, out, taken, bytes)
       } else {
         // An older full batch of this partition waits: nothing newer of it may pass.
-        taken.add(batch.id)
+        taken.add(batch.buffer)
         i++
       }
     }
     const all = this.lingerMs === 0 || this.#flushing
-    for (const batch of this.#open.values()) {
+    for (const buffer of this.#withOpen) {
+      const batch = buffer.open as Batch<R>
       // `taken` also holds partitions with a full batch left behind: that one goes first.
-      if (!(all || batch.lingered) || busy.has(batch.id) || taken.has(batch.id)) continue
+      if (!(all || batch.lingered) || busy.has(buffer) || taken.has(buffer)) continue
       const leader = leaderOf(batch)
       if (leader === undefined || !fits(bytes, leader, batch.bytes, maxBytes)) continue
-      this.#open.delete(batch.id)
-      clearTimeout(batch.timer)
+      this.#closeOpen(buffer)
       this.onClosed(batch)
       this.#take(batch, leader, out, taken, bytes)
     }
-    if (this.#flushing && this.#open.size === 0 && this.#full.length === 0) this.#flushing = false
+    if (this.#flushing && this.#withOpen.size === 0 && this.#full.length === 0) this.#flushing = false
     return out
   }
 
@@ -193,25 +157,31 @@ export class Accumulator<R extends Sized> {
     batch: Batch<R>,
     leader: number,
     out: Batch<R>[],
-    taken: Set<string>,
+    taken: Set<PartitionBuffer<R>>,
     bytes: Map<number, number>
   ): void {
     batch.leader = leader
     out.push(batch)
-    taken.add(batch.id)
+    taken.add(batch.buffer)
     bytes.set(leader, (bytes.get(leader) ?? 0) + batch.bytes)
     this.#records -= batch.records.length
   }
 
   /** Makes every open batch ready now (flush, destroy). */
   flush(): void {
-    if (this.#open.size > 0) this.#flushing = true
+    if (this.#withOpen.size > 0) this.#flushing = true
     this.onReady()
   }
 
-  #closeFull(batch: Batch<R>): void {
-    this.#open.delete(batch.id)
+  #closeOpen(buffer: PartitionBuffer<R>): void {
+    const batch = buffer.open as Batch<R>
+    buffer.open = undefined
+    this.#withOpen.delete(buffer)
     clearTimeout(batch.timer)
+  }
+
+  #closeFull(batch: Batch<R>): void {
+    this.#closeOpen(batch.buffer)
     this.#full.push(batch)
     this.onClosed(batch)
     this.onReady()

@@ -1,14 +1,13 @@
 // Takes finished record batches to their partitions' leaders: one Produce request per broker, as
 // the Java producer's Sender sends one per ready node, each completing on its own. The client keeps
-// what it does well (cluster metadata, connections with TLS and SASL, API versions); the node
-// brings the bytes. A failure forgets only what it proves stale, as Java's metadata.requestUpdate()
-// on NOT_LEADER_OR_FOLLOWER or a disconnect does: the leaders of the partitions that failed, or of
-// every partition a broker that could not be reached leads. Their next batches ask where the
-// partition is now; requests to the other brokers go on.
+// what it does well (cluster metadata, connections with TLS and SASL, API versions); the producer
+// brings the bytes. Leaders come from the metadata cache. A failure forgets only what it proves
+// stale, as Java's metadata.requestUpdate() on NOT_LEADER_OR_FOLLOWER or a disconnect does: the
+// leaders of the partitions that failed, or of every partition a broker that could not be reached
+// leads. Their next batches ask where the partition is now; requests to the other brokers go on.
 
-import { ProtocolError, type Broker, type Connection } from '@platformatic/kafka'
-import { isUnknownTopic, type KafkaClient } from './client.js'
-import { KafkaBrokerError, LeaderUnknownError } from './errors.js'
+import { brokerErrorOf, type Broker, type Connection, type KafkaClient } from '../client.js'
+import { KafkaBrokerError, LeaderUnknownError, ProducerErrorCodes } from '../errors.js'
 import {
   PRODUCE_API_KEY,
   PRODUCE_VERSIONS,
@@ -18,12 +17,7 @@ import {
   type PartitionBatch,
   type ProduceVersion
 } from './produce-request.js'
-
-interface TopicLeaders {
-  fetchedAt: number
-  /** The leader's node id by partition; undefined once forgotten after a failure. */
-  readonly leaders: (number | undefined)[]
-}
+import type { MetadataCache } from './metadata-cache.js'
 
 const DUPLICATE_SEQUENCE_NUMBER = 46
 
@@ -33,10 +27,11 @@ export type BatchOutcome = number | Error
 /** What the transport needs: the client, and the Java producer's settings it honours. */
 export interface BatchTransportOptions {
   readonly client: KafkaClient
+  /** Where partition leaders and brokers are looked up. */
+  readonly metadata: MetadataCache
   readonly acks: number
   /** request.timeout.ms, sent as the Produce request's timeout. */
   readonly timeoutMs: number
-  readonly metadataMaxAgeMs: number
 }
 
 interface LeaderGroup {
@@ -47,35 +42,16 @@ interface LeaderGroup {
 /** Sends finished batches over the client's connections. */
 export class BatchTransport {
   readonly client: KafkaClient
+  readonly metadata: MetadataCache
   readonly acks: number
   readonly timeoutMs: number
-  readonly metadataMaxAgeMs: number
   #version: Promise<ProduceVersion> | undefined
-  // Partition leaders per topic, kept between requests (the client's metadata() copies its cache
-  // on every call); refreshed after metadata.max.age.ms, as Java refreshes.
-  readonly #leaders = new Map<string, TopicLeaders>()
-  /** Every broker seen in metadata, by node id. */
-  readonly #brokers = new Map<number, Broker>()
-  /** Topics being asked again in the background. */
-  readonly #refreshing = new Set<string>()
 
   constructor(options: BatchTransportOptions) {
     this.client = options.client
+    this.metadata = options.metadata
     this.acks = options.acks
     this.timeoutMs = options.timeoutMs
-    this.metadataMaxAgeMs = options.metadataMaxAgeMs
-  }
-
-  /**
-   * The partition's leader as last known, -1 when not known (its batches' request asks). Metadata
-   * older than metadata.max.age.ms is asked again in the background while the known leader is
-   * used, as the Java producer does.
-   */
-  leaderOf(topic: string, partition: number): number {
-    const known = this.#leaders.get(topic)
-    if (known === undefined) return -1
-    if (Date.now() - known.fetchedAt >= this.metadataMaxAgeMs) this.#refresh(topic)
-    return known.leaders[partition] ?? -1
   }
 
   /**
@@ -95,7 +71,7 @@ export class BatchTransport {
     const unreachable = new Set<number>()
     try {
       const version = await this.#produceVersion()
-      const broker = this.#brokers.get(leader)
+      const broker = this.metadata.broker(leader)
       const groups =
         broker !== undefined
           ? new Map<number, LeaderGroup>([[leader, { broker, indexes: batches.map((_, i) => i) }]])
@@ -153,52 +129,11 @@ export class BatchTransport {
       if (typeof o === 'number') return
       failed = true
       const { topic, partition } = batches[i] as PartitionBatch
-      const known = this.#leaders.get(topic)
-      if (known !== undefined) known.leaders[partition] = undefined
+      this.metadata.forgetLeader(topic, partition)
     })
-    if (unreachable.size > 0)
-      for (const known of this.#leaders.values())
-        known.leaders.forEach((id, p) => {
-          if (id !== undefined && unreachable.has(id)) known.leaders[p] = undefined
-        })
-    // The client's own cache serves the node's partition counts: it asks again too.
+    if (unreachable.size > 0) this.metadata.forgetLeadersOn(unreachable)
+    // The client's own cache serves the producer's partition counts: it asks again too.
     if (failed) this.client.clearMetadata()
-  }
-
-  // Asks for a topic's metadata in the background; the known leaders stay in use meanwhile.
-  #refresh(topic: string): void {
-    if (this.#refreshing.has(topic)) return
-    this.#refreshing.add(topic)
-    this.#fetch([topic])
-      .catch(() => {
-        // Asked again by the next batch after the cache's age: a failed refresh keeps what is known.
-        const known = this.#leaders.get(topic)
-        if (known !== undefined) known.fetchedAt = Date.now()
-      })
-      .finally(() => this.#refreshing.delete(topic))
-  }
-
-  // Fresh metadata for the topics into the cache.
-  async #fetch(topics: string[]): Promise<void> {
-    const now = Date.now()
-    const metadata = await this.client
-      .metadata({ topics, autocreateTopics: true, forceUpdate: true })
-      .catch((error: unknown) => {
-        // A topic gone (deleted) or not there yet: its batches wait for a leader, as in Java.
-        if (!isUnknownTopic(error)) throw error
-        for (const topic of topics) this.#leaders.delete(topic)
-        return undefined
-      })
-    if (metadata === undefined) return
-    for (const [id, broker] of metadata.brokers) this.#brokers.set(id, broker)
-    for (const topic of topics) {
-      const partitions = metadata.topics.get(topic)?.partitions
-      if (partitions === undefined) continue
-      this.#leaders.set(topic, {
-        fetchedAt: now,
-        leaders: Array.from({ length: partitions.length }, (_, p) => partitions[p]?.leader)
-      })
-    }
   }
 
   // Groups batches by their partition's leader in fresh metadata; a partition without one fails at
@@ -210,36 +145,27 @@ export class BatchTransport {
     const now = Date.now()
     let missing: string[] | undefined
     for (const { topic, partition } of batches) {
-      const known = this.#leaders.get(topic)
       // A partition beyond the known ones was added since: ask again.
-      if (
-        known !== undefined &&
-        now - known.fetchedAt < this.metadataMaxAgeMs &&
-        known.leaders[partition] !== undefined
-      )
-        continue
+      if (this.metadata.hasFreshLeader(topic, partition, now)) continue
       missing ??= []
       if (!missing.includes(topic)) missing.push(topic)
     }
-    if (missing !== undefined) await this.#fetch(missing)
+    if (missing !== undefined) await this.metadata.fetchLeaders(missing)
     const groups = new Map<number, LeaderGroup>()
     for (let index = 0; index < batches.length; index++) {
       const { topic, partition } = batches[index] as PartitionBatch
-      const known = this.#leaders.get(topic)
-      const leader = known?.leaders[partition]
-      const broker = leader === undefined ? undefined : this.#brokers.get(leader)
+      const { known, leader, broker } = this.metadata.leaderBroker(topic, partition)
       if (leader === undefined || broker === undefined) {
-        outcomes[index] =
-          known === undefined
-            ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
-                topic,
-                partition
-              })
-            : new LeaderUnknownError(
-                `no leader is known for topic ${topic} partition ${partition}`,
-                'LEADER_NOT_AVAILABLE',
-                { topic, partition }
-              )
+        outcomes[index] = !known
+          ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
+              topic,
+              partition
+            })
+          : new LeaderUnknownError(
+              `no leader is known for topic ${topic} partition ${partition}`,
+              'LEADER_NOT_AVAILABLE',
+              { topic, partition }
+            )
         continue
       }
       const group = groups.get(leader)
@@ -259,7 +185,7 @@ export class BatchTransport {
         if (version === undefined)
           throw new KafkaBrokerError(
             `the broker speaks Produce versions ${produce === undefined ? 'none' : `${produce.minVersion}-${produce.maxVersion}`}; the node needs 7, 8 or 9 (Kafka 2.1 or later)`,
-            { code: 'UNSUPPORTED_VERSION', retriable: false, context: {} }
+            { code: ProducerErrorCodes.UNSUPPORTED_VERSION, retriable: false, context: {} }
           )
         return version
       })
@@ -280,15 +206,15 @@ function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): Batc
     return new KafkaBrokerError(
       `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
       {
-        code: 'INVALID_RESPONSE',
+        code: ProducerErrorCodes.INVALID_RESPONSE,
         retriable: true,
         context: { topic: batch.topic, partition: batch.partition }
       }
     )
   // The broker has this batch already but no longer knows its offset: delivered, at an offset
-  // the node cannot tell (-1), as the Java producer completes it.
+  // the producer cannot tell (-1), as the Java producer completes it.
   if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return -1
-  if (answer.errorCode !== 0) return new ProtocolError(answer.errorCode, answer.errorMessage)
+  if (answer.errorCode !== 0) return brokerErrorOf(answer.errorCode, answer.errorMessage)
   return Number(answer.baseOffset)
 }
 

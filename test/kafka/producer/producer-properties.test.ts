@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ConfigError } from '../../../src/errors.js'
-import { producerSettings } from '../../../src/nodes/kafka/producer-properties.js'
+import { producerSettings } from '../../../src/kafka/producer/producer-properties.js'
 import { testCertificate } from '../../helpers/tls.js'
 
 const BASE = {

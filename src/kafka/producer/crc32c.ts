@@ -3,7 +3,7 @@
 // without a prebuilt native binary.
 
 import { createRequire } from 'node:module'
-import { crc32c as clientCrc32c } from '@platformatic/kafka'
+import { clientCrc32c } from '../client.js'
 
 type Crc32c = (bytes: Uint8Array) => number
 

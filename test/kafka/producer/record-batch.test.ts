@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { Reader, jsCRC32C, readRecordsBatch } from '@platformatic/kafka'
 import { headerEncoding } from '../../../src/nodes/kafka/charset.js'
 import { MetadataHeaders } from '../../../src/nodes/kafka/metadata-headers.js'
-import { encodeRecordBatch, type BatchRecord } from '../../../src/nodes/kafka/record-batch.js'
+import { encodeRecordBatch, type BatchRecord } from '../../../src/kafka/producer/record-batch.js'
 
 const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'))
 

@@ -1,10 +1,10 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type { TLSSocket } from 'node:tls'
-import { createClient, type KafkaClient } from '../../../src/nodes/kafka/client.js'
-import { producerSettings } from '../../../src/nodes/kafka/producer-properties.js'
-import { startTestBroker } from '../../helpers/broker.js'
-import { testCertificate } from '../../helpers/tls.js'
+import { createClient, type KafkaClient } from '../../src/kafka/client.js'
+import { producerSettings } from '../../src/kafka/producer/producer-properties.js'
+import { startTestBroker } from '../helpers/broker.js'
+import { testCertificate } from '../helpers/tls.js'
 
 /**
  * A development broker speaking TLS, advertised as 127.0.0.1, and a client trusting `ca` that

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Partitioner, murmur2, partitionForKey } from '../../../src/nodes/kafka/partitioner.js'
+import { Partitioner, murmur2, partitionForKey } from '../../../src/kafka/producer/partitioner.js'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 import { kafkaChain } from '../../helpers/kafka-chain.js'
 import { makeMsg } from '../../helpers/messages.js'

@@ -1,5 +1,5 @@
 // The Produce request carrying finished record batches for any number of partitions led by one
-// broker, in the versions the node speaks (7-9: Kafka 2.1 and later), and its answer read per
+// broker, in the versions the producer speaks (7-9: Kafka 2.1 and later), and its answer read per
 // partition, so that one partition's error fails or retries only that partition's batch.
 //
 //   Produce Request (v7-8) => transactional_id acks timeout_ms [topic_data]
@@ -19,12 +19,12 @@
 //   v9 is the same, flexible: COMPACT_ strings, arrays and records (UNSIGNED_VARINT length + 1)
 //   and a TAG_BUFFER after each structure; the response header has one too.
 
-import { Writer, type Reader } from '@platformatic/kafka'
+import { Writer, type Reader } from '../client.js'
 import { unsignedVarIntBytes, writeUnsignedVarInt } from './varint.js'
 
-/** Produce versions the node can send, newest first. */
+/** Produce versions the producer can send, newest first. */
 export const PRODUCE_VERSIONS = [9, 8, 7] as const
-/** A Produce version the node can send. */
+/** A Produce version the producer can send. */
 export type ProduceVersion = (typeof PRODUCE_VERSIONS)[number]
 
 /** The Produce API's key. */

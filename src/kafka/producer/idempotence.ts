@@ -1,11 +1,12 @@
-// KIP-98 for the node's own batches: one producer id and epoch from the brokers, and per
+// KIP-98 for the producer's own batches: one producer id and epoch from the brokers, and per
 // partition the next sequence number. A batch is stamped once, when it is first sent, so that a
 // retry carries the same sequence and the broker can drop it if the first try got through. When a
 // stamped batch fails for good its partition's sequence has a gap the broker will never accept;
-// the node then starts over with a new producer id (as the Java producer bumps its epoch), and
+// the producer then starts over with a new producer id (as the Java producer bumps its epoch), and
 // batches stamped under the old one are stamped afresh.
 
-import { fromClientError } from './errors.js'
+import { fromClientError } from '../errors.js'
+import type { PartitionBuffer } from './partition-buffer.js'
 import type { ProducerStamp } from './record-batch.js'
 
 /**
@@ -36,15 +37,12 @@ export interface InitRetry {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-// Sequence numbers are int32 and wrap to 0, as in the Java producer.
-const SEQUENCE_LIMIT = 2 ** 31
-
-/** The producer identity and sequence numbers of an idempotent producer. */
+/**
+ * The producer identity of an idempotent producer; each partition's sequence numbers are kept in
+ * its PartitionBuffer, valid for the generation they were taken under.
+ */
 export class Idempotence {
   #identity: Promise<{ producerId: bigint; producerEpoch: number }> | undefined
-  readonly #next = new Map<string, number>()
-  /** Per partition, the sequence after the last one the broker acknowledged (this generation). */
-  readonly #acknowledged = new Map<string, number>()
   #generation = 0
 
   /**
@@ -64,21 +62,18 @@ export class Idempotence {
   }
 
   /** Reserves `count` sequence numbers of the partition for one batch. */
-  async stamp(topic: string, partition: number, count: number): Promise<Stamp> {
+  async stamp(buffer: PartitionBuffer, count: number): Promise<Stamp> {
     const generation = this.#generation
     const identity = await this.#identify()
     // A reset while waiting for the id: take the new one.
-    if (generation !== this.#generation) return this.stamp(topic, partition, count)
-    const id = `${topic}\0${partition}`
-    const baseSequence = this.#next.get(id) ?? 0
-    this.#next.set(id, (baseSequence + count) % SEQUENCE_LIMIT)
+    if (generation !== this.#generation) return this.stamp(buffer, count)
+    const baseSequence = buffer.takeSequences(generation, count)
     return { ...identity, baseSequence, generation }
   }
 
   /** The broker acknowledged a partition's sequence numbers up to, not including, `nextSequence`. */
-  acknowledged(topic: string, partition: number, generation: number, nextSequence: number): void {
-    if (generation === this.#generation)
-      this.#acknowledged.set(`${topic}\0${partition}`, nextSequence % SEQUENCE_LIMIT)
+  acknowledged(buffer: PartitionBuffer, generation: number, nextSequence: number): void {
+    if (generation === this.#generation) buffer.acknowledge(generation, nextSequence)
   }
 
   /**
@@ -86,11 +81,8 @@ export class Idempotence {
    * with the sequence right after the last acknowledged (0 when none was), as Java's
    * TransactionManager checks before it takes OUT_OF_ORDER_SEQUENCE_NUMBER for lost broker state.
    */
-  isFirstUnresolved(topic: string, partition: number, generation: number, baseSequence: number): boolean {
-    return (
-      generation === this.#generation &&
-      baseSequence === (this.#acknowledged.get(`${topic}\0${partition}`) ?? 0)
-    )
+  isFirstUnresolved(buffer: PartitionBuffer, generation: number, baseSequence: number): boolean {
+    return generation === this.#generation && baseSequence === buffer.acknowledgedSequence(generation)
   }
 
   /** Starts over with a new producer id (after a stamped batch failed for good). */
@@ -98,9 +90,8 @@ export class Idempotence {
     // Several failures of one generation reset it once.
     if (generation !== this.#generation) return
     this.#generation++
+    // Every partition's sequence numbers, kept for the old generation, start at 0 under the new one.
     this.#identity = undefined
-    this.#next.clear()
-    this.#acknowledged.clear()
   }
 
   #identify(): Promise<{ producerId: bigint; producerEpoch: number }> {

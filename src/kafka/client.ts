@@ -1,6 +1,8 @@
-// Builds the @platformatic/kafka client from the node's settings. The node uses it for cluster
-// metadata, connections (TLS, SASL), API versions and producer ids, and sends its own encoded
-// batches over those connections (batch-transport.ts). The client's own retries are off (the
+// The one door to the client library (@platformatic/kafka): no other file in src imports it.
+// The producer uses the client for cluster metadata, connections (TLS, SASL), API versions and
+// producer ids, and sends its own encoded batches over those connections (producer/transport.ts);
+// the protocol helpers it borrows (Writer, Reader, compression codecs, CRC-32C) and the demo's
+// independent consumer are passed on from here. The client's own retries are off (the
 // node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
 // as the Java producer asks brokers to. Each TLS connection is verified against, and names in
 // SNI, the host it connects to (see tlsOptions).
@@ -10,15 +12,31 @@ import type { ConnectionOptions } from 'node:tls'
 import {
   NetworkError,
   Producer,
+  ProtocolError,
   UserError,
   stringSerializer,
   type Broker,
   type Connection
 } from '@platformatic/kafka'
-import type { ProducerSettings, TlsSettings } from './producer-properties.js'
+import type { ProducerSettings, TlsSettings } from './producer/producer-properties.js'
 
-/** A producer of Buffer keys and values with string header names. */
-export type KafkaClient = Producer<Buffer, Buffer, string, Buffer>
+export { Consumer, Writer, compressionsAlgorithms, stringDeserializers } from '@platformatic/kafka'
+export { crc32c as clientCrc32c } from '@platformatic/kafka'
+export type { Broker, Connection, Reader } from '@platformatic/kafka'
+
+/**
+ * What the producer uses of the client: metadata, connections, API versions, a producer id and
+ * close. A producer of Buffer keys and values with string header names underneath.
+ */
+export type KafkaClient = Pick<
+  Producer<Buffer, Buffer, string, Buffer>,
+  'metadata' | 'connections' | 'listApis' | 'clearMetadata' | 'initIdempotentProducer' | 'close'
+>
+
+/** The client's error for a partition the broker answered with a Kafka error code. */
+export function brokerErrorOf(errorCode: number, message: string | null): Error {
+  return new ProtocolError(errorCode, message)
+}
 
 /** Creates the client; it connects on first use. */
 export function createClient(settings: ProducerSettings): KafkaClient {
@@ -31,11 +49,11 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     requestTimeout: settings.requestTimeoutMs,
     connectTimeout: Math.min(settings.requestTimeoutMs, 10_000),
     maxInflights: settings.maxInFlight,
-    // The node stamps its own batches (idempotence.ts); the client only asks for the producer id.
+    // The producer stamps its own batches (idempotence.ts); the client only asks for the producer id.
     idempotent: false,
     autocreateTopics: true,
     metadataMaxAge: settings.metadataMaxAgeMs,
-    // A stale-metadata answer is a retriable error for the node's sender, not a hidden extra attempt.
+    // A stale-metadata answer is a retriable error for the producer's sender, not a hidden extra attempt.
     repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
     serializers: { headerKey: stringSerializer },
@@ -55,7 +73,7 @@ export function createClient(settings: ProducerSettings): KafkaClient {
 }
 
 /** The last error a connection of the client reported, by client. */
-const tlsFailures = new WeakMap<KafkaClient, Error>()
+const tlsFailures = new WeakMap<object, Error>()
 
 /**
  * The error to report for a failed call: a bare "Connection closed" is replaced by what closed the
@@ -63,7 +81,7 @@ const tlsFailures = new WeakMap<KafkaClient, Error>()
  * handshake completes before the broker checks the client's certificate; a broker that requires
  * one and got none (or an untrusted one) sends an alert and closes, and the client fails the
  * requests under way only with "Connection closed", while the alert comes as the connection's
- * error event. The Java producer reports that alert (SslAuthenticationException); so must the node.
+ * error event. The Java producer reports that alert (SslAuthenticationException); so must the producer.
  */
 export function explainFailure(client: KafkaClient, error: unknown): unknown {
   const cause = tlsFailures.get(client)
@@ -107,7 +125,7 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
  * Whether a metadata request failed because a topic is not (yet) there: the client turns the
  * broker's UNKNOWN_TOPIC_OR_PARTITION into a UserError. Apache Kafka answers so while it creates a
  * topic on request (the development broker created it at once), and the Java producer keeps
- * asking until max.block.ms; so must the node, instead of failing the record.
+ * asking until max.block.ms; so must the producer, instead of failing the record.
  */
 export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError

@@ -7,7 +7,8 @@
 // Java counts it (KIP-91).
 
 import type { RuleNodeError } from '../../errors.js'
-import { fits, splitBatch, type Batch, type DrainOptions, type Sized } from './accumulator.js'
+import { fits, type DrainOptions } from './accumulator.js'
+import { splitBatch, type Batch, type PartitionBuffer, type Sized } from './partition-buffer.js'
 
 /** Where the sender takes batches from (the accumulator). */
 export interface BatchSource<R extends Sized> {
@@ -15,7 +16,7 @@ export interface BatchSource<R extends Sized> {
   drain(maxBytes: number, options: DrainOptions<R>): Batch<R>[]
 }
 
-/** What the sender does with batches; the node supplies it. */
+/** What the sender does with batches; the producer supplies it. */
 export interface SenderHooks<R extends Sized> {
   /**
    * The partition's leader (node id) as the metadata cache knows it, -1 when it does not (that
@@ -53,12 +54,6 @@ export interface SenderOptions<R extends Sized> {
   readonly hooks: SenderHooks<R>
 }
 
-/** Batches of one partition in flight, and the broker they went to. */
-interface PartitionInFlight {
-  leader: number
-  batches: number
-}
-
 /** Sends drained batches with bounded concurrency per broker and Java's retry rules. */
 export class Sender<R extends Sized> {
   readonly maxInFlight: number
@@ -70,11 +65,10 @@ export class Sender<R extends Sized> {
   readonly hooks: SenderHooks<R>
   /** Batches whose backoff has passed, to send before anything new. */
   readonly #retry: Batch<R>[] = []
-  /** Partitions with a batch backing off: nothing newer of theirs goes out before it. */
-  readonly #backingOff = new Map<string, number>()
+  /** Partitions with a batch backing off (its count in the buffer): nothing newer of theirs goes out before it. */
+  readonly #backingOff = new Set<PartitionBuffer<R>>()
   /** Requests out per broker (-1: requests that look their leaders up). */
   readonly #perLeader = new Map<number, number>()
-  readonly #partitions = new Map<string, PartitionInFlight>()
   #inFlight = 0
   #idle: (() => void)[] = []
   readonly #leaderOf: (batch: Batch<R>) => number | undefined
@@ -148,8 +142,8 @@ export class Sender<R extends Sized> {
     const leader = this.hooks.leaderOf?.(batch.topic, batch.partition) ?? -1
     // A partition's batches all go to one broker at a time: one that moved waits until those out
     // have come back, so that its batches reach the new leader in sequence order.
-    const flying = this.#partitions.get(batch.id)
-    if (flying !== undefined && flying.leader !== leader) return undefined
+    const buffer = batch.buffer
+    if (buffer.inFlight > 0 && buffer.inFlightLeader !== leader) return undefined
     return (this.#perLeader.get(leader) ?? 0) < this.maxInFlight ? leader : undefined
   }
 
@@ -160,13 +154,13 @@ export class Sender<R extends Sized> {
       return this.source.drain(this.maxRequestBytes, { leaderOf: this.#leaderOf })
     }
     const out: Batch<R>[] = []
-    const taken = new Set<string>(this.#backingOff.keys())
+    const taken = new Set<PartitionBuffer<R>>(this.#backingOff)
     const bytes = new Map<number, number>()
     for (let i = 0; i < this.#retry.length;) {
       const batch = this.#retry[i] as Batch<R>
       // A split half goes alone: were a later part of its partition in flight beside it, a half
       // refused again would land after it and the records would change order.
-      const waits = taken.has(batch.id) || (batch.fromSplit && this.#partitions.has(batch.id))
+      const waits = taken.has(batch.buffer) || (batch.fromSplit && batch.buffer.inFlight > 0)
       const leader = waits ? undefined : this.#route(batch)
       if (leader !== undefined && fits(bytes, leader, batch.bytes, this.maxRequestBytes)) {
         this.#retry.splice(i, 1)
@@ -175,7 +169,7 @@ export class Sender<R extends Sized> {
         bytes.set(leader, (bytes.get(leader) ?? 0) + batch.bytes)
       } else i++
       // One per partition per round; the rest of it waits behind this one.
-      taken.add(batch.id)
+      taken.add(batch.buffer)
     }
     for (const batch of this.source.drain(this.maxRequestBytes, {
       busy: taken,
@@ -204,9 +198,8 @@ export class Sender<R extends Sized> {
     this.#perLeader.set(leader, (this.#perLeader.get(leader) ?? 0) + 1)
     for (const batch of batches) {
       batch.attempts++
-      const flying = this.#partitions.get(batch.id)
-      if (flying === undefined) this.#partitions.set(batch.id, { leader, batches: 1 })
-      else flying.batches++
+      batch.buffer.inFlightLeader = leader
+      batch.buffer.inFlight++
     }
     let outcomes: (number | unknown)[]
     try {
@@ -218,10 +211,7 @@ export class Sender<R extends Sized> {
     const left = (this.#perLeader.get(leader) ?? 1) - 1
     if (left === 0) this.#perLeader.delete(leader)
     else this.#perLeader.set(leader, left)
-    for (const batch of batches) {
-      const flying = this.#partitions.get(batch.id)
-      if (flying !== undefined && --flying.batches === 0) this.#partitions.delete(batch.id)
-    }
+    for (const batch of batches) batch.buffer.inFlight--
     batches.forEach((batch, i) => {
       const outcome = outcomes[i]
       if (typeof outcome === 'number') this.hooks.delivered(batch, outcome)
@@ -252,11 +242,11 @@ export class Sender<R extends Sized> {
     }
     this.hooks.retried(batch, error)
     batch.lastError = error
-    this.#backingOff.set(batch.id, (this.#backingOff.get(batch.id) ?? 0) + 1)
+    const buffer = batch.buffer
+    buffer.backingOff++
+    this.#backingOff.add(buffer)
     setTimeout(() => {
-      const left = (this.#backingOff.get(batch.id) ?? 1) - 1
-      if (left === 0) this.#backingOff.delete(batch.id)
-      else this.#backingOff.set(batch.id, left)
+      if (--buffer.backingOff === 0) this.#backingOff.delete(buffer)
       this.#retry.push(batch)
       this.#pump()
     }, this.retryBackoffMs)
@@ -266,9 +256,9 @@ export class Sender<R extends Sized> {
   // before the accumulator's, which wait behind any retry of their partition).
   #requeue(halves: readonly Batch<R>[]): void {
     for (const half of [...halves].reverse()) {
-      const later = this.#retry.findIndex((b) => b.id === half.id && b.order > half.order)
+      const later = this.#retry.findIndex((b) => b.buffer === half.buffer && b.order > half.order)
       // With nothing later of its partition waiting: after the earlier ones, or first in line.
-      const at = later !== -1 ? later : this.#retry.findLastIndex((b) => b.id === half.id) + 1
+      const at = later !== -1 ? later : this.#retry.findLastIndex((b) => b.buffer === half.buffer) + 1
       this.#retry.splice(at, 0, half)
     }
   }

@@ -1,13 +1,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RuleNodeError } from '../../../src/errors.js'
-import { Accumulator, Batch } from '../../../src/nodes/kafka/accumulator.js'
+import { Accumulator } from '../../../src/kafka/producer/accumulator.js'
+import { Batch, PartitionBuffer } from '../../../src/kafka/producer/partition-buffer.js'
 import {
   Sender,
   type BatchSource,
   type SenderHooks,
   type SenderOptions
-} from '../../../src/nodes/kafka/sender.js'
+} from '../../../src/kafka/producer/sender.js'
 
 interface Rec {
   readonly size: number
@@ -17,8 +18,13 @@ interface Numbered extends Rec {
   readonly n: number
 }
 
+/** One buffer per partition of topic t, shared by every batch of the partition. */
+const buffers: PartitionBuffer<Rec>[] = []
+const bufferOf = (partition: number): PartitionBuffer<Rec> =>
+  (buffers[partition] ??= new PartitionBuffer<Rec>('t', partition))
+
 const batch = (partition: number, createdAt = Date.now()): Batch<Rec> => {
-  const b = new Batch<Rec>('t', partition, createdAt)
+  const b = new Batch<Rec>(bufferOf(partition), createdAt)
   b.records.push({ size: 10 })
   b.bytes = 10
   return b
@@ -32,10 +38,10 @@ function source(batches: Batch<Rec>[]): BatchSource<Rec> {
     },
     drain(_max, { busy, leaderOf }) {
       const out: Batch<Rec>[] = []
-      const seen = new Set<string>(busy)
+      const seen = new Set<PartitionBuffer<Rec>>(busy)
       for (const b of [...batches]) {
-        if (seen.has(b.id)) continue
-        seen.add(b.id)
+        if (seen.has(b.buffer)) continue
+        seen.add(b.buffer)
         const leader = leaderOf === undefined ? -1 : leaderOf(b)
         if (leader === undefined) continue
         b.leader = leader
@@ -212,7 +218,7 @@ test("a slow broker holds back only the partitions it leads: the other broker's 
   })
   h.leaderOf = leaderOf
   // batch.size 10: every record is a full batch of its own.
-  const acc = new Accumulator<Numbered>(10, 0, () => s.wake())
+  const acc = new Accumulator<Numbered>({ batchSizeBytes: 10, lingerMs: 0, onReady: () => s.wake() })
   const s = new Sender<Numbered>({
     maxInFlight: 2,
     retries: 0,
@@ -274,7 +280,7 @@ test('a partition whose leader moved waits until its batches out to the old lead
 
 test('MESSAGE_TOO_LARGE splits a batch of several records into halves sent in its place, in order; a single record fails', async () => {
   const tooLarge = new RuleNodeError('MESSAGE_TOO_LARGE', { code: 'MESSAGE_TOO_LARGE', retriable: false })
-  const big = new Batch<Rec>('t', 0, Date.now())
+  const big = new Batch<Rec>(bufferOf(0), Date.now())
   for (let n = 0; n < 5; n++) big.records.push({ size: 10 })
   big.bytes = 50
   const sizes: number[] = []
@@ -292,7 +298,7 @@ test('MESSAGE_TOO_LARGE splits a batch of several records into halves sent in it
   assert.deepEqual(sizes, [5, 3, 2, 1, 2])
   assert.deepEqual(log, ['delivered 0@2', 'delivered 0@1', 'delivered 0@2'])
 
-  const single = new Batch<Rec>('t', 1, Date.now())
+  const single = new Batch<Rec>(bufferOf(1), Date.now())
   single.records.push({ size: 10 })
   single.bytes = 10
   const alone = hooks(async (batches) => batches.map(() => tooLarge))

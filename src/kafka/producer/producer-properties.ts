@@ -1,13 +1,29 @@
 // Translates the Java producer properties of `otherProperties` into typed settings. Each known
-// property is understood (or refused with a clear error when this client cannot honour it); an
-// unknown one is reported by name, never silently dropped.
+// property (declared in property-table.ts) is understood, or refused with a clear error when this
+// client cannot honour it; an unknown one, or a known one the chosen security.protocol does not
+// use, is reported by name, never silently dropped.
 
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import * as zlib from 'node:zlib'
 import { ConfigError } from '../../errors.js'
-import type { Acks } from './config.js'
-import { parseJaasConfig } from './jaas.js'
+import { parseJaasConfig } from '../jaas.js'
+import {
+  JAVA_INT_MAX,
+  KNOWN_PROPERTIES,
+  PropertyReader,
+  propertySpec,
+  type PropertyName
+} from './property-table.js'
+
+export { JAVA_INT_MAX, KNOWN_PROPERTIES } from './property-table.js'
+
+/** Acknowledgements, as the wire protocol counts them. */
+export enum Acks {
+  None = 0,
+  Leader = 1,
+  All = -1
+}
 
 /** SASL credentials for the client. */
 export interface SaslSettings {
@@ -48,7 +64,7 @@ export interface ProducerSettings {
   readonly sasl: SaslSettings | undefined
 }
 
-/** The fields of the node's own configuration that map to producer properties. */
+/** The fields of the Kafka node's own configuration that map to producer properties. */
 export type BaseSettings = Pick<
   ProducerSettings,
   'bootstrapServers' | 'retries' | 'batchSizeBytes' | 'lingerMs' | 'bufferMemoryBytes' | 'acks'
@@ -57,21 +73,12 @@ export type BaseSettings = Pick<
 const fail = (property: string, problem: string): ConfigError =>
   new ConfigError(`otherProperties.${property} ${problem}`, { field: 'otherProperties' })
 
-/**
- * Java's Integer.MAX_VALUE, where the producer's INT properties (and ThingsBoard's int fields)
- * stop; so do durations here, since a Node.js timer longer than 2^31-1 ms fires at once. LONG
- * sizes stop where a JS number is exact.
- */
-export const JAVA_INT_MAX = 2 ** 31 - 1
-
-function integer(
-  properties: Readonly<Record<string, string>>,
-  name: string,
-  fallback: number,
-  min = 0,
-  max = JAVA_INT_MAX
-): number {
-  const text = properties[name]
+// An integer property, in the range its declaration gives.
+function integer(properties: PropertyReader, name: PropertyName, fallback: number): number {
+  const spec = propertySpec(name)
+  const min = spec.min ?? 0
+  const max = spec.max ?? Number.MAX_SAFE_INTEGER
+  const text = properties.get(name)
   if (text === undefined) return fallback
   const value = Number(text)
   if (!/^-?\d+$/.test(text.trim()) || value < min || value > max)
@@ -103,56 +110,46 @@ export function parseBootstrapServers(text: string, name: string): string[] {
   return brokers
 }
 
-function bool(properties: Readonly<Record<string, string>>, name: string): boolean | undefined {
-  const text = properties[name]?.trim().toLowerCase()
+function bool(properties: PropertyReader, name: PropertyName): boolean | undefined {
+  const given = properties.get(name)
+  const text = given?.trim().toLowerCase()
   if (text === undefined) return undefined
   if (text !== 'true' && text !== 'false')
-    throw fail(name, `must be true or false (got ${JSON.stringify(properties[name])})`)
+    throw fail(name, `must be true or false (got ${JSON.stringify(given)})`)
   return text === 'true'
 }
 
 // ThingsBoard turns "\n" escapes in these PEM values into newlines.
 const pem = (value: string | undefined): string | undefined => value?.replaceAll('\\n', '\n')
 
-/** Properties this translation understands; every other one gets a warning. */
-export const KNOWN_PROPERTIES = new Set([
-  'bootstrap.servers',
-  'acks',
-  'retries',
-  'batch.size',
-  'linger.ms',
-  'buffer.memory',
-  'security.protocol',
-  'sasl.mechanism',
-  'sasl.jaas.config',
-  'sasl.username',
-  'sasl.password',
+const TLS_PROPERTIES = [
   'ssl.endpoint.identification.algorithm',
   'ssl.truststore.type',
   'ssl.truststore.certificates',
   'ssl.truststore.location',
+  'ssl.truststore.password',
   'ssl.keystore.type',
   'ssl.keystore.certificate.chain',
   'ssl.keystore.key',
   'ssl.keystore.location',
-  'ssl.truststore.password',
   'ssl.keystore.password',
-  'ssl.key.password',
-  'compression.type',
-  'enable.idempotence',
-  'max.in.flight.requests.per.connection',
-  'request.timeout.ms',
-  'delivery.timeout.ms',
-  'max.block.ms',
-  'metadata.max.age.ms',
-  'retry.backoff.ms',
-  'client.id',
-  'max.request.size',
-  'partitioner.class',
-  'client.dns.lookup',
-  'key.serializer',
-  'value.serializer'
-])
+  'ssl.key.password'
+] as const satisfies readonly PropertyName[]
+
+const SASL_PROPERTIES = [
+  'sasl.mechanism',
+  'sasl.jaas.config',
+  'sasl.username',
+  'sasl.password'
+] as const satisfies readonly PropertyName[]
+
+// Reads a group of properties at once, for code that looks at them together.
+function readAll(
+  properties: PropertyReader,
+  names: readonly PropertyName[]
+): Readonly<Record<string, string | undefined>> {
+  return Object.fromEntries(names.map((name) => [name, properties.get(name)]))
+}
 
 const DEFAULT_PARTITIONERS = new Set([
   'org.apache.kafka.clients.producer.internals.DefaultPartitioner',
@@ -160,7 +157,8 @@ const DEFAULT_PARTITIONERS = new Set([
 ])
 const STRING_SERIALIZER = 'org.apache.kafka.common.serialization.StringSerializer'
 
-function tlsSettings(properties: Readonly<Record<string, string>>): TlsSettings {
+function tlsSettings(read: PropertyReader): TlsSettings {
+  const properties = readAll(read, TLS_PROPERTIES)
   for (const [location, type] of [
     ['ssl.truststore.location', 'ssl.truststore.type'],
     ['ssl.keystore.location', 'ssl.keystore.type']
@@ -243,7 +241,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE---
 
 // Node's TLS takes a trust store with no readable certificate without a word, and then trusts
 // nothing; the Java producer's constructor fails on PEM it cannot read (its PEM store throws an
-// InvalidConfigurationException), so the node refuses it at load, not per message on connecting.
+// InvalidConfigurationException), so the producer refuses it at load, not per message on connecting.
 function checkCertificates(text: string, property: string): void {
   const blocks = text.match(PEM_CERTIFICATE) ?? []
   if (blocks.length === 0)
@@ -260,7 +258,8 @@ function checkCertificates(text: string, property: string): void {
   })
 }
 
-function saslSettings(properties: Readonly<Record<string, string>>): SaslSettings {
+function saslSettings(read: PropertyReader): SaslSettings {
+  const properties = readAll(read, SASL_PROPERTIES)
   const mechanism = (properties['sasl.mechanism'] ?? 'GSSAPI').trim().toUpperCase()
   if (mechanism === 'GSSAPI')
     throw fail(
@@ -302,12 +301,13 @@ function saslSettings(properties: Readonly<Record<string, string>>): SaslSetting
   return { mechanism, username, password }
 }
 
-function compression(properties: Readonly<Record<string, string>>): ProducerSettings['compression'] {
-  const value = (properties['compression.type'] ?? 'none').trim().toLowerCase()
+function compression(properties: PropertyReader): ProducerSettings['compression'] {
+  const given = properties.get('compression.type')
+  const value = (given ?? 'none').trim().toLowerCase()
   if (value !== 'none' && value !== 'gzip' && value !== 'snappy' && value !== 'lz4' && value !== 'zstd') {
     throw fail(
       'compression.type',
-      `must be one of none, gzip, snappy, lz4, zstd (got ${JSON.stringify(properties['compression.type'])})`
+      `must be one of none, gzip, snappy, lz4, zstd (got ${JSON.stringify(given)})`
     )
   }
   if (value === 'zstd' && typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync !== 'function') {
@@ -351,32 +351,33 @@ function idempotence(
   return false
 }
 
-/** Builds the producer's settings from the node's fields and `otherProperties`, which override them. */
+/** Builds the producer's settings from the Kafka node's fields and `otherProperties`, which override them. */
 export function producerSettings(
   base: BaseSettings,
-  properties: Readonly<Record<string, string>>,
+  given: Readonly<Record<string, string>>,
   warn: (message: string) => void
 ): ProducerSettings {
-  for (const name of Object.keys(properties)) {
+  const properties = new PropertyReader(given)
+  for (const name of Object.keys(given)) {
     if (!KNOWN_PROPERTIES.has(name))
       warn(`otherProperties.${name} is not a producer property this node knows; it is ignored`)
   }
-  for (const name of ['key.serializer', 'value.serializer']) {
-    const value = properties[name]
+  for (const name of ['key.serializer', 'value.serializer'] as const) {
+    const value = properties.get(name)
     if (value !== undefined && value !== STRING_SERIALIZER)
       throw fail(
         name,
         `must be ${STRING_SERIALIZER}: records are sent as UTF-8 strings (got ${JSON.stringify(value)})`
       )
   }
-  const partitioner = properties['partitioner.class']
+  const partitioner = properties.get('partitioner.class')
   if (partitioner !== undefined && !DEFAULT_PARTITIONERS.has(partitioner)) {
     throw fail(
       'partitioner.class',
       `${JSON.stringify(partitioner)} is not supported; the node partitions as the Java default (murmur2 of the key)`
     )
   }
-  const dnsLookup = properties['client.dns.lookup']
+  const dnsLookup = properties.get('client.dns.lookup')
   // Node.js connects to every address a name resolves to (happy eyeballs), as Java's
   // use_all_dns_ips (its default since 3.0) does; it has no canonical-name lookup.
   if (dnsLookup === 'resolve_canonical_bootstrap_servers_only')
@@ -389,31 +390,32 @@ export function producerSettings(
       'client.dns.lookup',
       `must be use_all_dns_ips or resolve_canonical_bootstrap_servers_only (got ${JSON.stringify(dnsLookup)})`
     )
-  const protocol = (properties['security.protocol'] ?? 'PLAINTEXT').trim().toUpperCase()
+  const protocolText = properties.get('security.protocol')
+  const protocol = (protocolText ?? 'PLAINTEXT').trim().toUpperCase()
   if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
     throw fail(
       'security.protocol',
-      `must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (got ${JSON.stringify(properties['security.protocol'])})`
+      `must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (got ${JSON.stringify(protocolText)})`
     )
   }
-  const acksText = properties.acks?.trim()
+  const acksText = properties.get('acks')?.trim()
   let acks = base.acks
   if (acksText !== undefined) {
     if (!['-1', 'all', '0', '1'].includes(acksText))
       throw fail('acks', `must be one of -1, all, 0, 1 (got ${JSON.stringify(acksText)})`)
     acks = acksText === '0' ? 0 : acksText === '1' ? 1 : -1
   }
-  const maxInFlight = integer(properties, 'max.in.flight.requests.per.connection', 5, 1)
+  const maxInFlight = integer(properties, 'max.in.flight.requests.per.connection', 5)
   const retries = integer(properties, 'retries', base.retries)
   const idempotent = idempotence(bool(properties, 'enable.idempotence'), retries, acks, maxInFlight, warn)
   const lingerMs = integer(properties, 'linger.ms', base.lingerMs)
-  const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000, 1)
-  let deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000, 1)
+  const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000)
+  let deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000)
   // KafkaProducer.configureDeliveryTimeout: the sum is capped at Integer.MAX_VALUE; a delivery.timeout.ms
   // set below it is a ConfigException, an unset one is raised to it with a warning.
   const lingerAndRequestMs = Math.min(lingerMs + requestTimeoutMs, JAVA_INT_MAX)
   if (deliveryTimeoutMs < lingerAndRequestMs) {
-    if (properties['delivery.timeout.ms'] !== undefined)
+    if (properties.get('delivery.timeout.ms') !== undefined)
       throw fail(
         'delivery.timeout.ms',
         `must be at least linger.ms + request.timeout.ms = ${lingerAndRequestMs} (got ${deliveryTimeoutMs})`
@@ -423,26 +425,20 @@ export function producerSettings(
     )
     deliveryTimeoutMs = lingerAndRequestMs
   }
-  const servers = properties['bootstrap.servers']
-  return {
+  const servers = properties.get('bootstrap.servers')
+  const settings: ProducerSettings = {
     bootstrapServers:
       servers === undefined
         ? base.bootstrapServers
         : parseBootstrapServers(servers, 'otherProperties.bootstrap.servers'),
-    clientId: properties['client.id'] ?? 'kafka-rule-node',
+    clientId: properties.get('client.id') ?? 'kafka-rule-node',
     acks,
     retries,
     retryBackoffMs: integer(properties, 'retry.backoff.ms', 100),
     batchSizeBytes: integer(properties, 'batch.size', base.batchSizeBytes),
     lingerMs,
-    bufferMemoryBytes: integer(
-      properties,
-      'buffer.memory',
-      base.bufferMemoryBytes,
-      1,
-      Number.MAX_SAFE_INTEGER
-    ),
-    maxRequestSizeBytes: integer(properties, 'max.request.size', 1_048_576, 1),
+    bufferMemoryBytes: integer(properties, 'buffer.memory', base.bufferMemoryBytes),
+    maxRequestSizeBytes: integer(properties, 'max.request.size', 1_048_576),
     requestTimeoutMs,
     deliveryTimeoutMs,
     maxBlockMs: integer(properties, 'max.block.ms', 60_000),
@@ -453,4 +449,8 @@ export function producerSettings(
     tls: protocol === 'SSL' || protocol === 'SASL_SSL' ? tlsSettings(properties) : undefined,
     sasl: protocol.startsWith('SASL_') ? saslSettings(properties) : undefined
   }
+  // As the Java producer logs a supplied configuration it does not use (AbstractConfig.logUnused).
+  for (const name of properties.unread())
+    warn(`otherProperties.${name} is not used with security.protocol ${protocol}; it is ignored`)
+  return settings
 }

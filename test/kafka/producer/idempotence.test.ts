@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Idempotence } from '../../../src/nodes/kafka/idempotence.js'
+import { Idempotence } from '../../../src/kafka/producer/idempotence.js'
+import { PartitionBuffer } from '../../../src/kafka/producer/partition-buffer.js'
 
 // What @platformatic/kafka rejects with when a broker answers InitProducerId with an error code.
 const brokerError = (apiId: string, apiCode: number, canRetry: boolean) =>
@@ -16,7 +17,7 @@ test('InitProducerId answered COORDINATOR_LOAD_IN_PROGRESS (Apache Kafka loading
     },
     { backoffMs: 5, timeoutMs: 1000 }
   )
-  assert.deepEqual(await idempotence.stamp('t', 0, 3), {
+  assert.deepEqual(await idempotence.stamp(new PartitionBuffer('t', 0), 3), {
     producerId: 7n,
     producerEpoch: 0,
     baseSequence: 0,
@@ -34,7 +35,7 @@ test('InitProducerId: an error that is not retriable fails at once; a retriable 
     },
     { backoffMs: 5, timeoutMs: 1000 }
   )
-  await assert.rejects(refused.stamp('t', 0, 1), /CLUSTER_AUTHORIZATION_FAILED/)
+  await assert.rejects(refused.stamp(new PartitionBuffer('t', 0), 1), /CLUSTER_AUTHORIZATION_FAILED/)
   assert.equal(calls, 1)
 
   const loading = new Idempotence(
@@ -45,7 +46,7 @@ test('InitProducerId: an error that is not retriable fails at once; a retriable 
     }
   )
   const started = Date.now()
-  await assert.rejects(loading.stamp('t', 0, 1), /COORDINATOR_LOAD_IN_PROGRESS/)
+  await assert.rejects(loading.stamp(new PartitionBuffer('t', 0), 1), /COORDINATOR_LOAD_IN_PROGRESS/)
   const waited = Date.now() - started
   assert.ok(waited >= 60 && waited < 1000, `gave up after ${waited} ms`)
 })
