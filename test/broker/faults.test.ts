@@ -11,7 +11,7 @@ import { apiVersionsRequest, exchange, openSocket } from '../helpers/raw-frames.
 import { RawConnection } from '../helpers/raw-kafka.js'
 import { produceApi } from '../../src/broker/apis/produce.js'
 import type { Struct } from '../../src/broker/protocol/schema.js'
-import { encodeRecordBatch } from '../../src/nodes/kafka/record-batch.js'
+import { encodeRecordBatch } from '../../src/kafka/producer/record-batch.js'
 
 const oneRecordBatch = (value: string): Buffer =>
   encodeRecordBatch(

@@ -9,14 +9,14 @@ import {
   encodeProduceRequest,
   PRODUCE_VERSIONS,
   type ProduceVersion
-} from '../../src/nodes/kafka/produce-request.js'
+} from '../../src/kafka/producer/produce-request.js'
 import {
   encodeRecordBatch,
   NO_PRODUCER,
   type BatchRecord,
   type Compression,
   type ProducerStamp
-} from '../../src/nodes/kafka/record-batch.js'
+} from '../../src/kafka/producer/record-batch.js'
 
 // Golden bytes: for the same records, the node's RecordBatch and Produce request must be the bytes
 // Apache Kafka's Java producer (kafka-clients 4.1.1) writes, byte for byte. The oracle builds them
