@@ -31,9 +31,12 @@ test('describe lists every built-in node type, and shows each one from its decla
         '',
         'Configuration (ThingsBoard JSON names):',
         configHelpText(definition.config),
+        ...(definition.details ?? []).flatMap((detail) => ['', detail.title, detail.text]),
         ''
       ].join('\n')
     )
   }
   assert.equal(builtinNodes.length, 20)
+  // The Kafka node also prints the Java producer properties, from the same table that reads them.
+  assert.match(describeNodes(registry, 'kafka'), /\nProducer properties \(otherProperties, Java names;/)
 })
