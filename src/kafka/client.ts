@@ -13,6 +13,7 @@ import {
   NetworkError,
   Producer,
   ProtocolError,
+  TimeoutError,
   UserError,
   stringSerializer,
   type Broker,
@@ -129,4 +130,9 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
  */
 export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError
+}
+
+/** Whether the client gave up waiting: a request unanswered within request.timeout.ms, or a connect. */
+export function isClientTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError
 }

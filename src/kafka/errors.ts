@@ -3,14 +3,25 @@
 // to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
 
 import { RuleNodeError, type ErrorContext } from '../errors.js'
+import { isClientTimeout } from './client.js'
 
 /** The broker answered with a Kafka error code (e.g. NOT_LEADER_OR_FOLLOWER). */
 export class KafkaBrokerError extends RuleNodeError {
+  /** The broker's own error message for this code, when it sent one (Produce v8+, SASL). */
+  readonly serverMessage: string | undefined
+
   constructor(
     message: string,
-    options: { code: string; retriable: boolean; context: ErrorContext; cause?: unknown }
+    options: {
+      code: string
+      retriable: boolean
+      context: ErrorContext
+      cause?: unknown
+      serverMessage?: string | undefined
+    }
   ) {
     super(message, options)
+    this.serverMessage = options.serverMessage
   }
 }
 
@@ -32,8 +43,12 @@ export class LeaderUnknownError extends RuleNodeError {
 
 /** The broker could not be reached, or the connection broke. */
 export class KafkaConnectionError extends RuleNodeError {
-  constructor(message: string, context: ErrorContext, cause?: unknown) {
+  /** The request got no answer within request.timeout.ms (rather than a connection that failed). */
+  readonly timedOut: boolean
+
+  constructor(message: string, context: ErrorContext, cause?: unknown, timedOut = false) {
     super(message, { code: 'CONNECTION', retriable: true, context, cause })
+    this.timedOut = timedOut
   }
 }
 
@@ -49,17 +64,37 @@ export class KafkaTlsError extends RuleNodeError {
   }
 }
 
+/** Which deadline passed: a topic's metadata (max.block.ms) or a batch's delivery (delivery.timeout.ms). */
+export type Deadline =
+  | { readonly kind: 'metadata'; readonly maxBlockMs: number }
+  | { readonly kind: 'delivery'; readonly records: number; readonly elapsedMs: number }
+
 /** A record was not delivered within delivery.timeout.ms, or its topic's metadata within max.block.ms. */
 export class KafkaTimeoutError extends RuleNodeError {
-  constructor(message: string, context: ErrorContext, cause?: unknown) {
+  readonly deadline: Deadline | undefined
+
+  constructor(message: string, context: ErrorContext, cause?: unknown, deadline?: Deadline) {
     super(message, { code: 'TIMEOUT', retriable: false, context, cause })
+    this.deadline = deadline
   }
 }
 
 /** A record larger than max.request.size or buffer.memory: it can never be sent. */
 export class RecordTooLargeError extends RuleNodeError {
-  constructor(message: string, context: ErrorContext) {
+  /** The record's size as the Java producer estimates it, and the property it exceeds. */
+  readonly size: number | undefined
+  readonly limit: 'max.request.size' | 'buffer.memory' | undefined
+  readonly limitBytes: number | undefined
+
+  constructor(
+    message: string,
+    context: ErrorContext,
+    facts?: { size: number; limit: 'max.request.size' | 'buffer.memory'; limitBytes: number }
+  ) {
     super(message, { code: 'RECORD_TOO_LARGE', retriable: false, context })
+    this.size = facts?.size
+    this.limit = facts?.limit
+    this.limitBytes = facts?.limitBytes
   }
 }
 
@@ -76,6 +111,7 @@ interface ClientErrorShape {
   readonly apiId?: unknown
   readonly apiCode?: unknown
   readonly canRetry?: unknown
+  readonly serverErrorMessage?: unknown
   readonly errors?: unknown
   readonly cause?: unknown
 }
@@ -103,7 +139,9 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
         code: name,
         retriable: protocol.canRetry === true,
         context,
-        cause: error
+        cause: error,
+        serverMessage:
+          typeof protocol.serverErrorMessage === 'string' ? protocol.serverErrorMessage : undefined
       }
     )
   }
@@ -121,7 +159,8 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     return new KafkaConnectionError(
       `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
       context,
-      error
+      error,
+      all.some(isClientTimeout)
     )
   }
   // Anything else from the client (a bad option, an unsupported feature) will not get better on retry.
