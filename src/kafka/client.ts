@@ -19,6 +19,7 @@ import {
   type Broker,
   type Connection
 } from '@platformatic/kafka'
+import { bootstrapServer } from './producer/bootstrap-servers.js'
 import type { ProducerSettings, TlsSettings } from './producer/producer-properties.js'
 
 export { Consumer, Writer, compressionsAlgorithms, stringDeserializers } from '@platformatic/kafka'
@@ -44,7 +45,7 @@ export function createClient(settings: ProducerSettings): KafkaClient {
   const tls = settings.tls === undefined ? undefined : tlsOptions(settings.tls)
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: settings.clientId,
-    bootstrapBrokers: [...settings.bootstrapServers],
+    bootstrapBrokers: settings.bootstrapServers.map(bootstrapServer),
     retries: 0,
     timeout: settings.requestTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,

@@ -37,7 +37,8 @@ export const kafkaNodeConfigSpec = {
   bootstrapServers: stringField({
     default: 'localhost:9092',
     nonEmpty: true,
-    description: 'Comma-separated host:port list of brokers (bootstrap.servers)'
+    description:
+      'Comma-separated brokers as the Java client takes them: host:port, [ipv6]:port, PLAINTEXT://host:port (bootstrap.servers)'
   }),
   retries: integerField({
     default: 0,
