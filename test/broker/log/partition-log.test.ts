@@ -2,7 +2,11 @@ import { mock, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { PartitionLog } from '../../../src/broker/log/partition-log.js'
 import { BATCH, decodeBatch, splitBatches, type BatchHeader } from '../../../src/broker/log/record-batch.js'
-import { encodeRecordBatch, NO_PRODUCER, type ProducerStamp } from '../../../src/kafka/producer/record-batch.js'
+import {
+  encodeRecordBatch,
+  NO_PRODUCER,
+  type ProducerStamp
+} from '../../../src/kafka/producer/record-batch.js'
 
 const T = 1_732_400_000_000
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45
