@@ -89,7 +89,8 @@ export const kafkaNodeConfigSpec = {
   }),
   kafkaHeadersCharset: stringField({
     default: 'UTF-8',
-    description: 'Charset of the header values: UTF-8, US-ASCII, ISO-8859-1, UTF-16, UTF-16BE, UTF-16LE'
+    description:
+      'Charset of the header values, a Java name or alias: UTF-8, UTF-16(BE/LE), UTF-32(BE/LE), US-ASCII, ISO-8859-1…9, 11, 13, 15, 16, windows-1250…1258, KOI8-R, KOI8-U, Shift_JIS, EUC-JP, EUC-KR, GBK, GB18030, Big5'
   })
 } as const
 
