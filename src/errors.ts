@@ -3,6 +3,8 @@ export interface ErrorContext {
   topic?: string
   partition?: number
   broker?: string
+  /** The broker's node id a request went to (-1: not known), as Java names it ("node 1"). */
+  brokerId?: number
   node?: string
   field?: string
   line?: number

@@ -13,11 +13,13 @@ import {
   NetworkError,
   Producer,
   ProtocolError,
+  TimeoutError,
   UserError,
   stringSerializer,
   type Broker,
   type Connection
 } from '@platformatic/kafka'
+import { bootstrapServer } from './producer/bootstrap-servers.js'
 import type { ProducerSettings, TlsSettings } from './producer/producer-properties.js'
 
 export { Consumer, Writer, compressionsAlgorithms, stringDeserializers } from '@platformatic/kafka'
@@ -43,7 +45,7 @@ export function createClient(settings: ProducerSettings): KafkaClient {
   const tls = settings.tls === undefined ? undefined : tlsOptions(settings.tls)
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: settings.clientId,
-    bootstrapBrokers: [...settings.bootstrapServers],
+    bootstrapBrokers: settings.bootstrapServers.map(bootstrapServer),
     retries: 0,
     timeout: settings.requestTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
@@ -129,4 +131,9 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
  */
 export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError
+}
+
+/** Whether the client gave up waiting: a request unanswered within request.timeout.ms, or a connect. */
+export function isClientTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError
 }

@@ -3,6 +3,7 @@
 // to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
 
 import { RuleNodeError, type ErrorContext } from '../errors.js'
+import { isClientTimeout } from './client.js'
 
 /** The codes of the errors the producer makes itself; a broker's own error keeps its protocol name. */
 export const ProducerErrorCodes = {
@@ -31,12 +32,21 @@ export type BrokerErrorCode = string
 /** The broker answered with a Kafka error code (e.g. NOT_LEADER_OR_FOLLOWER). */
 export class KafkaBrokerError extends RuleNodeError {
   declare readonly code: BrokerErrorCode
+  /** The broker's own error message for this code, when it sent one (Produce v8+, SASL). */
+  readonly serverMessage: string | undefined
 
   constructor(
     message: string,
-    options: { code: string; retriable: boolean; context: ErrorContext; cause?: unknown }
+    options: {
+      code: string
+      retriable: boolean
+      context: ErrorContext
+      cause?: unknown
+      serverMessage?: string | undefined
+    }
   ) {
     super(message, options)
+    this.serverMessage = options.serverMessage
   }
 }
 
@@ -61,9 +71,12 @@ export class LeaderUnknownError extends RuleNodeError {
 /** The broker could not be reached, or the connection broke. */
 export class KafkaConnectionError extends RuleNodeError {
   declare readonly code: typeof ProducerErrorCodes.CONNECTION
+  /** The request got no answer within request.timeout.ms (rather than a connection that failed). */
+  readonly timedOut: boolean
 
-  constructor(message: string, context: ErrorContext, cause?: unknown) {
+  constructor(message: string, context: ErrorContext, cause?: unknown, timedOut = false) {
     super(message, { code: ProducerErrorCodes.CONNECTION, retriable: true, context, cause })
+    this.timedOut = timedOut
   }
 }
 
@@ -81,21 +94,39 @@ export class KafkaTlsError extends RuleNodeError {
   }
 }
 
+/** Which deadline passed: a topic's metadata (max.block.ms) or a batch's delivery (delivery.timeout.ms). */
+export type Deadline =
+  | { readonly kind: 'metadata'; readonly maxBlockMs: number }
+  | { readonly kind: 'delivery'; readonly records: number; readonly elapsedMs: number }
+
 /** A record was not delivered within delivery.timeout.ms, or its topic's metadata within max.block.ms. */
 export class KafkaTimeoutError extends RuleNodeError {
   declare readonly code: typeof ProducerErrorCodes.TIMEOUT
+  readonly deadline: Deadline | undefined
 
-  constructor(message: string, context: ErrorContext, cause?: unknown) {
+  constructor(message: string, context: ErrorContext, cause?: unknown, deadline?: Deadline) {
     super(message, { code: ProducerErrorCodes.TIMEOUT, retriable: false, context, cause })
+    this.deadline = deadline
   }
 }
 
 /** A record larger than max.request.size or buffer.memory: it can never be sent. */
 export class RecordTooLargeError extends RuleNodeError {
   declare readonly code: typeof ProducerErrorCodes.RECORD_TOO_LARGE
+  /** The record's size as the Java producer estimates it, and the property it exceeds. */
+  readonly size: number | undefined
+  readonly limit: 'max.request.size' | 'buffer.memory' | undefined
+  readonly limitBytes: number | undefined
 
-  constructor(message: string, context: ErrorContext) {
+  constructor(
+    message: string,
+    context: ErrorContext,
+    facts?: { size: number; limit: 'max.request.size' | 'buffer.memory'; limitBytes: number }
+  ) {
     super(message, { code: ProducerErrorCodes.RECORD_TOO_LARGE, retriable: false, context })
+    this.size = facts?.size
+    this.limit = facts?.limit
+    this.limitBytes = facts?.limitBytes
   }
 }
 
@@ -124,6 +155,7 @@ interface ClientErrorShape {
   readonly apiId?: unknown
   readonly apiCode?: unknown
   readonly canRetry?: unknown
+  readonly serverErrorMessage?: unknown
   readonly errors?: unknown
   readonly cause?: unknown
 }
@@ -151,7 +183,9 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
         code: name,
         retriable: protocol.canRetry === true,
         context,
-        cause: error
+        cause: error,
+        serverMessage:
+          typeof protocol.serverErrorMessage === 'string' ? protocol.serverErrorMessage : undefined
       }
     )
   }
@@ -169,7 +203,8 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     return new KafkaConnectionError(
       `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
       context,
-      error
+      error,
+      all.some(isClientTimeout)
     )
   }
   // Anything else from the client (a bad option, an unsupported feature) will not get better on retry.

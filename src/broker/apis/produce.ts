@@ -59,15 +59,10 @@ function producePartition(topicName: string, data: Struct, context: RequestConte
   const batches = splitBatches(records)
   if (typeof batches === 'string') return partitionResult(index, ErrorCode.CORRUPT_MESSAGE, -1, -1, batches)
   for (const batch of batches) {
-    if (batch.bytes.length > context.maxMessageBytes) {
-      return partitionResult(
-        index,
-        ErrorCode.MESSAGE_TOO_LARGE,
-        -1,
-        -1,
-        `batch of ${batch.bytes.length} bytes is over max.message.bytes ${context.maxMessageBytes}`
-      )
-    }
+    // Kafka's answer carries no error message (ReplicaManager passes a RecordTooLargeException's
+    // text to no one), so a client reports the code's own text.
+    if (batch.bytes.length > context.maxMessageBytes)
+      return partitionResult(index, ErrorCode.MESSAGE_TOO_LARGE)
     // Kafka checks every batch's CRC before it appends (LogValidator, after the size check), so a
     // batch damaged on the way is refused, not stored for consumers to trip over. Its answer
     // carries no error message: ReplicaManager passes a CorruptRecordException's text to no one.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import * as zlib from 'node:zlib'
 import { ConfigError } from '../../errors.js'
 import { parseJaasConfig } from '../jaas.js'
+import { parseBootstrapServers } from './bootstrap-servers.js'
 import {
   JAVA_INT_MAX,
   KNOWN_PROPERTIES,
@@ -17,6 +18,7 @@ import {
 } from './property-table.js'
 
 export { JAVA_INT_MAX, KNOWN_PROPERTIES } from './property-table.js'
+export { parseBootstrapServers } from './bootstrap-servers.js'
 
 /** Acknowledgements, as the wire protocol counts them. */
 export enum Acks {
@@ -84,30 +86,6 @@ function integer(properties: PropertyReader, name: PropertyName, fallback: numbe
   if (!/^-?\d+$/.test(text.trim()) || value < min || value > max)
     throw fail(name, `must be an integer between ${min} and ${max} (got ${JSON.stringify(text)})`)
   return value
-}
-
-/**
- * Reads a comma-separated host:port list (bootstrap.servers); `name` is the field or property the
- * error names. Ports outside 1-65535 are refused here: the socket would throw a RangeError later.
- */
-export function parseBootstrapServers(text: string, name: string): string[] {
-  const brokers = text.split(',').map((s) => s.trim())
-  const field = name.startsWith('otherProperties.') ? 'otherProperties' : name
-  for (const broker of brokers) {
-    const match = /^[^:\s]+:(\d+)$/.exec(broker)
-    if (match === null)
-      throw new ConfigError(
-        `${name} must be a comma-separated list of host:port (got ${JSON.stringify(broker)})`,
-        { field }
-      )
-    const port = Number(match[1])
-    if (port < 1 || port > 65535)
-      throw new ConfigError(
-        `${name} has port ${match[1]} in ${JSON.stringify(broker)}; a port must be between 1 and 65535`,
-        { field }
-      )
-  }
-  return brokers
 }
 
 function bool(properties: PropertyReader, name: PropertyName): boolean | undefined {

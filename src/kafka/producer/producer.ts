@@ -27,6 +27,7 @@ import type { ProducerSettings } from './producer-properties.js'
 import { Reachability } from './reachability.js'
 import { NO_PRODUCER, encodeRecordBatch, type HeaderCodec } from './record-batch.js'
 import { Sender } from './sender.js'
+import { varIntBytes } from './varint.js'
 import { BatchTransport } from './transport.js'
 
 // How often the brokers' reachability is checked without traffic, and how long an answer may take:
@@ -165,7 +166,9 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         expired: (batch, last) =>
           new KafkaTimeoutError(
             `${batch.records.length} record(s) for ${where({ topic: batch.topic, partition: batch.partition })} expired: not delivered within delivery.timeout.ms ${settings.deliveryTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}`,
-            { topic: batch.topic, partition: batch.partition }
+            { topic: batch.topic, partition: batch.partition },
+            undefined,
+            { kind: 'delivery', records: batch.records.length, elapsedMs: Date.now() - batch.createdAt }
           ),
         delivered: (batch, baseOffset) => {
           if (batch.generation >= 0)
@@ -238,13 +241,21 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
    */
   refusal(record: R): RecordTooLargeError | undefined {
     const settings = this.settings
-    const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)
-    if (record.size <= limit) return undefined
+    // Java's ensureValidRecordSize checks its upper bound of the record in a batch of its own
+    // (AbstractRecords.estimateSizeInBytesUpperBound), max.request.size first.
+    const size = javaSizeUpperBound(record)
     const which =
-      settings.maxRequestSizeBytes <= settings.bufferMemoryBytes ? 'max.request.size' : 'buffer.memory'
+      size > settings.maxRequestSizeBytes
+        ? 'max.request.size'
+        : size > settings.bufferMemoryBytes
+          ? 'buffer.memory'
+          : undefined
+    if (which === undefined) return undefined
+    const limit = which === 'max.request.size' ? settings.maxRequestSizeBytes : settings.bufferMemoryBytes
     return new RecordTooLargeError(
-      `the record is ${record.size} bytes, more than ${which} (${limit} bytes); it cannot be sent to topic ${record.topic}`,
-      { topic: record.topic }
+      `the record is ${size} bytes, more than ${which} (${limit} bytes); it cannot be sent to topic ${record.topic}`,
+      { topic: record.topic },
+      { size, limit: which, limitBytes: limit }
     )
   }
 
@@ -307,7 +318,12 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
 
   // The Java producer's error handling of a batch's failure, idempotence included.
   #batchError(error: unknown, batch: Batch<R>): RuleNodeError {
-    const context = { topic: batch.topic, partition: batch.partition, ...this.#context }
+    const context = {
+      topic: batch.topic,
+      partition: batch.partition,
+      brokerId: batch.leader,
+      ...this.#context
+    }
     let mapped = fromClientError(explainFailure(this.#client, error), context)
     const action = batch.generation >= 0 ? sequenceErrorAction(mapped.code) : undefined
     // KIP-360, as the Java producer's TransactionManager: OUT_OF_ORDER_SEQUENCE_NUMBER for the
@@ -437,6 +453,15 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reachability.unreachable(reason)
     else this.#reachability.failed(reason)
   }
+}
+
+// The v2 batch header (RECORD_BATCH_OVERHEAD) and the varint lengths of key and value (a null key
+// takes one byte), which the Java estimate adds to what record.size counts.
+const BATCH_OVERHEAD = 61
+
+function javaSizeUpperBound(record: OutgoingRecord): number {
+  const key = record.key === undefined ? 1 : varIntBytes(record.keyBytes)
+  return BATCH_OVERHEAD + record.size + key + varIntBytes(record.valueBytes)
 }
 
 // A record for send(): no headers, the timestamp when it was taken, the outcome to a promise.

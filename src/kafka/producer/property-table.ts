@@ -47,7 +47,7 @@ export const PRODUCER_PROPERTIES = [
     name: 'bootstrap.servers',
     type: 'list',
     default: 'field bootstrapServers',
-    accepts: 'host:port, comma-separated',
+    accepts: 'host:port, [ipv6]:port or PROTOCOL://host:port, comma-separated',
     drives: 'bootstrapServers'
   },
   {

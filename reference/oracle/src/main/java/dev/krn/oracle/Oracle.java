@@ -27,7 +27,7 @@ public final class Oracle {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: oracle partition|produce|consume|create-topic|golden|jackson|jsonpath [--name value ...]");
+      System.err.println("usage: oracle partition|produce|consume|create-topic|golden|jackson|jsonpath|encode [--name value ...]");
       System.exit(2);
     }
     Map<String, List<String>> options = options(args);
@@ -43,6 +43,7 @@ public final class Oracle {
             case "golden" -> Golden.run(input);
             case "jackson" -> Json.rewrite(input);
             case "jsonpath" -> Json.jsonPath(input);
+            case "encode" -> Encode.run(input);
             default -> throw new IllegalArgumentException("unknown subcommand " + args[0]);
           };
       for (ObjectNode answer : answers) {
