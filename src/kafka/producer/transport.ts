@@ -95,7 +95,7 @@ export class BatchTransport {
         const connection = reached.connection
         answered.push(
           send(connection, version, () =>
-            encodeProduceRequest(version, this.acks, this.timeoutMs, group)
+            encodeProduceRequest({ version, acks: this.acks, timeoutMs: this.timeoutMs, batches: group })
           ).then(
             (answers) =>
               indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers))),
