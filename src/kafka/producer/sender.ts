@@ -30,7 +30,7 @@ export interface SenderHooks<R extends Sized> {
    */
   produce(batches: Batch<R>[], leader: number): Promise<BatchOutcome[]>
   /** Maps what went wrong to an error with a retry decision. */
-  toError(error: unknown, batch: Batch<R>): RuleNodeError
+  toError(error: Error, batch: Batch<R>): RuleNodeError
   /** The deadline passed before the batch could be delivered. */
   expired(batch: Batch<R>, last: RuleNodeError | undefined): RuleNodeError
   delivered(batch: Batch<R>, baseOffset: number): void
