@@ -50,6 +50,15 @@ export interface NodeStats {
   consumed: number
 }
 
+/** What a ChainNode is made of: its chain, its declaration, the node itself, and where it reports. */
+interface ChainNodeOptions {
+  readonly chain: Chain
+  readonly spec: NodeSpec
+  readonly node: RuleNode
+  readonly logger: Logger
+  readonly metrics: NodeMetrics
+}
+
 class ChainNode implements DeliveryOwner {
   readonly spec: NodeSpec
   readonly node: RuleNode
@@ -60,12 +69,13 @@ class ChainNode implements DeliveryOwner {
   readonly pending = new Set<Delivery>()
   readonly stats: NodeStats
 
-  constructor(chain: Chain, spec: NodeSpec, node: RuleNode, logger: Logger, metrics: NodeMetrics) {
-    this.chain = chain
+  constructor(options: ChainNodeOptions) {
+    const spec = options.spec
+    this.chain = options.chain
     this.spec = spec
-    this.node = node
-    this.logger = logger
-    this.metrics = metrics
+    this.node = options.node
+    this.logger = options.logger
+    this.metrics = options.metrics
     this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map(), consumed: 0 }
   }
 
@@ -161,7 +171,9 @@ export class Chain {
     for (const spec of definition.nodes) {
       const kind = registry.find(spec.type) ?? stubDefinition(spec.type)
       const metrics = options.metricsFor?.({ name: spec.name, type: spec.type }) ?? noMetrics
-      this.#nodes.push(new ChainNode(this, spec, kind.create(), this.#logger, metrics))
+      this.#nodes.push(
+        new ChainNode({ chain: this, spec, node: kind.create(), logger: this.#logger, metrics })
+      )
     }
     for (const c of definition.connections) {
       const from = this.#nodes[c.fromIndex] as ChainNode

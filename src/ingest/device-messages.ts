@@ -15,16 +15,19 @@ export const MESSAGE_TYPES: Readonly<Record<DeviceApi, string>> = {
   attributes: 'POST_ATTRIBUTES_REQUEST'
 }
 
+/** One post of a device: who posted, to which API, what, and when it was taken in. */
+export interface DevicePost {
+  readonly device: Pick<Device, 'id' | 'name' | 'type'>
+  readonly api: DeviceApi
+  readonly posted: readonly PostedValues[]
+  readonly now: number
+}
+
 /**
  * The messages of one post: one per entry, `ts` in metadata the entry's own or `now`. Every
  * message's own ts is `now`, the time it was taken in.
  */
-export function deviceMessages(
-  device: Pick<Device, 'id' | 'name' | 'type'>,
-  api: DeviceApi,
-  posted: readonly PostedValues[],
-  now: number
-): TbMsg[] {
+export function deviceMessages({ device, api, posted, now }: DevicePost): TbMsg[] {
   const type = MESSAGE_TYPES[api]
   const originator = { entityType: 'DEVICE', id: device.id }
   return posted.map((entry) =>

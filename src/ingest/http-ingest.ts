@@ -193,12 +193,12 @@ export class HttpIngest {
     // While a node asks to wait, new requests are turned away rather than queued.
     if (this.#acceptor.pushingBack())
       return reply(response, 503, error('busy: the chain is full, retry later'), { 'retry-after': '1' })
-    const msgs = deviceMessages(
+    const msgs = deviceMessages({
       device,
-      kind === 'attributes' ? 'attributes' : 'telemetry',
+      api: kind === 'attributes' ? 'attributes' : 'telemetry',
       posted,
-      Date.now()
-    )
+      now: Date.now()
+    })
     let accepted
     try {
       accepted = this.#acceptor.accept(msgs)

@@ -17,7 +17,9 @@ export const ProducerErrorCodes = {
   /** Something else from the client library (a bad option, an unsupported feature). */
   CLIENT: 'CLIENT',
   INVALID_RESPONSE: 'INVALID_RESPONSE',
-  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION'
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+  /** A record batch asked of the encoder that it cannot make (no records, headers without a codec). */
+  INVALID_BATCH: 'INVALID_BATCH'
 } as const
 
 /** A code of ProducerErrorCodes. */

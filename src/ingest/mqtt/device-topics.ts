@@ -36,18 +36,22 @@ export class PublishRefused extends Error {
   }
 }
 
+/** One publish: its topic and payload, the device that sent it, and when it was taken in. */
+export interface DevicePublish {
+  readonly topicName: string
+  readonly device: Device
+  /** The devices file by name, for the devices a gateway posts for. */
+  readonly devicesByName: ReadonlyMap<string, Device>
+  readonly payload: string
+  readonly now: number
+}
+
 /**
  * The messages a publish by `device` on `topicName` with `payload` becomes. Throws PublishRefused
  * for a topic this front does not take or a gateway topic from a device that is not a gateway,
  * and PayloadError for a payload the API does not accept.
  */
-export function topicMessages(
-  topicName: string,
-  device: Device,
-  devicesByName: ReadonlyMap<string, Device>,
-  payload: string,
-  now: number
-): TbMsg[] {
+export function topicMessages({ topicName, device, devicesByName, payload, now }: DevicePublish): TbMsg[] {
   const topic = DEVICE_TOPICS.get(topicName)
   if (topic === undefined) {
     throw new PublishRefused(
@@ -57,7 +61,7 @@ export function topicMessages(
   }
   if (!topic.gateway) {
     const posted = topic.api === 'attributes' ? [attributesPayload(payload)] : telemetryPayload(payload)
-    return deviceMessages(device, topic.api, posted, now)
+    return deviceMessages({ device, api: topic.api, posted, now })
   }
   if (!device.gateway) {
     throw new PublishRefused(
@@ -68,6 +72,11 @@ export function topicMessages(
   const posts =
     topic.api === 'attributes' ? gatewayAttributesPayload(payload) : gatewayTelemetryPayload(payload)
   return posts.flatMap((post) =>
-    deviceMessages(gatewayDevice(devicesByName, post.deviceName), topic.api, post.values, now)
+    deviceMessages({
+      device: gatewayDevice(devicesByName, post.deviceName),
+      api: topic.api,
+      posted: post.values,
+      now
+    })
   )
 }

@@ -248,7 +248,13 @@ export class MqttSession {
     const payload = typeof packet.payload === 'string' ? packet.payload : packet.payload.toString('utf8')
     let accepted: Acceptance
     try {
-      const msgs = topicMessages(packet.topic, device, this.#context.devicesByName, payload, Date.now())
+      const msgs = topicMessages({
+        topicName: packet.topic,
+        device,
+        devicesByName: this.#context.devicesByName,
+        payload,
+        now: Date.now()
+      })
       accepted = this.#context.accept(msgs)
     } catch (failure) {
       if (failure instanceof PayloadError || failure instanceof PublishRefused) {

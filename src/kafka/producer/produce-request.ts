@@ -46,16 +46,21 @@ export interface PartitionAnswer {
   readonly baseOffset: bigint
 }
 
+/** A Produce request to encode: its version, the acks and timeout it asks for, and its batches. */
+export interface ProduceRequest {
+  readonly version: ProduceVersion
+  readonly acks: number
+  /** request.timeout.ms, the broker's time to wait for the acks. */
+  readonly timeoutMs: number
+  /** One batch per partition. */
+  readonly batches: readonly PartitionBatch[]
+}
+
 /**
  * Builds the request body for batches of several partitions (one batch per partition), in one
  * buffer: the request is written once per send, so it is not assembled from many small pieces.
  */
-export function encodeProduceRequest(
-  version: ProduceVersion,
-  acks: number,
-  timeoutMs: number,
-  batches: readonly PartitionBatch[]
-): Writer {
+export function encodeProduceRequest({ version, acks, timeoutMs, batches }: ProduceRequest): Writer {
   const flexible = version >= 9
   const byTopic = new Map<string, PartitionBatch[]>()
   for (const batch of batches) {

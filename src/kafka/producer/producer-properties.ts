@@ -304,13 +304,19 @@ function compression(properties: PropertyReader): ProducerSettings['compression'
  * retries 0 stays non-idempotent); set to true with one of those, a ConfigException with Java's
  * message. (Kafka 4.0 refuses more than 5 in flight even when it is not set; 3.x only warns.)
  */
-function idempotence(
-  configured: boolean | undefined,
-  retries: number,
-  acks: Acks,
-  maxInFlight: number,
+function idempotence({
+  configured,
+  retries,
+  acks,
+  maxInFlight,
+  warn
+}: {
+  configured: boolean | undefined
+  retries: number
+  acks: Acks
+  maxInFlight: number
   warn: (message: string) => void
-): boolean {
+}): boolean {
   if (configured === false) return false
   const conflict =
     retries === 0
@@ -385,7 +391,13 @@ export function producerSettings(
   }
   const maxInFlight = integer(properties, 'max.in.flight.requests.per.connection', 5)
   const retries = integer(properties, 'retries', base.retries)
-  const idempotent = idempotence(bool(properties, 'enable.idempotence'), retries, acks, maxInFlight, warn)
+  const idempotent = idempotence({
+    configured: bool(properties, 'enable.idempotence'),
+    retries,
+    acks,
+    maxInFlight,
+    warn
+  })
   const lingerMs = integer(properties, 'linger.ms', base.lingerMs)
   const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000)
   let deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000)

@@ -17,6 +17,7 @@ import {
   where
 } from '../errors.js'
 import { Accumulator, type Batch } from './accumulator.js'
+import { failed, type BatchOutcome } from './batch-outcome.js'
 import { BufferMemory } from './buffer-memory.js'
 import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { RECORD_OVERHEAD, type OutgoingRecord, type SendOutcome } from './outgoing-record.js'
@@ -362,7 +363,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     if (this.#inputEnded) this.#accumulator.flush()
   }
 
-  async #produce(batches: Batch<R>[], leader: number): Promise<(number | unknown)[]> {
+  async #produce(batches: Batch<R>[], leader: number): Promise<BatchOutcome[]> {
     // A partition's batches must reach its leader in the order of their sequence numbers, as they
     // do from the Java producer's one sender thread: a broker that has no state for the producer
     // (a new partition, a new producer id) takes any first sequence, so a later batch that overtook
@@ -382,7 +383,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     const started = performance.now()
     const compression = this.settings.compression
     const idempotence = this.#idempotence
-    const outcomes = new Array<number | unknown>(batches.length)
+    const outcomes = new Array<BatchOutcome>(batches.length)
     const ready: Batch<R>[] = []
     const readyAt: number[] = []
     for (let i = 0; i < batches.length; i++) {
@@ -400,7 +401,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         ready.push(batch)
         readyAt.push(i)
       } catch (error) {
-        outcomes[i] = error
+        outcomes[i] = failed(error)
       }
     }
     if (ready.length === 0) {
@@ -419,13 +420,13 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     const metrics = this.#metrics
     sent.forEach((outcome, j) => {
       outcomes[readyAt[j] as number] = outcome
-      if (typeof outcome !== 'number') return
+      if (outcome.kind !== 'appended') return
       const batch = ready[j] as Batch<R>
       metrics.batches.inc()
       metrics.records.inc(batch.records.length)
       metrics.bytes.inc(batch.bytes)
     })
-    if (sent.some((outcome) => typeof outcome === 'number')) {
+    if (sent.some((outcome) => outcome.kind === 'appended')) {
       this.#reachability.reached()
       metrics.latency.observe((performance.now() - started) / 1000)
     }

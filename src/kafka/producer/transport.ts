@@ -17,12 +17,10 @@ import {
   type PartitionBatch,
   type ProduceVersion
 } from './produce-request.js'
+import { appended, failed, type BatchFailed, type BatchOutcome } from './batch-outcome.js'
 import type { MetadataCache } from './metadata-cache.js'
 
 const DUPLICATE_SEQUENCE_NUMBER = 46
-
-/** A batch's outcome: its base offset (-1 when acks=0), or why it failed. */
-export type BatchOutcome = number | Error
 
 /** What the transport needs: the client, and the Java producer's settings it honours. */
 export interface BatchTransportOptions {
@@ -80,35 +78,38 @@ export class BatchTransport {
       const connected = await Promise.all(
         entries.map(([, group]) =>
           this.client.connections.get(group.broker).then(
-            (connection) => connection,
-            (error: unknown) => asError(error)
+            (connection) => ({ kind: 'connected' as const, connection }),
+            (error: unknown) => failed(error)
           )
         )
       )
       // Every send is started in one synchronous pass, so that no other call's request gets between.
       entries.forEach(([id, { indexes }], g) => {
-        const connection = connected[g] as Connection | Error
+        const reached = connected[g] as { kind: 'connected'; connection: Connection } | BatchFailed
         const group = indexes.map((i) => batches[i] as PartitionBatch)
-        if (connection instanceof Error) {
+        if (reached.kind === 'failed') {
           unreachable.add(id)
-          for (const index of indexes) outcomes[index] = connection
+          for (const index of indexes) outcomes[index] = reached
           return
         }
+        const connection = reached.connection
         answered.push(
           send(connection, version, () =>
-            encodeProduceRequest(version, this.acks, this.timeoutMs, group)
+            encodeProduceRequest({ version, acks: this.acks, timeoutMs: this.timeoutMs, batches: group })
           ).then(
             (answers) =>
               indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers))),
             (error: unknown) => {
               unreachable.add(id)
-              for (const index of indexes) outcomes[index] = asError(error)
+              const failure = failed(error)
+              for (const index of indexes) outcomes[index] = failure
             }
           )
         )
       })
     } catch (error) {
-      for (let i = 0; i < batches.length; i++) outcomes[i] ??= asError(error)
+      const failure = failed(error)
+      for (let i = 0; i < batches.length; i++) outcomes[i] ??= failure
     } finally {
       handedOver?.()
     }
@@ -126,7 +127,7 @@ export class BatchTransport {
   ): void {
     let failed = false
     outcomes.forEach((o, i) => {
-      if (typeof o === 'number') return
+      if (o.kind === 'appended') return
       failed = true
       const { topic, partition } = batches[i] as PartitionBatch
       this.metadata.forgetLeader(topic, partition)
@@ -156,16 +157,18 @@ export class BatchTransport {
       const { topic, partition } = batches[index] as PartitionBatch
       const { known, leader, broker } = this.metadata.leaderBroker(topic, partition)
       if (leader === undefined || broker === undefined) {
-        outcomes[index] = !known
-          ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
-              topic,
-              partition
-            })
-          : new LeaderUnknownError(
-              `no leader is known for topic ${topic} partition ${partition}`,
-              'LEADER_NOT_AVAILABLE',
-              { topic, partition }
-            )
+        outcomes[index] = failed(
+          !known
+            ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
+                topic,
+                partition
+              })
+            : new LeaderUnknownError(
+                `no leader is known for topic ${topic} partition ${partition}`,
+                'LEADER_NOT_AVAILABLE',
+                { topic, partition }
+              )
+        )
         continue
       }
       const group = groups.get(leader)
@@ -200,26 +203,24 @@ export class BatchTransport {
 
 function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): BatchOutcome {
   // acks=0: the request was written; the broker does not answer.
-  if (answers === true) return -1
+  if (answers === true) return appended(-1)
   const answer = answers.find((a) => a.topic === batch.topic && a.partition === batch.partition)
   if (answer === undefined)
-    return new KafkaBrokerError(
-      `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
-      {
-        code: ProducerErrorCodes.INVALID_RESPONSE,
-        retriable: true,
-        context: { topic: batch.topic, partition: batch.partition }
-      }
+    return failed(
+      new KafkaBrokerError(
+        `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
+        {
+          code: ProducerErrorCodes.INVALID_RESPONSE,
+          retriable: true,
+          context: { topic: batch.topic, partition: batch.partition }
+        }
+      )
     )
   // The broker has this batch already but no longer knows its offset: delivered, at an offset
   // the producer cannot tell (-1), as the Java producer completes it.
-  if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return -1
-  if (answer.errorCode !== 0) return brokerErrorOf(answer.errorCode, answer.errorMessage)
-  return Number(answer.baseOffset)
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
+  if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return appended(-1)
+  if (answer.errorCode !== 0) return failed(brokerErrorOf(answer.errorCode, answer.errorMessage))
+  return appended(Number(answer.baseOffset))
 }
 
 type ProduceAnswer = PartitionAnswer[] | true
