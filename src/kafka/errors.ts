@@ -76,9 +76,13 @@ export class KafkaConnectionError extends RuleNodeError {
   /** The request got no answer within request.timeout.ms (rather than a connection that failed). */
   readonly timedOut: boolean
 
-  constructor(message: string, context: ErrorContext, cause?: unknown, timedOut = false) {
-    super(message, { code: ProducerErrorCodes.CONNECTION, retriable: true, context, cause })
-    this.timedOut = timedOut
+  constructor(
+    message: string,
+    context: ErrorContext,
+    details: { readonly cause?: unknown; readonly timedOut?: boolean } = {}
+  ) {
+    super(message, { code: ProducerErrorCodes.CONNECTION, retriable: true, context, cause: details.cause })
+    this.timedOut = details.timedOut ?? false
   }
 }
 
@@ -106,9 +110,13 @@ export class KafkaTimeoutError extends RuleNodeError {
   declare readonly code: typeof ProducerErrorCodes.TIMEOUT
   readonly deadline: Deadline | undefined
 
-  constructor(message: string, context: ErrorContext, cause?: unknown, deadline?: Deadline) {
-    super(message, { code: ProducerErrorCodes.TIMEOUT, retriable: false, context, cause })
-    this.deadline = deadline
+  constructor(
+    message: string,
+    context: ErrorContext,
+    details: { readonly cause?: unknown; readonly deadline?: Deadline } = {}
+  ) {
+    super(message, { code: ProducerErrorCodes.TIMEOUT, retriable: false, context, cause: details.cause })
+    this.deadline = details.deadline
   }
 }
 
@@ -205,8 +213,7 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     return new KafkaConnectionError(
       `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
       context,
-      error,
-      all.some(isClientTimeout)
+      { cause: error, timedOut: all.some(isClientTimeout) }
     )
   }
   // Anything else from the client (a bad option, an unsupported feature) will not get better on retry.

@@ -168,8 +168,13 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
           new KafkaTimeoutError(
             `${batch.records.length} record(s) for ${where({ topic: batch.topic, partition: batch.partition })} expired: not delivered within delivery.timeout.ms ${settings.deliveryTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}`,
             { topic: batch.topic, partition: batch.partition },
-            undefined,
-            { kind: 'delivery', records: batch.records.length, elapsedMs: Date.now() - batch.createdAt }
+            {
+              deadline: {
+                kind: 'delivery',
+                records: batch.records.length,
+                elapsedMs: Date.now() - batch.createdAt
+              }
+            }
           ),
         delivered: (batch, baseOffset) => {
           if (batch.generation >= 0)

@@ -25,17 +25,19 @@ const broker = (code: string, serverMessage?: string, context: object = where) =
 const ROWS: { name: string; error: unknown; text: string }[] = [
   {
     name: 'metadata not known within max.block.ms',
-    error: new KafkaTimeoutError('x', { topic: 't' }, undefined, { kind: 'metadata', maxBlockMs: 60000 }),
+    error: new KafkaTimeoutError('x', { topic: 't' }, { deadline: { kind: 'metadata', maxBlockMs: 60000 } }),
     text: `${E}TimeoutException: Topic t not present in metadata after 60000 ms.`
   },
   {
     name: 'a batch past delivery.timeout.ms',
-    error: new KafkaTimeoutError('x', where, undefined, { kind: 'delivery', records: 3, elapsedMs: 120004 }),
+    error: new KafkaTimeoutError('x', where, {
+      deadline: { kind: 'delivery', records: 3, elapsedMs: 120004 }
+    }),
     text: `${E}TimeoutException: Expiring 3 record(s) for t-2:120004 ms has passed since batch creation`
   },
   {
     name: 'no answer within request.timeout.ms',
-    error: new KafkaConnectionError('x', where, undefined, true),
+    error: new KafkaConnectionError('x', where, { timedOut: true }),
     text: `${E}TimeoutException: Disconnected from node 1 due to timeout`
   },
   {
@@ -133,8 +135,7 @@ test("the failure metadata: ThingsBoard's text in `error`, ours in `errorDetail`
   const error = new KafkaTimeoutError(
     'topic t not present in metadata after 500 ms (max.block.ms); last error: connect ECONNREFUSED',
     { topic: 't' },
-    undefined,
-    { kind: 'metadata', maxBlockMs: 500 }
+    { deadline: { kind: 'metadata', maxBlockMs: 500 } }
   )
   assert.deepEqual(failureMetadata(error), {
     error: `${E}TimeoutException: Topic t not present in metadata after 500 ms.`,
