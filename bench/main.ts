@@ -13,6 +13,7 @@ import type { ContenderResult, ContenderTask } from './contender.js'
 import { runJavaProducer, runProducerPerformance, type JavaTuning } from './java.js'
 import { runKcat } from './kcat.js'
 import { runCommand } from './process.js'
+import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -204,9 +205,13 @@ interface Options {
   readonly latencyRuns: number
   readonly rounds: number
   readonly only: string | undefined
+  /** Seconds each HTTP front row is loaded. */
+  readonly httpSeconds: number
+  /** Keep-alive clients posting to the HTTP front at once. */
+  readonly httpClients: number
 }
 
-type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]>
+type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]> & { http: HttpRow[] }
 
 /** Every contender as fast as it goes, then the naive clients and the node at a fixed rate. */
 async function throughputAndLatency(
@@ -257,6 +262,19 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
   try {
     const contenders = ['node-default', 'node-tuned', 'platformatic-naive', 'kafkajs-naive', 'kcat'] as const
     await throughputAndLatency(broker, contenders, options, results)
+    if (options.only === undefined || options.only === 'http-spool') {
+      log('HTTP front (run --http) with and without --spool')
+      results.http = await benchHttpSpool(
+        {
+          entry,
+          broker: broker.address,
+          rounds: 6,
+          seconds: options.httpSeconds,
+          concurrency: options.httpClients
+        },
+        log
+      )
+    }
     if (options.only === undefined || options.only === 'kcat') {
       // The broker's own ceiling: what it ingests from a C producer, so that it is seen not to be
       // what limits the node.
@@ -328,6 +346,15 @@ async function benchKafka(options: Options, results: Results): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--mqtt')) {
+    const { values } = parseArgs({
+      options: { mqtt: { type: 'boolean' }, messages: { type: 'string' }, quick: { type: 'boolean' } }
+    })
+    const { benchMqtt } = await import('./mqtt.js')
+    const messages = Number(values.messages ?? (values.quick === true ? 20000 : 100000))
+    await benchMqtt({ messages, connections: 20, window: 10 }, here('../src/cli/main.ts'))
+    return
+  }
   const { values } = parseArgs({
     options: {
       broker: { type: 'string', default: 'dev' },
@@ -336,7 +363,8 @@ async function main(): Promise<void> {
       quick: { type: 'boolean' },
       only: { type: 'string' },
       'latency-runs': { type: 'string' },
-      rounds: { type: 'string' }
+      rounds: { type: 'string' },
+      'http-clients': { type: 'string' }
     }
   })
   if (values.broker !== 'dev' && values.broker !== 'kafka')
@@ -351,9 +379,11 @@ async function main(): Promise<void> {
     // Against Apache Kafka the contenders are rounds apart in time on a machine shared with other
     // work: the throughput rows are measured in several rounds, their ratios taken within each.
     rounds: Number(values.rounds ?? (values.broker === 'kafka' && values.quick !== true ? 3 : 1)),
-    only: values.only
+    only: values.only,
+    httpSeconds: values.quick === true ? 1 : 2,
+    httpClients: Number(values['http-clients'] ?? 64)
   }
-  const results: Results = { throughput: [], latency: [], scaling: [], broker: [] }
+  const results: Results = { throughput: [], latency: [], scaling: [], broker: [], http: [] }
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
   log(`${options.messages} messages, ${kind === 'kafka' ? 'Apache Kafka' : 'development broker'}, ${machine}`)
   if (kind === 'kafka') await benchKafka(options, results)
@@ -390,6 +420,13 @@ async function main(): Promise<void> {
           name: `node-tuned ${r.bodyBytes} B x ${r.partitions} partitions`
         }))
       )
+    )
+  }
+  if (results.http.length > 0) {
+    sections.push(
+      '',
+      `The HTTP front (run --http, ${options.httpClients} keep-alive clients, one Kafka node) with and without --spool:`,
+      httpSpoolTable(results.http)
     )
   }
   process.stdout.write(`${sections.join('\n')}\n`)

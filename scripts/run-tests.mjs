@@ -1,5 +1,5 @@
 // Runs every test/**/*.test.ts on node:test through tsx; extra arguments narrow it to files or folders.
-// First it brings what the tests need: kcat and openssl (from Debian's packages when it may install
+// First it brings what the tests need: kcat, openssl and mosquitto_pub (from Debian's packages when it may install
 // them), Apache Kafka's jars (Maven Central), and one Apache Kafka broker shared by the whole run
 // (KRN_KAFKA_DIR), stopped at the end. KAFKA_BOOTSTRAP=host:port uses a Kafka of one's own instead.
 import { spawnSync } from 'node:child_process'
@@ -24,9 +24,11 @@ function stop(message) {
 
 /** Installs the Debian packages the tests use, when missing and when this is root; else says what to install. */
 function requireDebianPackages() {
-  const missing = ['kcat', 'openssl', 'javac', 'mvn'].filter((command) => !has(command))
+  const missing = ['kcat', 'openssl', 'mosquitto_pub', 'javac', 'mvn'].filter((command) => !has(command))
   if (missing.length === 0) return
-  const packages = missing.map((c) => ({ javac: 'openjdk-17-jdk-headless', mvn: 'maven' })[c] ?? c)
+  const packages = missing.map(
+    (c) => ({ javac: 'openjdk-17-jdk-headless', mvn: 'maven', mosquitto_pub: 'mosquitto-clients' })[c] ?? c
+  )
   if (process.getuid?.() !== 0)
     stop(`missing ${missing.join(', ')}: run apt-get install -y ${packages.join(' ')}`)
   console.error(`npm test: installing ${packages.join(' ')} from Debian's packages`)

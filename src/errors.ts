@@ -3,6 +3,8 @@ export interface ErrorContext {
   topic?: string
   partition?: number
   broker?: string
+  /** The broker's node id a request went to (-1: not known), as Java names it ("node 1"). */
+  brokerId?: number
   node?: string
   field?: string
   line?: number
@@ -54,6 +56,26 @@ export class ChainLoadError extends RuleNodeError {
 export class ServiceError extends RuleNodeError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { code: 'SERVICE', ...options })
+  }
+}
+
+/**
+ * A rule-node script that cannot be compiled, threw, ran out of time or returned what its node
+ * cannot use. The message says which, in the script's own terms (`TypeError: ... (line 3)`).
+ */
+export class ScriptError extends RuleNodeError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, { code: 'SCRIPT', context })
+  }
+}
+
+/** A message the durable spool refused because it holds its maximum of bytes already; retry later. */
+export class SpoolFullError extends RuleNodeError {
+  constructor(maxBytes: number) {
+    super(`the spool is full (${maxBytes} bytes of messages not yet delivered)`, {
+      code: 'SPOOL_FULL',
+      retriable: true
+    })
   }
 }
 

@@ -29,7 +29,7 @@ export function oracleClasspath(): string {
 }
 
 /**
- * Runs one oracle subcommand (`partition`, `produce`, `consume`, `create-topic`, `golden`) with `options`
+ * Runs one oracle subcommand (`partition`, `produce`, `consume`, `create-topic`, `golden`, `encode`) with `options`
  * as --name value pairs (an array value repeats the option) and `input` as JSON lines on stdin;
  * resolves to its JSON answers, one per line. Rejects with the Java side's stderr when it fails.
  */

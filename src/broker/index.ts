@@ -89,7 +89,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const sockets = new Set<Socket>()
   const apis = apiTable(options.maxVersions)
   const advertised = { host, port: options.port ?? 9092 }
-  let producerIds = 1000n
+  // Kafka never hands out a producer id twice (ids come in blocks from its metadata log). Here
+  // the log read back names the ids already used: one given again would find its sequence 0 in
+  // the restored producer state and have its first batch answered as a duplicate, not stored.
+  let producerIds = store.maxRestoredProducerId < 1000n ? 1000n : store.maxRestoredProducerId + 1n
 
   const maxConnections = options.maxConnections ?? Infinity
   const onSocket = (socket: Socket): void => {

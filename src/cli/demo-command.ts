@@ -1,17 +1,21 @@
 // `npm start`: the whole path on a fresh machine. The development broker in a child process, the
 // sample chain (type switch -> Kafka node, topic ${deviceType}, key ${deviceName}; Failure -> log)
-// behind the HTTP front, devices posting telemetry, and the topics read back by a consumer.
+// behind the HTTP and MQTT fronts, devices posting and publishing telemetry, and the topics read
+// back by a consumer.
 
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { loadChain, type ChainExit } from '../engine/chain.js'
 import { parseDevices } from '../ingest/devices.js'
 import { HttpIngest } from '../ingest/http-ingest.js'
+import { chainAcceptor } from '../ingest/acceptance.js'
+import { MqttIngest } from '../ingest/mqtt/mqtt-ingest.js'
+import mqtt from 'mqtt'
 import { createDefaultRegistry } from '../nodes/index.js'
 import { ServiceMetrics } from '../service/metrics.js'
 import { startBrokerProcess } from './demo/broker-process.js'
 import { readBack, type ConsumedRecord } from './demo/read-back.js'
-import { sampleRequests } from './demo/samples.js'
+import { samplePublishedMessages, samplePublishes, sampleRequests } from './demo/samples.js'
 import { createPinoLogger } from './pino-logger.js'
 import { readChainFile } from './run-command.js'
 
@@ -61,6 +65,12 @@ export async function runDemo(): Promise<number> {
       'examples/devices.json'
     )
     const ingest = new HttpIngest({ chain, devices, logger, metrics })
+    const mqttIngest = new MqttIngest({
+      accept: chainAcceptor(chain).accept,
+      devices,
+      logger,
+      metrics: metrics.ingest
+    })
     try {
       const { address, port } = await ingest.listen(0)
       out(`rule chain ${chainPath} running; device API on http://${address}:${port}`)
@@ -74,8 +84,28 @@ export async function runDemo(): Promise<number> {
         })
         out(`POST ${path.padEnd(32)} ${JSON.stringify(request.body)} -> ${response.status}`)
       }
+      const broker = await mqttIngest.listen(0)
+      out('')
+      out(`MQTT device API on mqtt://${broker.address}:${broker.port}`)
+      for (const sample of samplePublishes) {
+        const client = await mqtt.connectAsync(`mqtt://${broker.address}:${broker.port}`, {
+          username: sample.token,
+          protocolVersion: sample.protocolVersion,
+          reconnectPeriod: 0
+        })
+        try {
+          await client.publishAsync(sample.topic, JSON.stringify(sample.payload), { qos: 1 })
+        } finally {
+          await client.endAsync()
+        }
+        const version = sample.protocolVersion === 5 ? 'MQTT 5' : 'MQTT 3.1.1'
+        out(
+          `PUBLISH ${sample.topic} as ${sample.token} (${version}, QoS 1) ${JSON.stringify(sample.payload)} -> PUBACK`
+        )
+      }
       await chain.drain()
     } finally {
+      await mqttIngest.close(1000)
       await ingest.close()
       await chain.destroy()
     }
@@ -107,7 +137,9 @@ async function report(
   out(`a consumer read back ${records.length} records (topic/partition@offset):`)
   for (const record of records) out(recordLine(record))
   const ok =
-    failed.length === 0 && records.length === published.length && published.length === sampleRequests.length
+    failed.length === 0 &&
+    records.length === published.length &&
+    published.length === sampleRequests.length + samplePublishedMessages
   out('')
   out(ok ? 'demo: every message arrived where the node said it would' : 'demo: some messages did not arrive')
   return ok ? 0 : 1

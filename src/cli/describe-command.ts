@@ -5,9 +5,10 @@ import { UsageError } from '../errors.js'
 /** The text `kafka-rule-node describe [NODE]` prints. */
 export function describeNodes(registry: NodeRegistry, name?: string): string {
   if (name === undefined) {
+    const width = Math.max(16, ...registry.list().map((d) => d.alias.length))
     const rows = registry
       .list()
-      .map((d) => `  ${d.alias.padEnd(16)} ${d.type}\n  ${''.padEnd(16)} ${d.description}`)
+      .map((d) => `  ${d.alias.padEnd(width)} ${d.type}\n  ${''.padEnd(width)} ${d.description}`)
     return `Node types (short name, ThingsBoard class name):\n${rows.join('\n')}\n\nRun \`kafka-rule-node describe NAME\` for a node's configuration.\n`
   }
   const definition = registry.find(name)

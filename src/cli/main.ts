@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ChainLoadError, RuleNodeError, UsageError, describeError } from '../errors.js'
+import { ChainLoadError, ConfigError, RuleNodeError, UsageError, describeError } from '../errors.js'
 import { createDefaultRegistry } from '../nodes/index.js'
 import { describeNodes } from './describe-command.js'
 import { createPinoLogger, LOG_LEVELS, type LogLevel } from './pino-logger.js'
@@ -10,6 +10,13 @@ import { demoUsage, describeUsage, mainUsage, runUsage } from './usage.js'
 import { runDemo } from './demo-command.js'
 import { loadDevices } from '../ingest/devices.js'
 import { DEFAULT_GRACE_MS, HttpIngest } from '../ingest/http-ingest.js'
+import { chainAcceptor, spoolAcceptor, type Acceptor } from '../ingest/acceptance.js'
+import { replaySpool } from '../ingest/spooled-messages.js'
+import type { Spool } from '../spool/spool.js'
+import { openSpool, parseSpoolOptions } from './spool-options.js'
+import type { Device } from '../ingest/devices.js'
+import { MqttIngest, type MqttTls } from '../ingest/mqtt/mqtt-ingest.js'
+import { readFile } from 'node:fs/promises'
 import { ServiceMetrics } from '../service/metrics.js'
 import { startProgress, type Progress } from './progress.js'
 import { KAFKA_INPUT_OPTIONS, parseKafkaInputOptions, startKafkaInput } from './kafka-input-options.js'
@@ -62,6 +69,13 @@ async function run(args: string[]): Promise<number> {
     host: { type: 'string' },
     devices: { type: 'string' },
     'http-grace-ms': { type: 'string' },
+    mqtt: { type: 'string' },
+    'mqtt-tls-cert': { type: 'string' },
+    'mqtt-tls-key': { type: 'string' },
+    'stub-unsupported': { type: 'boolean' },
+    spool: { type: 'string' },
+    'spool-max-bytes': { type: 'string' },
+    'spool-segment-bytes': { type: 'string' },
     ...KAFKA_INPUT_OPTIONS
   })
   if (values.help === true) {
@@ -81,7 +95,9 @@ async function run(args: string[]): Promise<number> {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
   const kafka = parseKafkaInputOptions(values)
-  const http = parseHttpOptions(values, kafka !== undefined)
+  const fronts = parseFrontOptions(values, kafka !== undefined)
+  const { http, mqtt } = fronts
+  const spoolSettings = parseSpoolOptions(values, fronts.devices !== undefined)
   const stop = new AbortController()
   let signals = 0
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -96,83 +112,161 @@ async function run(args: string[]): Promise<number> {
   const logger = createPinoLogger(level as LogLevel)
   const metrics = new ServiceMetrics()
   let ingest: HttpIngest | undefined
+  let mqttIngest: MqttIngest | undefined
   let progress: Progress | undefined
+  let spool: Spool | undefined
   let kafkaInput: KafkaInput | undefined
   let inputFailed = false
-  const summary = await runChain({
-    chainPath,
-    registry: createDefaultRegistry(),
-    // Fed from Kafka, the chain does not read stdin.
-    input: kafka === undefined ? process.stdin : Readable.from([]),
-    output: process.stdout,
-    errors: process.stderr,
-    logger,
-    maxLineBytes,
-    stop: stop.signal,
-    untilStopped: http !== undefined || kafka !== undefined,
-    metricsFor: (node) => metrics.forNode(node),
-    onStarted: async (chain) => {
-      if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
-      if (kafka !== undefined) {
-        kafkaInput = await startKafkaInput(kafka, chain, logger, (error) => {
-          process.stderr.write(`kafka input failed: ${describeError(error)}; stopping\n`)
-          inputFailed = true
-          stop.abort()
+  try {
+    const summary = await runChain({
+      chainPath,
+      registry: createDefaultRegistry(),
+      // Fed from Kafka, the chain does not read stdin.
+      input: kafka === undefined ? process.stdin : Readable.from([]),
+      output: process.stdout,
+      errors: process.stderr,
+      logger,
+      maxLineBytes,
+      stop: stop.signal,
+      untilStopped: fronts.http !== undefined || fronts.mqtt !== undefined || kafka !== undefined,
+      metricsFor: (node) => metrics.forNode(node),
+      stubUnsupported: values['stub-unsupported'] === true,
+      onStarted: async (chain) => {
+        if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
+        if (kafka !== undefined) {
+          kafkaInput = await startKafkaInput(kafka, chain, logger, (error) => {
+            process.stderr.write(`kafka input failed: ${describeError(error)}; stopping\n`)
+            inputFailed = true
+            stop.abort()
+          })
+          const member = kafkaInput.membership()
+          process.stderr.write(
+            `kafka input: member ${member.memberId ?? '?'} of group ${member.groupId}, generation ${member.generationId}\n`
+          )
+        }
+        if (fronts.http === undefined && fronts.mqtt === undefined) return
+        metrics.attachChain(chain)
+        if (kafkaInput !== undefined) metrics.attachKafkaInput(kafkaInput)
+        // Without --devices (only with --kafka-input) the device API knows no device.
+        const devices =
+          fronts.devices === undefined ? new Map<string, Device>() : await loadDevices(fronts.devices)
+        let acceptor = chainAcceptor(chain)
+        if (spoolSettings !== undefined) {
+          spool = await openSpool(spoolSettings, logger, metrics)
+          // Before new input, so that a device's replayed messages go first.
+          await replaySpool(spool, chain, logger)
+          acceptor = spoolAcceptor(spool, chain)
+        }
+        if (mqtt !== undefined) mqttIngest = await startMqtt(mqtt, devices, acceptor)
+        if (http === undefined) return
+        ingest = new HttpIngest({
+          chain,
+          acceptor,
+          devices,
+          logger,
+          metrics,
+          ...(kafkaInput === undefined ? {} : { group: kafkaInput })
         })
-        const member = kafkaInput.membership()
-        process.stderr.write(
-          `kafka input: member ${member.memberId ?? '?'} of group ${member.groupId}, generation ${member.generationId}\n`
-        )
+        const address = await ingest.listen(http.port, fronts.host)
+        process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
+      },
+      onStopping: async () => {
+        progress?.stop()
+        await kafkaInput?.stop()
+        await Promise.all([ingest?.close(fronts.graceMs), mqttIngest?.close(fronts.graceMs)])
       }
-      if (http === undefined) return
-      metrics.attachChain(chain)
-      if (kafkaInput !== undefined) metrics.attachKafkaInput(kafkaInput)
-      const devices = http.devices === undefined ? new Map() : await loadDevices(http.devices)
-      ingest = new HttpIngest({
-        chain,
-        devices,
-        logger,
-        metrics,
-        ...(kafkaInput === undefined ? {} : { group: kafkaInput })
-      })
-      const address = await ingest.listen(http.port, http.host)
-      process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
-    },
-    onStopping: async () => {
-      progress?.stop()
-      await kafkaInput?.stop()
-      await ingest?.close(http?.graceMs)
+    })
+    return summary.outputError === undefined && !inputFailed ? 0 : 1
+  } finally {
+    // After the chain is destroyed: every message has left it, and its done mark is queued.
+    await spool?.close()
+  }
+
+  async function startMqtt(settings: MqttSettings, devices: Map<string, Device>, acceptor: Acceptor) {
+    const tls = settings.tls === undefined ? undefined : await readTls(settings.tls)
+    const front = new MqttIngest({
+      accept: acceptor.accept,
+      devices,
+      logger,
+      metrics: metrics.ingest,
+      ...(tls === undefined ? {} : { tls })
+    })
+    const address = await front.listen(settings.port, fronts.host)
+    const scheme = tls === undefined ? '' : ' (TLS)'
+    process.stderr.write(`mqtt: listening on ${address.address}:${address.port}${scheme}\n`)
+    return front
+  }
+}
+
+async function readTls(paths: { cert: string; key: string }): Promise<MqttTls> {
+  const read = async (path: string, what: string): Promise<string> => {
+    try {
+      return await readFile(path, 'utf8')
+    } catch (failure) {
+      throw new ConfigError(`cannot read the MQTT TLS ${what} ${path}: ${(failure as Error).message}`)
     }
-  })
-  return summary.outputError === undefined && !inputFailed ? 0 : 1
+  }
+  return { cert: await read(paths.cert, 'certificate'), key: await read(paths.key, 'key') }
 }
 
 interface HttpSettings {
   readonly port: number
+}
+
+interface MqttSettings {
+  readonly port: number
+  readonly tls?: { readonly cert: string; readonly key: string }
+}
+
+/** The device fronts asked for, and what they share. */
+interface FrontSettings {
+  readonly http?: HttpSettings
+  readonly mqtt?: MqttSettings
+  /** The devices file; set when any front is, except --http alone with --kafka-input. */
+  readonly devices?: string
   readonly host: string
-  /** Without it (allowed with --kafka-input) the device API knows no device: /metrics and /healthz only. */
-  readonly devices: string | undefined
   readonly graceMs: number
 }
 
-function parseHttpOptions(values: ParsedArgs['values'], kafkaInput: boolean): HttpSettings | undefined {
-  const port = values.http
-  if (port === undefined) {
-    if (values.devices !== undefined || values.host !== undefined || values['http-grace-ms'] !== undefined)
-      throw new UsageError('--devices, --host and --http-grace-ms need --http PORT')
-    return undefined
+function parsePort(flag: string, value: string | boolean): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`--${flag} must be a port number 0-65535 (got "${String(value)}")`)
   }
-  if (typeof port !== 'string' || !/^\d+$/.test(port) || Number(port) > 65535) {
-    throw new UsageError(`--http must be a port number 0-65535 (got "${String(port)}")`)
-  }
-  if (typeof values.devices !== 'string' && !kafkaInput)
-    throw new UsageError('--http needs --devices FILE (access token -> device)')
+  return Number(value)
+}
+
+function parseFrontOptions(values: ParsedArgs['values'], kafkaInput: boolean): FrontSettings {
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
   const grace = values['http-grace-ms'] ?? String(DEFAULT_GRACE_MS)
   if (typeof grace !== 'string' || !/^\d+$/.test(grace))
     throw new UsageError(`--http-grace-ms must be a whole number of milliseconds (got "${String(grace)}")`)
-  const devices = typeof values.devices === 'string' ? values.devices : undefined
-  return { port: Number(port), host, devices, graceMs: Number(grace) }
+  const cert = values['mqtt-tls-cert']
+  const key = values['mqtt-tls-key']
+  if (values.http === undefined && values.mqtt === undefined) {
+    if (values.devices !== undefined || values.host !== undefined || values['http-grace-ms'] !== undefined)
+      throw new UsageError('--devices, --host and --http-grace-ms need --http PORT')
+    if (cert !== undefined || key !== undefined)
+      throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key need --mqtt PORT')
+    return { host, graceMs: Number(grace) }
+  }
+  // With a Kafka input, --http alone may serve just /metrics and /healthz.
+  const devicesOptional = kafkaInput && values.mqtt === undefined
+  if (typeof values.devices !== 'string' && !devicesOptional)
+    throw new UsageError(
+      `${values.http === undefined || kafkaInput ? '--mqtt' : '--http'} needs --devices FILE (access token -> device)`
+    )
+  if ((cert === undefined) !== (key === undefined) || (cert !== undefined && values.mqtt === undefined))
+    throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together, with --mqtt PORT')
+  const tls = typeof cert === 'string' && typeof key === 'string' ? { cert, key } : undefined
+  return {
+    ...(values.http === undefined ? {} : { http: { port: parsePort('http', values.http) } }),
+    ...(values.mqtt === undefined
+      ? {}
+      : { mqtt: { port: parsePort('mqtt', values.mqtt), ...(tls === undefined ? {} : { tls }) } }),
+    ...(typeof values.devices === 'string' ? { devices: values.devices } : {}),
+    host,
+    graceMs: Number(grace)
+  }
 }
 
 /** Runs the command line; resolves with the exit status. */

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly untilStopped?: boolean
   /** Gives each node its metrics. */
   readonly metricsFor?: ChainOptions['metricsFor']
+  /** Run nodes of unsupported types as stand-ins that pass messages on Success (`--stub-unsupported`). */
+  readonly stubUnsupported?: boolean
 }
 
 /** What a run did, for its exit status and summary. */
@@ -64,9 +66,30 @@ export async function readChainFile(path: string): Promise<unknown> {
   }
 }
 
+/** Loads the chain file; a load error names the file. */
+async function loadChainFile(options: RunOptions, onExit: (exit: ChainExit) => void): Promise<Chain> {
+  const exported = await readChainFile(options.chainPath)
+  try {
+    return await loadChain(exported, options.registry, {
+      onExit,
+      logger: options.logger,
+      stubUnsupported: options.stubUnsupported === true,
+      ...(options.metricsFor === undefined ? {} : { metricsFor: options.metricsFor })
+    })
+  } catch (error) {
+    if (!(error instanceof ChainLoadError)) throw error
+    throw new ChainLoadError(`rule chain ${options.chainPath}: ${error.message}`, {
+      context: error.context,
+      cause: error
+    })
+  }
+}
+
 /** `kafka-rule-node run CHAIN.json`: NDJSON messages in, one NDJSON line per message leaving the chain out. */
 export async function runChain(options: RunOptions): Promise<RunSummary> {
   let outputError: string | undefined
+  // Set once the chain is loaded: a reader that goes away also ends the source nodes.
+  let stopSources = (): void => {}
   const writer = new LineWriter(options.output, (error) => {
     const why = error.code ?? describeError(error)
     if (options.untilStopped === true) {
@@ -83,6 +106,7 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
       options.errors.write(`stdout failed (${outputError}); stopped reading input\n`)
     }
     options.input.destroy()
+    stopSources()
   })
   let left = 0
   const onExit = (exit: ChainExit): void => {
@@ -91,11 +115,8 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
       `{"relation":${JSON.stringify(exit.relation)},"node":${JSON.stringify(exit.node)},"msg":${JSON.stringify(exit.msg)}}`
     )
   }
-  const chain = await loadChain(await readChainFile(options.chainPath), options.registry, {
-    onExit,
-    logger: options.logger,
-    ...(options.metricsFor === undefined ? {} : { metricsFor: options.metricsFor })
-  })
+  const chain = await loadChainFile(options, onExit)
+  stopSources = () => chain.stopSources()
   let lines = 0
   let badLines = 0
   let othersStopped = false
@@ -104,8 +125,12 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     othersStopped = true
     await options.onStopping?.()
   }
-  // Destroying the input ends the read loop even while no line is arriving.
-  const stopReading = (): void => void options.input.destroy()
+  // Destroying the input ends the read loop even while no line is arriving; a stop also ends
+  // the source nodes (a generator without a message count makes messages until then).
+  const stopReading = (): void => {
+    options.input.destroy()
+    chain.stopSources()
+  }
   options.stop?.addEventListener('abort', stopReading, { once: true })
   try {
     await options.onStarted?.(chain)
@@ -116,6 +141,7 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
       if (options.stop?.aborted !== true && !outputGone()) throw error
     }
     if (options.untilStopped === true) await untilAborted(options.stop)
+    await chain.sourcesDone()
     await stopOtherInputs()
     // On a stop, destroy flushes instead: it does not wait for a linger or for retries to end.
     if (options.stop?.aborted !== true) {

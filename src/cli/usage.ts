@@ -33,16 +33,44 @@ HTTP service (ThingsBoard's device HTTP API shape):
                        goes on after the end of stdin, until SIGTERM or SIGINT.
   --host HOST          address to listen on (default 127.0.0.1)
   --devices FILE       access tokens: {"<token>": {"name": "T1", "type": "thermostat", "id": "<uuid>"}}
+                       ("gateway": true marks a token that may use the MQTT gateway API)
   --http-grace-ms MS   on SIGTERM/SIGINT the service stops taking connections at once and gives the
                        requests under way MS to finish (default 5000); then it cuts those still open
                        (they were not answered 200) and delivers every message it accepted
-    POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the message is in the chain)
+  --spool DIR          keep every message answered 200 (or PUBACKed) on disk in DIR (write-ahead log, fdatasync
+                       before the answer) until it has left the chain; at start, messages a killed
+                       run left unfinished are replayed before new input is taken
+  --spool-max-bytes N  size of DIR beyond which requests get 503 with Retry-After
+                       (MQTT: the connection is closed, the PUBLISH not acknowledged) (default 1 GiB)
+  --spool-segment-bytes N
+                       size of one segment file (default 16 MiB or a quarter of the maximum,
+                       whichever is less; at most half of the maximum); a segment is deleted once
+                       its messages and those of every older one are done
+    POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the messages are in the chain,
+                                                                   and on disk with --spool)
     POST /api/v1/{token}/attributes   -> POST_ATTRIBUTES_REQUEST
-       metadata deviceName, deviceType, ts; originator the device. Unknown token: 401; token with
-       a broken %-escape or body not JSON: 400 with the reason; body over 1 MiB: 413; chain full:
-       503 with Retry-After. Tokens are never logged.
+       metadata deviceName, deviceType, ts; originator the device. Telemetry: {"k": v}, {"ts": MS,
+       "values": {...}} or an array of either, one message per object (ts from the object when it
+       has one). Unknown token: 401; token with a broken %-escape, body not JSON or not one of
+       those forms: 400 with the reason; body over 1 MiB: 413; chain full or spool full:
+       503 with Retry-After.
+       Tokens are never logged.
     GET /metrics                      Prometheus text format
     GET /healthz                      200 "ok" when every node that talks to a broker has reached it, else 503
+
+MQTT service (ThingsBoard's MQTT device API; MQTT 3.1, 3.1.1 and 5; QoS 0 and 1):
+  --mqtt PORT          also take messages over MQTT on PORT (0: any free port; printed on stderr as
+                       "mqtt: listening on HOST:PORT"); next to or instead of --http, with the same
+                       --devices and --host. The run goes on until SIGTERM or SIGINT.
+  --mqtt-tls-cert FILE, --mqtt-tls-key FILE
+                       serve MQTT over TLS with this certificate chain and key (PEM)
+    CONNECT: the user name is the access token; unknown: CONNACK not authorized (5 / 0x87)
+    v1/devices/me/telemetry, v1/devices/me/attributes: as the HTTP posts above
+    v1/gateway/telemetry {"Device A": [{"ts": MS, "values": {...}}, {...}], ...},
+    v1/gateway/attributes {"Device A": {...}, ...}: for tokens with "gateway": true in --devices
+       QoS 1: PUBACK once the messages are in the chain; while a node pushes back the connection
+       is not read. A refused publish: MQTT 5 PUBACK 0x99 (payload), 0x87 (not a gateway), 0x90
+       (topic) with the reason; MQTT 3.1.1 acknowledges it. Logged and counted in /metrics.
 
 Kafka input (consume topics as a member of a consumer group, instead of stdin):
   --kafka-input HOST:PORT[,...]  bootstrap servers of the input cluster (PLAINTEXT)
@@ -72,6 +100,10 @@ Kafka input (consume topics as a member of a consumer group, instead of stdin):
   reports the group membership (503 while not a member), /metrics the input's counters.
 
 Options:
+  --stub-unsupported   run nodes of types this engine does not support (save timeseries, device profile,
+                       RPC, alarms, ...) as stand-ins that pass each message on Success unchanged; they
+                       are named in a warning at start and counted in krn_stubbed_messages_total. Without
+                       it such a chain fails to load with one error listing every such node
   --max-line-bytes N   longest input line accepted (default 1048576); longer lines are skipped with an error
   --log-level LEVEL    debug, info, warn, error or silent (default info); logs are JSON lines on stderr
   -h, --help           show this help
@@ -83,8 +115,8 @@ A closed stdout (e.g. "| head -1") stops reading input; what is in the chain sti
 the run exits 0 quietly. With --http the service goes on and says once on stderr that stdout is closed.
 
 Exit status: 0 the input was processed (bad lines do not change it); 1 the chain could not be loaded
-or started (the error names the file, node and field), the --http address could not be bound (the
-error names it and why), or writing stdout failed other than by its closing; 2 the command line is
+or started (the error names the file, node and field), the --http or --mqtt address could not be
+bound (the error names it and why), a --mqtt-tls-* file could not be read, or writing stdout failed other than by its closing; 2 the command line is
 wrong.
 `
 

@@ -10,6 +10,8 @@ export interface NodeSpec {
   readonly type: string
   readonly name: string
   readonly configuration: unknown
+  /** The rule chain the node was copied from, when it is not the main chain (chain-bundle.ts). */
+  readonly chain?: string
 }
 
 /** One connection: messages leaving `fromIndex` on relation `type` go to `toIndex`. */
@@ -22,7 +24,10 @@ export interface ConnectionSpec {
 /** A chain export, checked for shape, index range and cycles. */
 export interface ChainDefinition {
   readonly name: string
-  readonly firstNodeIndex: number
+  /** The chain's id (`ruleChain.id`), by which rule chain nodes of other chains name it. */
+  readonly id?: string
+  /** The first node, or undefined for a chain without nodes (ThingsBoard exports one). */
+  readonly firstNodeIndex: number | undefined
   readonly nodes: readonly NodeSpec[]
   readonly connections: readonly ConnectionSpec[]
 }
@@ -31,11 +36,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function nodeId(raw: Record<string, unknown>, index: number): string {
-  const id = raw.id
+/** An entity id as ThingsBoard writes it: `"uuid"` or `{ "entityType": ..., "id": "uuid" }`. */
+export function entityId(id: unknown): string | undefined {
   if (typeof id === 'string') return id
   if (isObject(id) && typeof id.id === 'string') return id.id
-  return String(index)
+  return undefined
+}
+
+function nodeId(raw: Record<string, unknown>, index: number): string {
+  return entityId(raw.id) ?? String(index)
 }
 
 function readNodes(raw: unknown): NodeSpec[] {
@@ -123,29 +132,45 @@ function checkAcyclic(nodes: readonly NodeSpec[], connections: readonly Connecti
 /** Checks a parsed export and returns its chain; errors name the field or node at fault. */
 export function readChainDefinition(raw: unknown): ChainDefinition {
   if (!isObject(raw)) throw new ChainLoadError('a rule chain export must be a JSON object')
-  const metadata = isObject(raw.metadata) ? raw.metadata : raw
+  const metadata = isObject(raw.metadata) ? raw.metadata : isObject(raw.metaData) ? raw.metaData : raw
   if (!('nodes' in metadata)) {
     throw new ChainLoadError(
       'not a rule chain export: expected "metadata": { "nodes": [...], "connections": [...] }'
     )
   }
-  const chain = isObject(raw.ruleChain) ? raw.ruleChain : {}
+  // A version-control export holds the chain as `entity` beside `metaData`.
+  const chain = isObject(raw.ruleChain) ? raw.ruleChain : isObject(raw.entity) ? raw.entity : {}
   const name = typeof chain.name === 'string' ? chain.name : 'rule chain'
+  const id = entityId(chain.id)
   const nodes = readNodes(metadata.nodes)
-  if (nodes.length === 0) throw new ChainLoadError('metadata.nodes is empty: a chain needs at least one node')
   const connections = readConnections(metadata.connections, nodes.length)
+  if (nodes.length === 0) {
+    checkNoChainConnections(metadata)
+    return { name, ...(id === undefined ? {} : { id }), firstNodeIndex: undefined, nodes, connections }
+  }
   const first = metadata.firstNodeIndex ?? 0
   if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first >= nodes.length) {
     throw new ChainLoadError(
       `metadata.firstNodeIndex is ${JSON.stringify(first)}, but the chain has ${nodes.length} nodes (0-${nodes.length - 1})`
     )
   }
+  checkNoChainConnections(metadata)
+  checkAcyclic(nodes, connections)
+  return { name, ...(id === undefined ? {} : { id }), firstNodeIndex: first, nodes, connections }
+}
+
+// ThingsBoard before 3.0 linked chains through `ruleChainConnections`; since then a rule chain
+// node (TbRuleChainInputNode) names the chain it calls, which is what we load.
+function checkNoChainConnections(metadata: Record<string, unknown>): void {
   const toOtherChains = metadata.ruleChainConnections
   if (Array.isArray(toOtherChains) && toOtherChains.length > 0) {
     throw new ChainLoadError(
       'metadata.ruleChainConnections: connections to other rule chains are not supported'
     )
   }
-  checkAcyclic(nodes, connections)
-  return { name, firstNodeIndex: first, nodes, connections }
+}
+
+/** The graph checks for a chain built from several (see chain-bundle.ts). */
+export function checkChainGraph(definition: ChainDefinition): void {
+  checkAcyclic(definition.nodes, definition.connections)
 }

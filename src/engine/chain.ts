@@ -3,12 +3,15 @@
 
 import { ChainLoadError, RuleNodeError, describeError } from '../errors.js'
 import type { TbMsg } from '../msg/message.js'
-import { readChainDefinition, type ChainDefinition, type NodeSpec } from './chain-definition.js'
-import { Delivery, type Departure, type DeliveryOwner } from './delivery.js'
+import { readChainBundle } from './chain-bundle.js'
+import type { ChainDefinition, NodeSpec } from './chain-definition.js'
+import { Delivery, Lineage, type DeliveryOwner } from './delivery.js'
 import { silentLogger, type Logger } from './logger.js'
 import { noMetrics, type NodeHealth, type NodeMetrics } from './node-metrics.js'
 import type { NodeRegistry } from './registry.js'
-import type { Acceptance, RuleNode } from './rule-node.js'
+import type { Acceptance, RuleNode, SourceContext } from './rule-node.js'
+import { Relation } from './relations.js'
+import { describeUnsupported, stubDefinition } from './stub-node.js'
 
 /** A message leaving the chain: the relation it left on had no connection. */
 export interface ChainExit {
@@ -25,6 +28,11 @@ export interface ChainOptions {
   readonly logger?: Logger
   /** Gives each node the metrics it registers into, labelled for it. */
   readonly metricsFor?: (node: { readonly name: string; readonly type: string }) => NodeMetrics
+  /**
+   * Build nodes of types the registry lacks as stand-ins that pass each message on Success
+   * unchanged (named in a warning), instead of failing the load.
+   */
+  readonly stubUnsupported?: boolean
 }
 
 /** A node's health as `/healthz` reports it. */
@@ -38,6 +46,17 @@ export interface NodeStats {
   readonly type: string
   received: number
   readonly told: Map<string, number>
+  /** Messages the node ended without passing them on (ThingsBoard's ack). */
+  consumed: number
+}
+
+/** What a ChainNode is made of: its chain, its declaration, the node itself, and where it reports. */
+interface ChainNodeOptions {
+  readonly chain: Chain
+  readonly spec: NodeSpec
+  readonly node: RuleNode
+  readonly logger: Logger
+  readonly metrics: NodeMetrics
 }
 
 class ChainNode implements DeliveryOwner {
@@ -50,13 +69,14 @@ class ChainNode implements DeliveryOwner {
   readonly pending = new Set<Delivery>()
   readonly stats: NodeStats
 
-  constructor(chain: Chain, spec: NodeSpec, node: RuleNode, logger: Logger, metrics: NodeMetrics) {
-    this.chain = chain
+  constructor(options: ChainNodeOptions) {
+    const spec = options.spec
+    this.chain = options.chain
     this.spec = spec
-    this.node = node
-    this.logger = logger
-    this.metrics = metrics
-    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map() }
+    this.node = options.node
+    this.logger = options.logger
+    this.metrics = options.metrics
+    this.stats = { name: spec.name, type: spec.type, received: 0, told: new Map(), consumed: 0 }
   }
 
   get nodeName(): string {
@@ -68,8 +88,8 @@ class ChainNode implements DeliveryOwner {
   }
 
   /** Hands a message to this node; a throw or rejection becomes Failure unless it was told already. */
-  deliver(msg: TbMsg, departure: Departure | undefined): Acceptance {
-    const delivery = new Delivery(this, msg, departure)
+  deliver(msg: TbMsg, lineage: Lineage | undefined): Acceptance {
+    const delivery = new Delivery(this, msg, lineage)
     this.stats.received++
     this.pending.add(delivery)
     let result: void | Promise<void>
@@ -92,7 +112,12 @@ class ChainNode implements DeliveryOwner {
 
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance {
     this.pending.delete(delivery)
-    return this.chain.route(this, msg, relation, delivery.departure)
+    return this.chain.route(this, msg, relation, delivery.lineage)
+  }
+
+  routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance {
+    this.pending.delete(delivery)
+    return this.chain.routeEach(this, msgs, relation, delivery.lineage)
   }
 }
 
@@ -105,14 +130,17 @@ function count(stats: NodeStats, relation: string): void {
 export class Chain {
   readonly name: string
   readonly #nodes: ChainNode[] = []
-  readonly #first: ChainNode
+  readonly #first: ChainNode | undefined
   readonly #onExit: (exit: ChainExit) => void
   readonly #logger: Logger
   #inFlight = 0
   #entered = 0
   readonly #exits = new Map<string, number>()
+  #consumed = 0
   #drainWaiters: (() => void)[] = []
   #stopping = false
+  readonly #stopSources = new AbortController()
+  #sources: Promise<void>[] = []
   // Deliveries waiting their turn, as a stack of (node, message) pairs. A message told onwards
   // while a delivery runs is put here rather than delivered from inside `route`, and the outermost
   // `route` delivers them in a loop: the stack then stays flat however long the chain is (one
@@ -120,7 +148,7 @@ export class Chain {
   // the order depth-first, as direct calls had it.
   readonly #waitingNodes: ChainNode[] = []
   readonly #waitingMsgs: TbMsg[] = []
-  readonly #waitingDepartures: (Departure | undefined)[] = []
+  readonly #waitingLineages: (Lineage | undefined)[] = []
   #routing = false
 
   /** Use `startChain`, which also initialises the nodes. */
@@ -128,19 +156,24 @@ export class Chain {
     this.name = definition.name
     this.#onExit = options.onExit ?? (() => {})
     this.#logger = options.logger ?? silentLogger
-    for (const spec of definition.nodes) {
-      const kind = registry.find(spec.type)
-      if (kind === undefined) {
+    const unsupported = definition.nodes.filter((spec) => registry.find(spec.type) === undefined)
+    if (unsupported.length > 0) {
+      if (options.stubUnsupported !== true) {
         throw new ChainLoadError(
-          `node "${spec.name}" (index ${spec.index}): unknown node type "${spec.type}" (known: ${registry
-            .list()
-            .map((d) => d.type)
-            .join(', ')})`,
-          { context: { node: spec.name } }
+          `${unsupported.length} node${unsupported.length === 1 ? ' has a type' : 's have types'} this engine does not support: ${describeUnsupported(unsupported)}; with --stub-unsupported each passes its messages on Success unchanged`,
+          { context: { node: unsupported.map((s) => s.name).join(', ') } }
         )
       }
+      this.#logger.warn(
+        `stubbed ${unsupported.length} node${unsupported.length === 1 ? '' : 's'} of unsupported types, passing messages on Success unchanged: ${describeUnsupported(unsupported)}`
+      )
+    }
+    for (const spec of definition.nodes) {
+      const kind = registry.find(spec.type) ?? stubDefinition(spec.type)
       const metrics = options.metricsFor?.({ name: spec.name, type: spec.type }) ?? noMetrics
-      this.#nodes.push(new ChainNode(this, spec, kind.create(), this.#logger, metrics))
+      this.#nodes.push(
+        new ChainNode({ chain: this, spec, node: kind.create(), logger: this.#logger, metrics })
+      )
     }
     for (const c of definition.connections) {
       const from = this.#nodes[c.fromIndex] as ChainNode
@@ -148,7 +181,10 @@ export class Chain {
       targets.push(this.#nodes[c.toIndex] as ChainNode)
       from.routes.set(c.type, targets)
     }
-    this.#first = this.#nodes[definition.firstNodeIndex] as ChainNode
+    this.#first =
+      definition.firstNodeIndex === undefined
+        ? undefined
+        : (this.#nodes[definition.firstNodeIndex] as ChainNode)
   }
 
   /** Initialises every node in chain order; the first failure names the node and stops the rest. */
@@ -164,7 +200,7 @@ export class Chain {
           error instanceof RuleNodeError ? `${error.name}: ${error.message}` : describeError(error)
         const field = error instanceof RuleNodeError ? error.context.field : undefined
         throw new ChainLoadError(
-          `node "${node.spec.name}" (${node.spec.type}, index ${node.spec.index}): ${reason}`,
+          `node "${node.spec.name}" (${node.spec.type}, ${node.spec.chain === undefined ? '' : `rule chain "${node.spec.chain}", `}index ${node.spec.index}): ${reason}`,
           {
             context: { node: node.spec.name, ...(field === undefined ? {} : { field }) },
             cause: error
@@ -172,6 +208,48 @@ export class Chain {
         )
       }
     }
+  }
+
+  /**
+   * Starts the source nodes (those with `start`, such as the generator): they put the messages
+   * they make into the chain until they are done or `stopSources` is called.
+   */
+  startSources(): void {
+    for (const node of this.#nodes) {
+      if (node.node.start === undefined) continue
+      const ctx: SourceContext = {
+        nodeName: node.nodeName,
+        nodeId: node.nodeId,
+        logger: node.logger,
+        metrics: node.metrics,
+        stopped: this.#stopSources.signal,
+        emit: (msg, relation) => this.#emit(node, msg, relation),
+        emitFailure: (msg, error) =>
+          this.#emit(node, msg.withMetadata({ error: describeError(error) }), Relation.FAILURE)
+      }
+      this.#sources.push(
+        node.node.start(ctx).catch((error: unknown) => {
+          this.#logger.error(`source node "${node.spec.name}" stopped: ${describeError(error)}`)
+        })
+      )
+    }
+  }
+
+  /** Resolves when every source node is done making messages (at once when there is none). */
+  async sourcesDone(): Promise<void> {
+    await Promise.all(this.#sources)
+  }
+
+  /** Tells the source nodes to make no more messages. */
+  stopSources(): void {
+    this.#stopSources.abort()
+  }
+
+  #emit(from: ChainNode, msg: TbMsg, relation: string): Acceptance {
+    if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
+    this.#inFlight++
+    this.#entered++
+    return this.route(from, msg, relation, undefined)
   }
 
   /** Messages that have entered and not yet left the chain. */
@@ -194,6 +272,14 @@ export class Chain {
     return reports
   }
 
+  /**
+   * Messages a node consumed without passing them on (ThingsBoard's ack: the ones deduplication
+   * merged away, an empty array split into nothing), and messages pushed into a chain with no nodes.
+   */
+  get consumed(): number {
+    return this.#consumed
+  }
+
   /** Messages that have left the chain, per relation they left on. */
   exitCounts(): ReadonlyMap<string, number> {
     return this.#exits
@@ -206,14 +292,20 @@ export class Chain {
 
   /**
    * Puts a message into the chain at its first node. Returns a promise when a node asks the caller
-   * to wait before pushing more (backpressure), else undefined. `onLeft` is called once the
-   * message, and every copy a fan-out made of it, has left the chain on any relation.
+   * to wait before pushing more (backpressure), else undefined. `onSettled` is called once the
+   * message, and every copy a fork made of it, has left the chain (on whatever relation).
    */
-  push(msg: TbMsg, onLeft?: () => void): Acceptance {
+  push(msg: TbMsg, onSettled?: () => void): Acceptance {
     if (this.#stopping) throw new Error('the chain is stopping and takes no more messages')
-    this.#inFlight++
     this.#entered++
-    return this.#first.deliver(msg, onLeft === undefined ? undefined : { copies: 1, onLeft })
+    // ThingsBoard acknowledges a message sent to a chain without nodes.
+    if (this.#first === undefined) {
+      this.#consumed++
+      onSettled?.()
+      return undefined
+    }
+    this.#inFlight++
+    return this.#first.deliver(msg, onSettled === undefined ? undefined : new Lineage(onSettled))
   }
 
   /** Tells every node that no more input will come (see RuleNode.endOfInput). */
@@ -233,6 +325,8 @@ export class Chain {
    * failed onwards, so that none is lost.
    */
   async destroy(): Promise<void> {
+    this.stopSources()
+    await this.sourcesDone()
     this.#stopping = true
     for (const node of this.#topologicalOrder()) {
       try {
@@ -256,7 +350,7 @@ export class Chain {
     from: ChainNode,
     msg: TbMsg,
     relation: string | readonly string[],
-    departure: Departure | undefined
+    lineage: Lineage | undefined
   ): Acceptance {
     const relations = typeof relation === 'string' ? [relation] : relation
     let targets: ChainNode[] | undefined
@@ -270,20 +364,51 @@ export class Chain {
       this.#exits.set(exitRelation, (this.#exits.get(exitRelation) ?? 0) + 1)
       this.#onExit({ relation: exitRelation, node: from.spec.name, msg })
       this.#left()
-      if (departure !== undefined && --departure.copies === 0) departure.onLeft()
+      if (lineage !== undefined && --lineage.live === 0) lineage.onSettled()
       return undefined
     }
     this.#inFlight += targets.length - 1
-    if (departure !== undefined) departure.copies += targets.length - 1
+    if (lineage !== undefined) lineage.live += targets.length - 1
     for (let i = targets.length - 1; i >= 0; i--) {
       this.#waitingNodes.push(targets[i] as ChainNode)
       this.#waitingMsgs.push(msg)
-      this.#waitingDepartures.push(departure)
+      this.#waitingLineages.push(lineage)
     }
     // A delivery is running further up the stack: its loop takes these, and gathers their
     // acceptances for whoever started it (the pusher, or a node telling from a callback).
     if (this.#routing) return undefined
     return this.#deliverWaiting()
+  }
+
+  /**
+   * @internal Routes the messages a node told in place of the one it received: none (consumed),
+   * or several (each then leaves the chain on its own).
+   */
+  routeEach(
+    from: ChainNode,
+    msgs: readonly TbMsg[],
+    relation: string,
+    lineage: Lineage | undefined
+  ): Acceptance {
+    if (msgs.length === 0) {
+      this.#consumed++
+      from.stats.consumed++
+      this.#left()
+      if (lineage !== undefined && --lineage.live === 0) lineage.onSettled()
+      return undefined
+    }
+    this.#inFlight += msgs.length - 1
+    if (lineage !== undefined) lineage.live += msgs.length - 1
+    // Inside a delivery, route() stacks the messages for the running loop, which takes the last
+    // stacked first: stacking them last to first keeps them in order.
+    const ordered = this.#routing ? [...msgs].reverse() : msgs
+    let waits: Promise<void>[] | undefined
+    for (const msg of ordered) {
+      const accepted = this.route(from, msg, relation, lineage)
+      if (accepted !== undefined) (waits ??= []).push(accepted)
+    }
+    if (waits === undefined) return undefined
+    return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined)
   }
 
   #deliverWaiting(): Acceptance {
@@ -292,7 +417,7 @@ export class Chain {
     try {
       while (this.#waitingNodes.length > 0) {
         const node = this.#waitingNodes.pop() as ChainNode
-        const accepted = node.deliver(this.#waitingMsgs.pop() as TbMsg, this.#waitingDepartures.pop())
+        const accepted = node.deliver(this.#waitingMsgs.pop() as TbMsg, this.#waitingLineages.pop())
         if (accepted !== undefined) (waits ??= []).push(accepted)
       }
     } finally {
@@ -319,7 +444,7 @@ export class Chain {
       seen.add(node)
       path.push({ node, targets: [...node.routes.values()].flat(), next: 0 })
     }
-    for (const root of [this.#first, ...this.#nodes]) {
+    for (const root of this.#first === undefined ? this.#nodes : [this.#first, ...this.#nodes]) {
       if (seen.has(root)) continue
       enter(root)
       while (path.length > 0) {
@@ -343,6 +468,7 @@ export async function startChain(
 ): Promise<Chain> {
   const chain = new Chain(definition, registry, options)
   await chain.init()
+  chain.startSources()
   return chain
 }
 
@@ -352,5 +478,5 @@ export async function loadChain(
   registry: NodeRegistry,
   options: ChainOptions = {}
 ): Promise<Chain> {
-  return startChain(readChainDefinition(exported), registry, options)
+  return startChain(readChainBundle(exported), registry, options)
 }

@@ -126,6 +126,36 @@ export function stringMapField(options: {
   }
 }
 
+/**
+ * A list of strings (ThingsBoard's List<String> or Set<String>), optionally each one of `values`.
+ * Numbers are read as their text, as Jackson coerces them.
+ */
+export function stringListField(options: {
+  default: readonly string[]
+  description: string
+  values?: readonly string[]
+}): FieldSpec<readonly string[]> {
+  const values = options.values
+  return {
+    type: values === undefined ? 'string[]' : `(${values.map((v) => JSON.stringify(v)).join(' | ')})[]`,
+    default: options.default,
+    description: options.description,
+    read: (value) => {
+      if (!Array.isArray(value)) return { error: `must be an array of strings (got ${got(value)})` }
+      const out: string[] = []
+      for (const [index, entry] of value.entries()) {
+        const text = typeof entry === 'number' ? String(entry) : entry
+        if (typeof text !== 'string') return { error: `[${index}] must be a string (got ${got(entry)})` }
+        if (values !== undefined && !values.includes(text)) {
+          return { error: `[${index}] must be one of ${values.join(', ')} (got ${got(entry)})` }
+        }
+        out.push(text)
+      }
+      return { value: out }
+    }
+  }
+}
+
 /** What parsing a configuration gives: the typed values, and the names it did not know. */
 export interface ParsedConfig<S extends ConfigSpec> {
   readonly config: ConfigOf<S>
@@ -151,7 +181,7 @@ export function parseConfig<S extends ConfigSpec>(spec: S, raw: unknown): Parsed
     }
     const result = field.read(value)
     if ('error' in result) {
-      const separator = result.error.startsWith('.') ? '' : ' '
+      const separator = result.error.startsWith('.') || result.error.startsWith('[') ? '' : ' '
       throw new ConfigError(`${name}${separator}${result.error}`, { field: name })
     }
     config[name] = result.value

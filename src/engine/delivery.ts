@@ -6,13 +6,17 @@ import { Relation } from './relations.js'
 import type { Acceptance, MsgContext } from './rule-node.js'
 
 /**
- * One pushed message and every copy it became: called once when the last of them has left the
- * chain, so that a source can tell when what it took is done (a Kafka input commits its offset).
+ * One pushed message and the copies a fork made of it, counted until the last has left the chain;
+ * then whoever pushed it is told. Messages are matched by lineage, not by id, because a node may
+ * derive a message with a new id.
  */
-export interface Departure {
-  /** Copies of the pushed message still in the chain. */
-  copies: number
-  readonly onLeft: () => void
+export class Lineage {
+  live = 1
+  readonly onSettled: () => void
+
+  constructor(onSettled: () => void) {
+    this.onSettled = onSettled
+  }
 }
 
 /** What a delivery reports back to the runtime: where its node told the message to go. */
@@ -23,20 +27,22 @@ export interface DeliveryOwner {
   readonly metrics: NodeMetrics
   /** Routes `msg` out of this node along `relation`; called exactly once per delivery. */
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /** Routes `msgs` (maybe none) out of this node along `relation` in place of the received one. */
+  routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance
 }
 
 /** One message received by one node: the MsgContext that lets it be told onwards exactly once. */
 export class Delivery implements MsgContext {
   readonly #owner: DeliveryOwner
   readonly received: TbMsg
-  /** The pushed message this one came from, when its pusher wants to know it left. */
-  readonly departure: Departure | undefined
+  /** The pushed message this one descends from, when its pusher asked to be told that it settled. */
+  readonly lineage: Lineage | undefined
   #done = false
 
-  constructor(owner: DeliveryOwner, received: TbMsg, departure?: Departure) {
+  constructor(owner: DeliveryOwner, received: TbMsg, lineage?: Lineage) {
     this.#owner = owner
     this.received = received
-    this.departure = departure
+    this.lineage = lineage
   }
 
   get nodeName(): string {
@@ -68,6 +74,21 @@ export class Delivery implements MsgContext {
     }
     this.#done = true
     return this.#owner.route(this, msg, relation)
+  }
+
+  tellEach(msgs: readonly TbMsg[], relation: string): Acceptance {
+    if (this.#done) {
+      this.#owner.logger.error(
+        `node "${this.#owner.nodeName}" told message ${this.received.id} onwards twice; the second time (${msgs.length} messages on ${relation}) is ignored`
+      )
+      return undefined
+    }
+    this.#done = true
+    return this.#owner.routeEach(this, msgs, relation)
+  }
+
+  ack(): void {
+    void this.tellEach([], Relation.SUCCESS)
   }
 
   tellSuccess(msg: TbMsg): Acceptance {

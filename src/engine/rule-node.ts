@@ -23,12 +23,29 @@ export type Acceptance = Promise<void> | undefined
 export interface MsgContext extends NodeContext {
   /** Passes `msg` (the received message or one derived from it) on along `relation`, or several. */
   tellNext(msg: TbMsg, relation: string | readonly string[]): Acceptance
+  /**
+   * Passes several messages on along `relation` in place of the received one, each leaving the
+   * chain on its own (ThingsBoard's split nodes enqueue one per element).
+   */
+  tellEach(msgs: readonly TbMsg[], relation: string): Acceptance
+  /** Ends the received message here without passing it on (ThingsBoard's `ctx.ack`). */
+  ack(): void
   /** `tellNext(msg, 'Success')`. */
   tellSuccess(msg: TbMsg): Acceptance
   /** Passes `msg` on along `Failure` with metadata `error` = `"<ErrorClass>: <message>"`. */
   tellFailure(msg: TbMsg, error: unknown): Acceptance
   /** True once the message has been told onwards. */
   readonly done: boolean
+}
+
+/** What a source node (one that makes messages itself, such as the generator) is given when the chain starts. */
+export interface SourceContext extends NodeContext {
+  /** Sends a message the node made out along `relation`: it enters the chain here. */
+  emit(msg: TbMsg, relation: string): Acceptance
+  /** Sends a message out along `Failure` with metadata `error`, as `tellFailure` does. */
+  emitFailure(msg: TbMsg, error: unknown): Acceptance
+  /** Aborted when the chain stops its sources (a stop of the run, or the chain's destroy). */
+  readonly stopped: AbortSignal
 }
 
 /**
@@ -41,6 +58,11 @@ export interface RuleNode {
   onMsg(ctx: MsgContext, msg: TbMsg): void | Promise<void>
   /** Stops the node; a node that holds messages delivers or fails each of them before this resolves. */
   destroy(): void | Promise<void>
+  /**
+   * Source nodes only: called once every node of the chain is initialised; resolves when the node
+   * will make no more messages (its count is reached, or `ctx.stopped` was aborted).
+   */
+  start?(ctx: SourceContext): Promise<void>
   /** For nodes that talk to a remote system: whether they have reached it. */
   health?(): NodeHealth
   /**

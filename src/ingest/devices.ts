@@ -1,18 +1,21 @@
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../errors.js'
 
-/** A device known to the HTTP front: what ThingsBoard's device API derives from an access token. */
+/** A device known to the device fronts: what ThingsBoard's device API derives from an access token. */
 export interface Device {
   readonly token: string
   readonly name: string
   readonly type: string
   readonly id: string
+  /** A gateway posts for other devices by name (ThingsBoard's gateway API); default false. */
+  readonly gateway: boolean
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
 /**
- * Reads a devices file: `{ "<access token>": { "name": "T1", "type": "thermostat", "id": "<uuid>" } }`.
+ * Reads a devices file: `{ "<access token>": { "name": "T1", "type": "thermostat", "id": "<uuid>" } }`,
+ * with `"gateway": true` on the tokens that may use the gateway API.
  * Errors name the file, the token and the field.
  */
 export function parseDevices(raw: unknown, source = 'devices'): Map<string, Device> {
@@ -27,7 +30,7 @@ export function parseDevices(raw: unknown, source = 'devices'): Map<string, Devi
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new ConfigError(`${where} must be an object { "name", "type", "id" }`)
     }
-    const { name, type, id } = entry as Record<string, unknown>
+    const { name, type, id, gateway } = entry as Record<string, unknown>
     if (typeof name !== 'string' || name === '')
       throw new ConfigError(`${where}.name must be a non-empty string`)
     if (type !== undefined && typeof type !== 'string')
@@ -35,7 +38,9 @@ export function parseDevices(raw: unknown, source = 'devices'): Map<string, Devi
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new ConfigError(`${where}.id must be a UUID (got ${JSON.stringify(id) ?? 'nothing'})`)
     }
-    devices.set(token, { token, name, type: type ?? 'default', id })
+    if (gateway !== undefined && typeof gateway !== 'boolean')
+      throw new ConfigError(`${where}.gateway must be true or false`)
+    devices.set(token, { token, name, type: type ?? 'default', id, gateway: gateway ?? false })
   }
   return devices
 }

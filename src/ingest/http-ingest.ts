@@ -1,21 +1,28 @@
 // The HTTP front: ThingsBoard's device HTTP API shape (`POST /api/v1/{accessToken}/telemetry` and
-// `/attributes`), plus `/metrics` and `/healthz`. A 200 means the message is in the chain, and the
-// chain's accounting guarantees it leaves on Success or Failure; when a node pushes back, new
-// requests get 503 with Retry-After instead of piling up in memory.
+// `/attributes`, payload forms as in payload.ts), plus `/metrics` and `/healthz`. A 200 means the
+// messages are in the chain, and the chain's accounting guarantees they leave on Success or
+// Failure; when a node pushes back, new requests get 503 with Retry-After instead of piling up in
+// memory. With a spool, a 200 also means the messages are on disk until they have left the
+// chain, so that a killed process replays them.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { ServiceError, describeError } from '../errors.js'
-import { TbMsg } from '../msg/message.js'
+import { SpoolFullError, describeError } from '../errors.js'
 import type { ServiceMetrics } from '../service/metrics.js'
+import { chainAcceptor, type Acceptor } from './acceptance.js'
+import { deviceMessages } from './device-messages.js'
 import type { Device } from './devices.js'
 import type { Membership } from './kafka-input/kafka-input.js'
+import { listenOn } from './listen.js'
+import { PayloadError, attributesPayload, telemetryPayload, type PostedValues } from './payload.js'
 
 /** What the HTTP front needs. */
 export interface HttpIngestOptions {
   readonly chain: Chain
+  /** Where messages are handed over before the 200 (default: straight into `chain`; or a spool). */
+  readonly acceptor?: Acceptor
   readonly devices: ReadonlyMap<string, Device>
   readonly logger: Logger
   readonly metrics?: ServiceMetrics
@@ -25,18 +32,7 @@ export interface HttpIngestOptions {
   readonly maxBodyBytes?: number
 }
 
-const MESSAGE_TYPES: Readonly<Record<string, string>> = {
-  telemetry: 'POST_TELEMETRY_REQUEST',
-  attributes: 'POST_ATTRIBUTES_REQUEST'
-}
 const DEVICE_API = /^\/api\/v1\/([^/]+)\/(telemetry|attributes)\/?$/
-
-// What the usual bind failures mean to whoever started the service (errno names as in listen(2)).
-const LISTEN_FAILURES: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'the address is in use',
-  EACCES: 'permission denied (ports below 1024 need privileges)',
-  EADDRNOTAVAIL: 'the host is not an address of this machine'
-}
 
 /** How long a stopping service waits for requests under way, by default. */
 export const DEFAULT_GRACE_MS = 5000
@@ -97,8 +93,7 @@ export class HttpIngest {
   readonly server: Server
   readonly #options: HttpIngestOptions
   readonly #maxBodyBytes: number
-  // Requests whose message a node asked to wait for; while any wait, new ones are turned away.
-  #waiting = 0
+  readonly #acceptor: Acceptor
   // Requests not yet answered, so that a close can tell them to end their connection.
   readonly #open = new Set<ServerResponse>()
   #closing = false
@@ -106,6 +101,7 @@ export class HttpIngest {
   constructor(options: HttpIngestOptions) {
     this.#options = options
     this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
+    this.#acceptor = options.acceptor ?? chainAcceptor(options.chain)
     this.server = createServer((request, response) => {
       this.#open.add(response)
       response.on('close', () => this.#open.delete(response))
@@ -122,25 +118,7 @@ export class HttpIngest {
 
   /** Starts listening; resolves with the bound address, or rejects with a ServiceError naming it. */
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        this.server.once('error', reject)
-        this.server.listen(port, host, () => {
-          this.server.off('error', reject)
-          resolve()
-        })
-      })
-    } catch (failure) {
-      const code = (failure as NodeJS.ErrnoException).code ?? ''
-      const reason = LISTEN_FAILURES[code] ?? (failure as Error).message
-      throw new ServiceError(
-        `cannot listen on ${host}:${port}, ${reason}${code === '' ? '' : ` (${code})`}`,
-        {
-          cause: failure
-        }
-      )
-    }
-    return this.server.address() as AddressInfo
+    return listenOn(this.server, port, host)
   }
 
   /**
@@ -207,40 +185,39 @@ export class HttpIngest {
       )
       return
     }
-    let parsed: unknown
+    let posted: readonly PostedValues[]
     try {
-      parsed = JSON.parse(body)
+      posted = kind === 'attributes' ? [attributesPayload(body)] : telemetryPayload(body)
     } catch (failure) {
-      return reply(response, 400, error(`body is not JSON: ${(failure as Error).message}`))
+      if (!(failure instanceof PayloadError)) throw failure
+      this.#options.metrics?.ingest.invalidPayload('http')
+      return reply(response, 400, error(`body ${failure.message}`))
     }
-    if (typeof parsed !== 'object' || parsed === null) {
-      return reply(response, 400, error('body must be a JSON object or array'))
-    }
-    if (this.#waiting > 0)
+    // While a node asks to wait, new requests are turned away rather than queued.
+    if (this.#acceptor.pushingBack())
       return reply(response, 503, error('busy: the chain is full, retry later'), { 'retry-after': '1' })
-    const now = Date.now()
-    const msg = TbMsg.create({
-      ts: now,
-      type: MESSAGE_TYPES[kind] ?? 'POST_TELEMETRY_REQUEST',
-      originator: { entityType: 'DEVICE', id: device.id },
-      metadata: { deviceName: device.name, deviceType: device.type, ts: String(now) },
-      data: body
+    const msgs = deviceMessages({
+      device,
+      api: kind === 'attributes' ? 'attributes' : 'telemetry',
+      posted,
+      now: Date.now()
     })
     let accepted
     try {
-      accepted = this.#options.chain.push(msg)
+      accepted = this.#acceptor.accept(msgs)
     } catch (failure) {
       return reply(response, 503, error(`not accepting messages: ${(failure as Error).message}`), {
         'retry-after': '1'
       })
     }
-    if (accepted !== undefined) {
-      this.#waiting++
-      try {
-        await accepted
-      } finally {
-        this.#waiting--
-      }
+    try {
+      await accepted
+    } catch (failure) {
+      const why =
+        failure instanceof SpoolFullError
+          ? `busy: ${failure.message}, retry later`
+          : `not accepting messages: ${(failure as Error).message}`
+      return reply(response, 503, error(why), { 'retry-after': '1' })
     }
     reply(response, 200)
   }

@@ -19,11 +19,13 @@ import {
   ProduceAcks,
   Producer,
   ProtocolError,
+  TimeoutError,
   UserError,
   stringSerializer,
   type Broker,
   type Connection
 } from '@platformatic/kafka'
+import { bootstrapServer } from './producer/bootstrap-servers.js'
 import type { ProducerSettings, TlsSettings } from './producer/producer-properties.js'
 
 export { Consumer, Writer, compressionsAlgorithms, stringDeserializers } from '@platformatic/kafka'
@@ -49,17 +51,17 @@ export function createClient(settings: ProducerSettings): KafkaClient {
   const tls = settings.tls === undefined ? undefined : tlsOptions(settings.tls)
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: settings.clientId,
-    bootstrapBrokers: [...settings.bootstrapServers],
+    bootstrapBrokers: settings.bootstrapServers.map(bootstrapServer),
     retries: 0,
     timeout: settings.requestTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
     connectTimeout: Math.min(settings.requestTimeoutMs, 10_000),
     maxInflights: settings.maxInFlight,
-    // The node stamps its own batches (idempotence.ts); the client only asks for the producer id.
+    // The producer stamps its own batches (idempotence.ts); the client only asks for the producer id.
     idempotent: false,
     autocreateTopics: true,
     metadataMaxAge: settings.metadataMaxAgeMs,
-    // A stale-metadata answer is a retriable error for the node's sender, not a hidden extra attempt.
+    // A stale-metadata answer is a retriable error for the producer's sender, not a hidden extra attempt.
     repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
     serializers: { headerKey: stringSerializer },
@@ -87,7 +89,7 @@ const tlsFailures = new WeakMap<object, Error>()
  * handshake completes before the broker checks the client's certificate; a broker that requires
  * one and got none (or an untrusted one) sends an alert and closes, and the client fails the
  * requests under way only with "Connection closed", while the alert comes as the connection's
- * error event. The Java producer reports that alert (SslAuthenticationException); so must the node.
+ * error event. The Java producer reports that alert (SslAuthenticationException); so must the producer.
  */
 export function explainFailure(client: KafkaClient, error: unknown): unknown {
   const cause = tlsFailures.get(client)
@@ -131,10 +133,15 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
  * Whether a metadata request failed because a topic is not (yet) there: the client turns the
  * broker's UNKNOWN_TOPIC_OR_PARTITION into a UserError. Apache Kafka answers so while it creates a
  * topic on request (the development broker created it at once), and the Java producer keeps
- * asking until max.block.ms; so must the node, instead of failing the record.
+ * asking until max.block.ms; so must the producer, instead of failing the record.
  */
 export function isUnknownTopic(error: unknown): boolean {
   return error instanceof UserError
+}
+
+/** Whether the client gave up waiting: a request unanswered within request.timeout.ms, or a connect. */
+export function isClientTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError
 }
 
 /** How the members of a group share partitions out (see GroupConsumerSettings). */
@@ -208,7 +215,7 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
   const consumer = new Consumer({
     clientId: settings.clientId,
     groupId: settings.groupId,
-    bootstrapBrokers: [...settings.bootstrapServers],
+    bootstrapBrokers: settings.bootstrapServers.map(bootstrapServer),
     sessionTimeout: settings.sessionTimeoutMs,
     rebalanceTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: settings.heartbeatIntervalMs,
@@ -301,7 +308,7 @@ export interface RecordSender {
 export function createRecordSender(bootstrapServers: readonly string[], clientId: string): RecordSender {
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId,
-    bootstrapBrokers: [...bootstrapServers],
+    bootstrapBrokers: bootstrapServers.map(bootstrapServer),
     autocreateTopics: true,
     serializers: { headerKey: stringSerializer }
   })

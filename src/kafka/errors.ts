@@ -3,14 +3,52 @@
 // to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
 
 import { RuleNodeError, type ErrorContext } from '../errors.js'
+import { isClientTimeout } from './client.js'
+
+/** The codes of the errors the producer makes itself; a broker's own error keeps its protocol name. */
+export const ProducerErrorCodes = {
+  CONNECTION: 'CONNECTION',
+  SSL_AUTHENTICATION: 'SSL_AUTHENTICATION',
+  TIMEOUT: 'TIMEOUT',
+  RECORD_TOO_LARGE: 'RECORD_TOO_LARGE',
+  PRODUCER_CLOSED: 'PRODUCER_CLOSED',
+  LEADER_NOT_AVAILABLE: 'LEADER_NOT_AVAILABLE',
+  UNKNOWN_TOPIC_OR_PARTITION: 'UNKNOWN_TOPIC_OR_PARTITION',
+  /** Something else from the client library (a bad option, an unsupported feature). */
+  CLIENT: 'CLIENT',
+  INVALID_RESPONSE: 'INVALID_RESPONSE',
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+  /** A record batch asked of the encoder that it cannot make (no records, headers without a codec). */
+  INVALID_BATCH: 'INVALID_BATCH'
+} as const
+
+/** A code of ProducerErrorCodes. */
+export type ProducerErrorCode = (typeof ProducerErrorCodes)[keyof typeof ProducerErrorCodes]
+
+/**
+ * A Kafka error code by its protocol name (NOT_LEADER_OR_FOLLOWER, ...), `error N` for one the
+ * client does not name, or one of ProducerErrorCodes for what the producer reports itself.
+ */
+export type BrokerErrorCode = string
 
 /** The broker answered with a Kafka error code (e.g. NOT_LEADER_OR_FOLLOWER). */
 export class KafkaBrokerError extends RuleNodeError {
+  declare readonly code: BrokerErrorCode
+  /** The broker's own error message for this code, when it sent one (Produce v8+, SASL). */
+  readonly serverMessage: string | undefined
+
   constructor(
     message: string,
-    options: { code: string; retriable: boolean; context: ErrorContext; cause?: unknown }
+    options: {
+      code: string
+      retriable: boolean
+      context: ErrorContext
+      cause?: unknown
+      serverMessage?: string | undefined
+    }
   ) {
     super(message, options)
+    this.serverMessage = options.serverMessage
   }
 }
 
@@ -21,6 +59,8 @@ export class KafkaBrokerError extends RuleNodeError {
  * ThingsBoard default) does not fail it; only delivery.timeout.ms does.
  */
 export class LeaderUnknownError extends RuleNodeError {
+  declare readonly code: 'LEADER_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION'
+
   constructor(
     message: string,
     code: 'LEADER_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION',
@@ -32,8 +72,17 @@ export class LeaderUnknownError extends RuleNodeError {
 
 /** The broker could not be reached, or the connection broke. */
 export class KafkaConnectionError extends RuleNodeError {
-  constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, { code: 'CONNECTION', retriable: true, context, cause })
+  declare readonly code: typeof ProducerErrorCodes.CONNECTION
+  /** The request got no answer within request.timeout.ms (rather than a connection that failed). */
+  readonly timedOut: boolean
+
+  constructor(
+    message: string,
+    context: ErrorContext,
+    details: { readonly cause?: unknown; readonly timedOut?: boolean } = {}
+  ) {
+    super(message, { code: ProducerErrorCodes.CONNECTION, retriable: true, context, cause: details.cause })
+    this.timedOut = details.timedOut ?? false
   }
 }
 
@@ -44,31 +93,71 @@ export class KafkaConnectionError extends RuleNodeError {
  * until max.block.ms or delivery.timeout.ms, since only a change of configuration can fix it.
  */
 export class KafkaTlsError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.SSL_AUTHENTICATION
+
   constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, { code: 'SSL_AUTHENTICATION', retriable: false, context, cause })
+    super(message, { code: ProducerErrorCodes.SSL_AUTHENTICATION, retriable: false, context, cause })
   }
 }
 
+/** Which deadline passed: a topic's metadata (max.block.ms) or a batch's delivery (delivery.timeout.ms). */
+export type Deadline =
+  | { readonly kind: 'metadata'; readonly maxBlockMs: number }
+  | { readonly kind: 'delivery'; readonly records: number; readonly elapsedMs: number }
+
 /** A record was not delivered within delivery.timeout.ms, or its topic's metadata within max.block.ms. */
 export class KafkaTimeoutError extends RuleNodeError {
-  constructor(message: string, context: ErrorContext, cause?: unknown) {
-    super(message, { code: 'TIMEOUT', retriable: false, context, cause })
+  declare readonly code: typeof ProducerErrorCodes.TIMEOUT
+  readonly deadline: Deadline | undefined
+
+  constructor(
+    message: string,
+    context: ErrorContext,
+    details: { readonly cause?: unknown; readonly deadline?: Deadline } = {}
+  ) {
+    super(message, { code: ProducerErrorCodes.TIMEOUT, retriable: false, context, cause: details.cause })
+    this.deadline = details.deadline
   }
 }
 
 /** A record larger than max.request.size or buffer.memory: it can never be sent. */
 export class RecordTooLargeError extends RuleNodeError {
-  constructor(message: string, context: ErrorContext) {
-    super(message, { code: 'RECORD_TOO_LARGE', retriable: false, context })
+  declare readonly code: typeof ProducerErrorCodes.RECORD_TOO_LARGE
+  /** The record's size as the Java producer estimates it, and the property it exceeds. */
+  readonly size: number | undefined
+  readonly limit: 'max.request.size' | 'buffer.memory' | undefined
+  readonly limitBytes: number | undefined
+
+  constructor(
+    message: string,
+    context: ErrorContext,
+    facts?: { size: number; limit: 'max.request.size' | 'buffer.memory'; limitBytes: number }
+  ) {
+    super(message, { code: ProducerErrorCodes.RECORD_TOO_LARGE, retriable: false, context })
+    this.size = facts?.size
+    this.limit = facts?.limit
+    this.limitBytes = facts?.limitBytes
   }
 }
 
-/** The node was stopped before the record could be sent. */
+/** The producer was stopped before the record could be sent. */
 export class ProducerClosedError extends RuleNodeError {
+  declare readonly code: typeof ProducerErrorCodes.PRODUCER_CLOSED
+
   constructor(message: string, context: ErrorContext) {
-    super(message, { code: 'PRODUCER_CLOSED', retriable: false, context })
+    super(message, { code: ProducerErrorCodes.PRODUCER_CLOSED, retriable: false, context })
   }
 }
+
+/** Every error the producer reports, told apart by class and `code`. */
+export type ProducerError =
+  | KafkaBrokerError
+  | LeaderUnknownError
+  | KafkaConnectionError
+  | KafkaTlsError
+  | KafkaTimeoutError
+  | RecordTooLargeError
+  | ProducerClosedError
 
 interface ClientErrorShape {
   readonly code?: unknown
@@ -76,6 +165,7 @@ interface ClientErrorShape {
   readonly apiId?: unknown
   readonly apiCode?: unknown
   readonly canRetry?: unknown
+  readonly serverErrorMessage?: unknown
   readonly errors?: unknown
   readonly cause?: unknown
 }
@@ -103,7 +193,9 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
         code: name,
         retriable: protocol.canRetry === true,
         context,
-        cause: error
+        cause: error,
+        serverMessage:
+          typeof protocol.serverErrorMessage === 'string' ? protocol.serverErrorMessage : undefined
       }
     )
   }
@@ -121,12 +213,12 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     return new KafkaConnectionError(
       `cannot produce to ${where(context)} on ${context.broker ?? 'the brokers'}: ${detail}`,
       context,
-      error
+      { cause: error, timedOut: all.some(isClientTimeout) }
     )
   }
   // Anything else from the client (a bad option, an unsupported feature) will not get better on retry.
   return new KafkaBrokerError(`producing to ${where(context)} failed: ${detail}`, {
-    code: 'CLIENT',
+    code: ProducerErrorCodes.CLIENT,
     retriable: false,
     context,
     cause: error

@@ -1,5 +1,5 @@
 // Reads JSON text that JSON.parse has already accepted, without building values, so that a
-// number keeps the text it was written with (`20.0` stays `20.0`, as Jackson's asText prints it).
+// value keeps the text it was written with (the input reader keeps a `data` value's text so).
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -91,24 +91,4 @@ export function rawValueAt(text: string, path: readonly string[]): string | unde
     span = next
   }
   return text.slice(skipSpace(text, span[0]), span[1]).trimEnd()
-}
-
-/** The same JSON text without insignificant white space. */
-export function compactJson(text: string): string {
-  let out = ''
-  let runStart = 0
-  let pos = 0
-  while (pos < text.length) {
-    const code = text.charCodeAt(pos)
-    if (code === QUOTE) {
-      pos = skipString(text, pos)
-    } else if (isSpace(code)) {
-      out += text.slice(runStart, pos)
-      pos = skipSpace(text, pos)
-      runStart = pos
-    } else {
-      pos++
-    }
-  }
-  return out + text.slice(runStart)
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { parseJsonTree, type JsonNode } from './jackson-json.js'
 
 /** The entity a message is about, as ThingsBoard's EntityId: `{ entityType, id }`. */
 export interface Originator {
@@ -39,6 +40,7 @@ export class TbMsg implements MsgFields {
   readonly data: string
   // The parsed body is cached because several patterns of one node read the same message.
   #body: unknown = NOT_PARSED
+  #tree: JsonNode | undefined | typeof NOT_PARSED = NOT_PARSED
 
   constructor(fields: MsgFields) {
     this.id = fields.id
@@ -82,6 +84,7 @@ export class TbMsg implements MsgFields {
       data: this.data
     })
     copy.#body = this.#body
+    copy.#tree = this.#tree
     return copy
   }
 
@@ -97,6 +100,15 @@ export class TbMsg implements MsgFields {
       }
     }
     return this.#body
+  }
+
+  /**
+   * The data as ThingsBoard's Jackson reads it (member order kept, numbers as Java prints them,
+   * text after the first value ignored), or undefined when it is not JSON. Parsed at most once.
+   */
+  tree(): JsonNode | undefined {
+    if (this.#tree === NOT_PARSED) this.#tree = parseJsonTree(this.data)
+    return this.#tree
   }
 
   /** The plain JSON form: `{ id, ts, type, originator, metadata, dataType, data }`. */

@@ -9,7 +9,7 @@
 // construction; it costs nothing when the result holds no `$[`.
 
 import type { TbMsg, Metadata } from './message.js'
-import { compactJson, rawValueAt } from './json-text.js'
+import { scalarText, writeJson, type JsonNode } from './jackson-json.js'
 
 type Segment =
   | { readonly kind: 'text'; readonly text: string }
@@ -34,40 +34,31 @@ function replaceLiteral(text: string, target: string, value: string): string {
   return text.replaceAll(target, () => value)
 }
 
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** The text of the scalar at `path` in the body, as Jackson's `asText()` gives it; undefined if none. */
-function dataValue(msg: TbMsg, body: Record<string, unknown>, path: readonly string[]): string | undefined {
-  let node: unknown = body
+function dataValue(body: JsonNode, path: readonly string[]): string | undefined {
+  let node: JsonNode | undefined = body
   for (const key of path) {
-    if (key === '' || !isJsonObject(node) || !Object.hasOwn(node, key)) return undefined
-    node = node[key]
+    if (key === '' || node.kind !== 'object') return undefined
+    node = node.fields.get(key)
+    if (node === undefined) return undefined
   }
-  switch (typeof node) {
-    case 'string':
-      return node
-    case 'boolean':
-      return node ? 'true' : 'false'
-    case 'number':
-      return rawValueAt(msg.data, path)
-    default:
-      return node === null ? 'null' : undefined
-  }
+  return scalarText(node)
 }
 
-/** Replaces every `$[path]` of `text` from the message body: ThingsBoard's second pass. */
+/**
+ * Replaces every `$[path]` of `text` from the message body: ThingsBoard's second pass, on the
+ * body as its Jackson reads it (numbers as Java prints them, `$[*]` re-written compactly).
+ */
 function resolveData(text: string, msg: TbMsg): string {
   if (!text.includes('$[')) return text
-  const body = msg.body()
+  const body = msg.tree()
   if (body === undefined) return text
   let result = text
   for (const match of text.matchAll(DATA_TOKEN)) {
     const group = match[1] ?? ''
     let value: string | undefined
-    if (group === '*') value = compactJson(msg.data)
-    else if (isJsonObject(body)) value = dataValue(msg, body, splitPath(group))
+    if (group === '*') value = writeJson(body)
+    else if (body.kind === 'object') value = dataValue(body, splitPath(group))
     if (value !== undefined) result = replaceLiteral(result, match[0], value)
   }
   return result

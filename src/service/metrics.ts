@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Chain } from '../engine/chain.js'
 import type { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
 import type { CounterMetric, HistogramMetric, NodeMetrics } from '../engine/node-metrics.js'
+import type { Spool } from '../spool/spool.js'
+import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js'
 
 const PREFIX = 'krn_'
 
@@ -14,6 +16,7 @@ export class ServiceMetrics {
   readonly #counters = new Map<string, Counter<'node'>>()
   readonly #histograms = new Map<string, Histogram<'node'>>()
   readonly #gauges = new Map<string, Map<string, () => number>>()
+  #ingest: IngestMetrics | undefined
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX })
@@ -71,6 +74,83 @@ export class ServiceMetrics {
         }
       }
     })
+    new Counter({
+      name: `${PREFIX}node_messages_consumed_total`,
+      help: 'Messages each node ended without passing them on (as ThingsBoard acks: deduplicated, an empty split)',
+      labelNames: ['node'],
+      registers,
+      collect() {
+        this.reset()
+        for (const stats of chain.stats())
+          if (stats.consumed > 0) this.inc({ node: stats.name }, stats.consumed)
+      }
+    })
+  }
+
+  /**
+   * Exposes a spool's state, read at scrape time. Its fsync latencies go to the histogram that
+   * `spoolSyncObserver` gave the spool when it was opened.
+   */
+  attachSpool(spool: Spool): void {
+    const registers = [this.registry]
+    new Gauge({
+      name: `${PREFIX}spool_bytes`,
+      help: 'Bytes of spool segment files on disk',
+      registers,
+      collect() {
+        this.set(spool.bytes)
+      }
+    })
+    new Gauge({
+      name: `${PREFIX}spool_segments`,
+      help: 'Spool segment files on disk',
+      registers,
+      collect() {
+        this.set(spool.segments)
+      }
+    })
+    new Gauge({
+      name: `${PREFIX}spool_records_pending`,
+      help: 'Messages in the spool that have not left the chain yet',
+      registers,
+      collect() {
+        this.set(spool.pending)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}spool_replayed_total`,
+      help: 'Messages an earlier run left unfinished, replayed into the chain at start',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(spool.replayed)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}spool_torn_records_total`,
+      help: 'Records lost to a torn or corrupt segment tail found at start (truncated)',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(spool.lostRecords)
+      }
+    })
+  }
+
+  /** A histogram of the spool's fdatasync latencies, in seconds, and the function that observes into it. */
+  spoolSyncObserver(): (seconds: number) => void {
+    const histogram = new Histogram({
+      name: `${PREFIX}spool_fsync_seconds`,
+      help: 'Time each spool fdatasync took (one per group commit)',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [this.registry]
+    })
+    return (seconds) => histogram.observe(seconds)
+  }
+
+  /** The device fronts' counts (created on first use, shared by every front). */
+  get ingest(): IngestMetrics {
+    return (this.#ingest ??= createIngestMetrics(this.registry, PREFIX))
   }
 
   /**

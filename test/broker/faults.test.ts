@@ -1,5 +1,9 @@
 import { mock, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startBroker } from '../../src/broker/index.js'
 import { address, startTestBroker, uniqueTopic } from '../helpers/broker.js'
 import { runCommand } from '../helpers/process.js'
 import { kcatConsume } from '../helpers/kcat.js'
@@ -125,4 +129,29 @@ test('dropAnswers: the request is handled (the batch is stored), the connection 
       [1, 'b']
     ]
   )
+})
+
+test('--data-dir: a producer id read back from the log is not handed out again, so a new idempotent producer after a restart has its first batch stored', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'krn-data-'))
+  const topic = uniqueTopic('pid')
+  const first = await startBroker({ port: 0, dataDir, partitions: 1 })
+  const idempotent = ['-X', 'enable.idempotence=true']
+  const produced = await runCommand('kcat', ['-P', '-b', address(first), '-t', topic, ...idempotent], 'a\n')
+  assert.equal(produced.status, 0, produced.stderr)
+  const port = first.port
+  await first.close()
+  const second = await startBroker({ port, dataDir })
+  try {
+    const more = await runCommand('kcat', ['-P', '-b', address(second), '-t', topic, ...idempotent], 'b\n')
+    assert.equal(more.status, 0, more.stderr)
+    assert.deepEqual(
+      second.records(topic, 0).map((r) => [r.offset, r.value?.toString()]),
+      [
+        [0, 'a'],
+        [1, 'b']
+      ]
+    )
+  } finally {
+    await second.close()
+  }
 })

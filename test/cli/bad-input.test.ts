@@ -146,9 +146,11 @@ test('a chain file that does not exist exits 1 naming it', async () => {
 })
 
 test('a chain that is JSON but not a rule chain is not loaded: the error says what is wrong', async () => {
-  await assert.rejects(runInProcess(tempFile('array.json', '[1, 2]'), ''), {
+  // An array holds several chains (a chain and the chains it calls): each must be an export.
+  const arrayPath = tempFile('array.json', '[1, 2]')
+  await assert.rejects(runInProcess(arrayPath, ''), {
     name: 'ChainLoadError',
-    message: 'a rule chain export must be a JSON object'
+    message: `rule chain ${arrayPath}: array element 0: a rule chain export must be a JSON object`
   })
   await assert.rejects(runInProcess(tempFile('empty.json', '{}'), ''), {
     name: 'ChainLoadError',

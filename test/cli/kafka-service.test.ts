@@ -87,5 +87,7 @@ test('the service publishes HTTP telemetry to Kafka; /metrics counts match, /hea
   assert.equal(exits.filter((e) => e.node === 'Publish to Kafka' && e.relation === 'Success').length, 10)
   const failed = exits.find((e) => e.node === 'Log Failure')
   assert.equal(failed?.relation, 'Success')
-  assert.match(failed?.msg.metadata.error ?? '', /^Kafka\w+Error: /)
+  assert.match(failed?.msg.metadata.errorDetail ?? '', /^Kafka\w+Error: /)
+  // ThingsBoard's text: the Java producer's exception for the broker that went away.
+  assert.match(failed?.msg.metadata.error ?? '', /^class org\.apache\.kafka\.common\.errors\.\w+Exception: /)
 })

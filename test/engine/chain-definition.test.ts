@@ -39,11 +39,6 @@ const bad: { name: string; raw: unknown; error: string }[] = [
     error: 'not a rule chain export: expected "metadata": { "nodes": [...], "connections": [...] }'
   },
   {
-    name: 'empty nodes',
-    raw: { metadata: { nodes: [] } },
-    error: 'metadata.nodes is empty: a chain needs at least one node'
-  },
-  {
     name: 'node without type',
     raw: { metadata: { nodes: [{ name: 'x' }] } },
     error: 'metadata.nodes[0].type must be a ThingsBoard node class name'

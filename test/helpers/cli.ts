@@ -37,6 +37,8 @@ export interface RunningCli {
   waitForStderr(pattern: RegExp): Promise<RegExpExecArray>
   /** Resolves once `run --http` says where it listens: host, port and `http://host:port`. */
   http(): Promise<{ host: string; port: number; base: string }>
+  /** Resolves once `run --mqtt` says where it listens. */
+  mqtt(): Promise<{ host: string; port: number }>
   /** Resolves when the process has exited. */
   exited: Promise<ProcessResult>
 }
@@ -66,6 +68,10 @@ export function startCli(args: string[]): RunningCli {
     async http() {
       const [, host = '', port = ''] = await waitForStderr(/http: listening on ([\d.]+):(\d+)\n/)
       return { host, port: Number(port), base: `http://${host}:${port}` }
+    },
+    async mqtt() {
+      const [, host = '', port = ''] = await waitForStderr(/mqtt: listening on ([\d.]+):(\d+)/)
+      return { host, port: Number(port) }
     }
   }
 

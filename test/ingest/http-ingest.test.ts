@@ -215,3 +215,31 @@ test('while a node makes the caller wait, new requests get 503 with Retry-After 
     ]
   )
 })
+
+test('telemetry in the timestamped form and arrays becomes one message per object with its ts; a bad form is 400 and counted', async (t) => {
+  const { chain, exits, metrics, url } = await service(t)
+  const before = Date.now()
+  const posted = await fetch(url('/api/v1/token-t1/telemetry'), {
+    method: 'POST',
+    body: '[{"ts":1700000000000,"values":{"t":1}},{"t":2},{"ts":1700000000001,"values":{"t":3}}]'
+  })
+  assert.equal(posted.status, 200)
+  await chain.drain()
+  assert.deepEqual(
+    exits.map((e) => [e.msg.type, e.msg.data, e.msg.metadata.ts]),
+    [
+      ['POST_TELEMETRY_REQUEST', '{"t":1}', '1700000000000'],
+      ['POST_TELEMETRY_REQUEST', '{"t":2}', String(exits[1]?.msg.ts)],
+      ['POST_TELEMETRY_REQUEST', '{"t":3}', '1700000000001']
+    ]
+  )
+  assert.ok((exits[1]?.msg.ts ?? 0) >= before)
+  const element = await fetch(url('/api/v1/token-t1/telemetry'), { method: 'POST', body: '[{"t":1},"x"]' })
+  assert.equal(element.status, 400)
+  assert.deepEqual(await element.json(), { error: 'body element 1: must be a JSON object' })
+  const attributes = await fetch(url('/api/v1/token-t1/attributes'), { method: 'POST', body: '[{"a":1}]' })
+  assert.equal(attributes.status, 400)
+  assert.deepEqual(await attributes.json(), { error: 'body must be a JSON object' })
+  assert.match(await metrics.text(), /^krn_invalid_payloads_total\{front="http"\} 2$/m)
+  assert.equal(chain.entered, 3)
+})

@@ -57,9 +57,48 @@ const rows: {
     expected: 'b={"t":20.0,"s":"a b","l":[1,2]}'
   },
   { name: 'number keeps its text 20.0', pattern: '$[t]', data: '{"t":20.0}', expected: '20.0' },
-  { name: 'number keeps exponent text', pattern: '$[t]', data: '{"t":1.5E3}', expected: '1.5E3' },
-  { name: 'negative number', pattern: '$[t]', data: '{"t": -0.10 }', expected: '-0.10' },
-  { name: 'nested number text', pattern: '$[a.b]', data: '{"a":{"x":"}","b":7.00}}', expected: '7.00' },
+  { name: 'exponent as Java Double.toString', pattern: '$[t]', data: '{"t":1.5E3}', expected: '1500.0' },
+  { name: 'negative decimal as Java prints it', pattern: '$[t]', data: '{"t": -0.10 }', expected: '-0.1' },
+  {
+    name: 'nested decimal as Java prints it',
+    pattern: '$[a.b]',
+    data: '{"a":{"x":"}","b":7.00}}',
+    expected: '7.0'
+  },
+  { name: '1.50 is 1.5', pattern: '$[t]', data: '{"t":1.50}', expected: '1.5' },
+  { name: '1e3 is 1000.0', pattern: '$[t]', data: '{"t":1e3}', expected: '1000.0' },
+  { name: '12345678.9 in E notation', pattern: '$[t]', data: '{"t":12345678.9}', expected: '1.23456789E7' },
+  {
+    name: 'leading zeros are not JSON to Jackson: left in place',
+    pattern: '$[t]',
+    data: '{"t":-0012}',
+    expected: '$[t]'
+  },
+  {
+    name: 'big integer as written',
+    pattern: '$[t]',
+    data: '{"t":123456789012345678901}',
+    expected: '123456789012345678901'
+  },
+  { name: 'integer -0 is 0', pattern: '$[t]', data: '{"t":-0}', expected: '0' },
+  {
+    name: 'whole body re-written: decimals as Java, escapes decoded, order kept',
+    pattern: '$[*]',
+    data: '{"b":1.50,"2":"caf\\u00e9 \\"q\\"","a":[1e3, {"x":null}],"t":true}',
+    expected: '{"b":1.5,"2":"café \\"q\\"","a":[1000.0,{"x":null}],"t":true}'
+  },
+  {
+    name: 'control characters escaped as Jackson does',
+    pattern: '$[*]',
+    data: '{"s":"\\u0001\\t"}',
+    expected: '{"s":"\\u0001\\t"}'
+  },
+  {
+    name: 'text after the body is ignored',
+    pattern: '$[t]|$[*]',
+    data: '{"t":1.0} trailing',
+    expected: '1.0|{"t":1.0}'
+  },
   {
     name: 'duplicate key: last wins, as JSON.parse and Jackson',
     pattern: '$[t]',

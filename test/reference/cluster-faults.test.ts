@@ -294,7 +294,7 @@ async function scenario(
       if (entered >= at && hit.has(partition) && (recoverMs === undefined || exitedAt - at < recoverMs))
         recoverMs = exitedAt - at
     } else {
-      failures.push(`${exit.relation}: ${exit.msg.metadata.error ?? ''}`)
+      failures.push(`${exit.relation}: ${exit.msg.metadata.errorDetail ?? exit.msg.metadata.error ?? ''}`)
     }
   })
   const longestGap = (times: number[]): number => {

@@ -242,12 +242,12 @@ function nodeBatch(batch: GoldenBatch): Buffer {
 }
 
 function nodeRequest(c: GoldenCase): Buffer {
-  const writer = encodeProduceRequest(
-    c.version,
-    c.acks,
-    c.timeoutMs,
-    c.batches.map((b) => ({ topic: b.topic, partition: b.partition, payload: nodeBatch(b) }))
-  )
+  const writer = encodeProduceRequest({
+    version: c.version,
+    acks: c.acks,
+    timeoutMs: c.timeoutMs,
+    batches: c.batches.map((b) => ({ topic: b.topic, partition: b.partition, payload: nodeBatch(b) }))
+  })
   return Buffer.concat(writer.buffers)
 }
 

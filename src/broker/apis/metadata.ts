@@ -16,12 +16,17 @@ import type { Api, RequestContext } from './api.js'
 export const NODE_ID = 0
 const CLUSTER_ID = 'kafka-rule-node-dev'
 
-function topicEntry(
-  name: string,
-  context: RequestContext,
-  autoCreate: boolean,
-  injected: number | undefined
-): Struct {
+/** What a topic's Metadata entry depends on. */
+interface TopicQuery {
+  readonly name: string
+  readonly context: RequestContext
+  /** Create the topic if it does not exist (allow_auto_topic_creation, not for "all topics"). */
+  readonly autoCreate: boolean
+  /** An error code injected by the fault plan, answered instead. */
+  readonly injected: number | undefined
+}
+
+function topicEntry({ name, context, autoCreate, injected }: TopicQuery): Struct {
   if (injected !== undefined) return { errorCode: injected, name, partitions: [] }
   if (topicNameProblem(name) !== undefined)
     return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, partitions: [] }
@@ -108,7 +113,9 @@ export const metadataApi: Api = {
       ],
       clusterId: CLUSTER_ID,
       controllerId: NODE_ID,
-      topics: names.map((name) => topicEntry(name, context, autoCreate && !all, context.injectedError)),
+      topics: names.map((name) =>
+        topicEntry({ name, context, autoCreate: autoCreate && !all, injected: context.injectedError })
+      ),
       clusterAuthorizedOperations: -2147483648
     }
   },

@@ -18,12 +18,17 @@ import type { Api, RequestContext } from './api.js'
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state'])
 const ADMIN_CLIENT_ID = '__admin_client'
 
+/** What an answered partition adds to its error code: where its batch went, or why it did not. */
+interface PartitionOutcome {
+  readonly baseOffset?: number
+  readonly logStartOffset?: number
+  readonly errorMessage?: string | null
+}
+
 const partitionResult = (
   index: number,
   errorCode: number,
-  baseOffset = -1,
-  logStartOffset = -1,
-  errorMessage: string | null = null
+  { baseOffset = -1, logStartOffset = -1, errorMessage = null }: PartitionOutcome = {}
 ): Struct => ({
   index,
   errorCode,
@@ -42,39 +47,34 @@ function producePartition(topicName: string, data: Struct, context: RequestConte
   // offsets in __consumer_offsets, which this broker holds elsewhere, so the refusal does not
   // depend on the topic existing here.
   if (INTERNAL_TOPICS.has(topicName) && context.clientId !== ADMIN_CLIENT_ID)
-    return partitionResult(
-      index,
-      ErrorCode.INVALID_TOPIC_EXCEPTION,
-      -1,
-      -1,
-      `Cannot append to internal topic ${topicName}`
-    )
+    return partitionResult(index, ErrorCode.INVALID_TOPIC_EXCEPTION, {
+      errorMessage: `Cannot append to internal topic ${topicName}`
+    })
   // An illegal name is just a topic that cannot exist: Kafka answers UNKNOWN_TOPIC_OR_PARTITION
   // (Produce never creates topics, so it never validates names).
   const log = context.store.topics.get(topicName)?.partitions[index]
   if (log === undefined) return partitionResult(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const records = data.records as Buffer | null
   if (records === null || records.length === 0)
-    return partitionResult(index, ErrorCode.CORRUPT_MESSAGE, -1, -1, 'no records')
+    return partitionResult(index, ErrorCode.CORRUPT_MESSAGE, { errorMessage: 'no records' })
   const batches = splitBatches(records)
-  if (typeof batches === 'string') return partitionResult(index, ErrorCode.CORRUPT_MESSAGE, -1, -1, batches)
+  if (typeof batches === 'string')
+    return partitionResult(index, ErrorCode.CORRUPT_MESSAGE, { errorMessage: batches })
   for (const batch of batches) {
-    if (batch.bytes.length > context.maxMessageBytes) {
-      return partitionResult(
-        index,
-        ErrorCode.MESSAGE_TOO_LARGE,
-        -1,
-        -1,
-        `batch of ${batch.bytes.length} bytes is over max.message.bytes ${context.maxMessageBytes}`
-      )
-    }
+    // Kafka's answer carries no error message (ReplicaManager passes a RecordTooLargeException's
+    // text to no one), so a client reports the code's own text.
+    if (batch.bytes.length > context.maxMessageBytes)
+      return partitionResult(index, ErrorCode.MESSAGE_TOO_LARGE)
     // Kafka checks every batch's CRC before it appends (LogValidator, after the size check), so a
     // batch damaged on the way is refused, not stored for consumers to trip over. Its answer
     // carries no error message: ReplicaManager passes a CorruptRecordException's text to no one.
     if (!batchCrcValid(batch.bytes)) return partitionResult(index, ErrorCode.CORRUPT_MESSAGE)
   }
   const result = log.append(batches)
-  return partitionResult(index, result.errorCode, result.baseOffset, log.logStartOffset)
+  return partitionResult(index, result.errorCode, {
+    baseOffset: result.baseOffset,
+    logStartOffset: log.logStartOffset
+  })
 }
 
 /** The Produce API. */

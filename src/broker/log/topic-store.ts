@@ -72,6 +72,8 @@ function readIndex(path: string): IndexEntry[] {
 export class TopicStore {
   readonly topics = new Map<string, Topic>()
   readonly #files: number[] = []
+  /** The highest producer id in the batches read back at start (-1 when none). */
+  maxRestoredProducerId = -1n
 
   constructor(
     readonly defaultPartitions: number,
@@ -148,6 +150,8 @@ export class TopicStore {
         while (at + BATCH.headerSize <= data.length) {
           const end = at + 12 + data.readInt32BE(at + BATCH.batchLength)
           if (end > data.length) break
+          const producerId = data.readBigInt64BE(at + BATCH.producerId)
+          if (producerId > this.maxRestoredProducerId) this.maxRestoredProducerId = producerId
           log.restore(Buffer.from(data.subarray(at, end)))
           at = end
         }

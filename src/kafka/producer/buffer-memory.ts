@@ -1,5 +1,5 @@
 // buffer.memory as the Java producer means it: the bytes of records accepted but not yet
-// completed. A record that does not fit waits for room, and so does the node's caller (the
+// completed. A record that does not fit waits for room, and so does the producer's caller (the
 // runtime awaits onMsg): backpressure instead of unbounded memory. Waiters are served in order.
 
 /** Bytes held by accepted records, and the queue of records waiting for room. */
@@ -44,7 +44,7 @@ export class BufferMemory {
     }
   }
 
-  /** Fails every waiting record (the node is stopping). */
+  /** Fails every waiting record (the producer is stopping). */
   rejectWaiting(error: Error): void {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error)
   }

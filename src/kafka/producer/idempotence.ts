@@ -1,8 +1,8 @@
-// KIP-98 for the node's own batches: one producer id and epoch from the brokers, and per
+// KIP-98 for the producer's own batches: one producer id and epoch from the brokers, and per
 // partition the next sequence number. A batch is stamped once, when it is first sent, so that a
 // retry carries the same sequence and the broker can drop it if the first try got through. When a
 // stamped batch fails for good its partition's sequence has a gap the broker will never accept;
-// the node then starts over with a new producer id (as the Java producer bumps its epoch), and
+// the producer then starts over with a new producer id (as the Java producer bumps its epoch), and
 // batches stamped under the old one are stamped afresh.
 
 import { fromClientError } from '../errors.js'

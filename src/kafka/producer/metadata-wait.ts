@@ -78,7 +78,8 @@ export class MetadataWait<R extends { readonly topic: string }> {
     }
     const error = new KafkaTimeoutError(
       `topic ${topic} not present in metadata after ${this.options.maxBlockMs} ms (max.block.ms)${last === undefined ? '' : `; last error: ${last.message}`}`,
-      { topic }
+      { topic },
+      { deadline: { kind: 'metadata', maxBlockMs: this.options.maxBlockMs } }
     )
     this.#settle(topic, (record) => this.options.failed(record, error))
   }

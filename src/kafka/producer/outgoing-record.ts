@@ -3,6 +3,7 @@
 // per record; Producer.send wraps this in a promise for callers that want one.
 
 import type { RuleNodeError } from '../../errors.js'
+import type { ProducerError } from '../errors.js'
 import type { BatchRecord } from './record-batch.js'
 
 /** A record's overhead in a v2 batch (length, attributes, deltas, lengths), as the Java producer estimates. */
@@ -17,7 +18,11 @@ export type SendOutcome =
       /** The record's offset; -1 when acks=0 (the broker does not answer), as Java reports it. */
       readonly offset: number
     }
-  | { readonly kind: 'failed'; readonly error: RuleNodeError | Error }
+  | {
+      readonly kind: 'failed'
+      /** A ProducerError, or another RuleNodeError (a refused login, say) or Error the client reported. */
+      readonly error: ProducerError | RuleNodeError | Error
+    }
 
 /** A record on its way: what the batch encodes, its topic and size, and who hears its outcome. */
 export interface OutgoingRecord extends BatchRecord {

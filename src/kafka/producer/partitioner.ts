@@ -61,7 +61,7 @@ export interface KeyView {
 /**
  * Chooses partitions. Keyed records use murmur2; records without a key go round robin over the
  * partitions, batch by batch: the Java producer's sticky partitioner (KIP-480) keeps a partition
- * until its batch is sent, which the node reproduces by switching partition when a batch closes.
+ * until its batch is sent, which the producer reproduces by switching partition when a batch closes.
  */
 export class Partitioner {
   readonly #sticky = new Map<string, number>()

@@ -1,5 +1,5 @@
 // The Produce request carrying finished record batches for any number of partitions led by one
-// broker, in the versions the node speaks (7-9: Kafka 2.1 and later), and its answer read per
+// broker, in the versions the producer speaks (7-9: Kafka 2.1 and later), and its answer read per
 // partition, so that one partition's error fails or retries only that partition's batch.
 //
 //   Produce Request (v7-8) => transactional_id acks timeout_ms [topic_data]
@@ -22,9 +22,9 @@
 import { Writer, type Reader } from '../client.js'
 import { unsignedVarIntBytes, writeUnsignedVarInt } from './varint.js'
 
-/** Produce versions the node can send, newest first. */
+/** Produce versions the producer can send, newest first. */
 export const PRODUCE_VERSIONS = [9, 8, 7] as const
-/** A Produce version the node can send. */
+/** A Produce version the producer can send. */
 export type ProduceVersion = (typeof PRODUCE_VERSIONS)[number]
 
 /** The Produce API's key. */
@@ -46,16 +46,21 @@ export interface PartitionAnswer {
   readonly baseOffset: bigint
 }
 
+/** A Produce request to encode: its version, the acks and timeout it asks for, and its batches. */
+export interface ProduceRequest {
+  readonly version: ProduceVersion
+  readonly acks: number
+  /** request.timeout.ms, the broker's time to wait for the acks. */
+  readonly timeoutMs: number
+  /** One batch per partition. */
+  readonly batches: readonly PartitionBatch[]
+}
+
 /**
  * Builds the request body for batches of several partitions (one batch per partition), in one
  * buffer: the request is written once per send, so it is not assembled from many small pieces.
  */
-export function encodeProduceRequest(
-  version: ProduceVersion,
-  acks: number,
-  timeoutMs: number,
-  batches: readonly PartitionBatch[]
-): Writer {
+export function encodeProduceRequest({ version, acks, timeoutMs, batches }: ProduceRequest): Writer {
   const flexible = version >= 9
   const byTopic = new Map<string, PartitionBatch[]>()
   for (const batch of batches) {

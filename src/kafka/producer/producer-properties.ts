@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import * as zlib from 'node:zlib'
 import { ConfigError } from '../../errors.js'
 import { parseJaasConfig } from '../jaas.js'
+import { parseBootstrapServers } from './bootstrap-servers.js'
 import {
   JAVA_INT_MAX,
   KNOWN_PROPERTIES,
@@ -17,6 +18,7 @@ import {
 } from './property-table.js'
 
 export { JAVA_INT_MAX, KNOWN_PROPERTIES } from './property-table.js'
+export { parseBootstrapServers } from './bootstrap-servers.js'
 
 /** Acknowledgements, as the wire protocol counts them. */
 export enum Acks {
@@ -64,7 +66,7 @@ export interface ProducerSettings {
   readonly sasl: SaslSettings | undefined
 }
 
-/** The fields of the node's own configuration that map to producer properties. */
+/** The fields of the Kafka node's own configuration that map to producer properties. */
 export type BaseSettings = Pick<
   ProducerSettings,
   'bootstrapServers' | 'retries' | 'batchSizeBytes' | 'lingerMs' | 'bufferMemoryBytes' | 'acks'
@@ -84,30 +86,6 @@ function integer(properties: PropertyReader, name: PropertyName, fallback: numbe
   if (!/^-?\d+$/.test(text.trim()) || value < min || value > max)
     throw fail(name, `must be an integer between ${min} and ${max} (got ${JSON.stringify(text)})`)
   return value
-}
-
-/**
- * Reads a comma-separated host:port list (bootstrap.servers); `name` is the field or property the
- * error names. Ports outside 1-65535 are refused here: the socket would throw a RangeError later.
- */
-export function parseBootstrapServers(text: string, name: string): string[] {
-  const brokers = text.split(',').map((s) => s.trim())
-  const field = name.startsWith('otherProperties.') ? 'otherProperties' : name
-  for (const broker of brokers) {
-    const match = /^[^:\s]+:(\d+)$/.exec(broker)
-    if (match === null)
-      throw new ConfigError(
-        `${name} must be a comma-separated list of host:port (got ${JSON.stringify(broker)})`,
-        { field }
-      )
-    const port = Number(match[1])
-    if (port < 1 || port > 65535)
-      throw new ConfigError(
-        `${name} has port ${match[1]} in ${JSON.stringify(broker)}; a port must be between 1 and 65535`,
-        { field }
-      )
-  }
-  return brokers
 }
 
 function bool(properties: PropertyReader, name: PropertyName): boolean | undefined {
@@ -241,7 +219,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE---
 
 // Node's TLS takes a trust store with no readable certificate without a word, and then trusts
 // nothing; the Java producer's constructor fails on PEM it cannot read (its PEM store throws an
-// InvalidConfigurationException), so the node refuses it at load, not per message on connecting.
+// InvalidConfigurationException), so the producer refuses it at load, not per message on connecting.
 function checkCertificates(text: string, property: string): void {
   const blocks = text.match(PEM_CERTIFICATE) ?? []
   if (blocks.length === 0)
@@ -326,13 +304,19 @@ function compression(properties: PropertyReader): ProducerSettings['compression'
  * retries 0 stays non-idempotent); set to true with one of those, a ConfigException with Java's
  * message. (Kafka 4.0 refuses more than 5 in flight even when it is not set; 3.x only warns.)
  */
-function idempotence(
-  configured: boolean | undefined,
-  retries: number,
-  acks: Acks,
-  maxInFlight: number,
+function idempotence({
+  configured,
+  retries,
+  acks,
+  maxInFlight,
+  warn
+}: {
+  configured: boolean | undefined
+  retries: number
+  acks: Acks
+  maxInFlight: number
   warn: (message: string) => void
-): boolean {
+}): boolean {
   if (configured === false) return false
   const conflict =
     retries === 0
@@ -351,7 +335,7 @@ function idempotence(
   return false
 }
 
-/** Builds the producer's settings from the node's fields and `otherProperties`, which override them. */
+/** Builds the producer's settings from the Kafka node's fields and `otherProperties`, which override them. */
 export function producerSettings(
   base: BaseSettings,
   given: Readonly<Record<string, string>>,
@@ -407,7 +391,13 @@ export function producerSettings(
   }
   const maxInFlight = integer(properties, 'max.in.flight.requests.per.connection', 5)
   const retries = integer(properties, 'retries', base.retries)
-  const idempotent = idempotence(bool(properties, 'enable.idempotence'), retries, acks, maxInFlight, warn)
+  const idempotent = idempotence({
+    configured: bool(properties, 'enable.idempotence'),
+    retries,
+    acks,
+    maxInFlight,
+    warn
+  })
   const lingerMs = integer(properties, 'linger.ms', base.lingerMs)
   const requestTimeoutMs = integer(properties, 'request.timeout.ms', 30_000)
   let deliveryTimeoutMs = integer(properties, 'delivery.timeout.ms', 120_000)

@@ -11,11 +11,13 @@ import {
   KafkaBrokerError,
   KafkaTimeoutError,
   LeaderUnknownError,
+  ProducerClosedError,
   RecordTooLargeError,
   fromClientError,
   where
 } from '../errors.js'
 import { Accumulator, type Batch } from './accumulator.js'
+import { failed, type BatchOutcome } from './batch-outcome.js'
 import { BufferMemory } from './buffer-memory.js'
 import { Idempotence, sequenceErrorAction } from './idempotence.js'
 import { RECORD_OVERHEAD, type OutgoingRecord, type SendOutcome } from './outgoing-record.js'
@@ -26,6 +28,7 @@ import type { ProducerSettings } from './producer-properties.js'
 import { Reachability } from './reachability.js'
 import { NO_PRODUCER, encodeRecordBatch, type HeaderCodec } from './record-batch.js'
 import { Sender } from './sender.js'
+import { varIntBytes } from './varint.js'
 import { BatchTransport } from './transport.js'
 
 // How often the brokers' reachability is checked without traffic, and how long an answer may take:
@@ -164,7 +167,14 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         expired: (batch, last) =>
           new KafkaTimeoutError(
             `${batch.records.length} record(s) for ${where({ topic: batch.topic, partition: batch.partition })} expired: not delivered within delivery.timeout.ms ${settings.deliveryTimeoutMs} ms${last === undefined ? '' : ` (last error: ${last.message})`}`,
-            { topic: batch.topic, partition: batch.partition }
+            { topic: batch.topic, partition: batch.partition },
+            {
+              deadline: {
+                kind: 'delivery',
+                records: batch.records.length,
+                elapsedMs: Date.now() - batch.createdAt
+              }
+            }
           ),
         delivered: (batch, baseOffset) => {
           if (batch.generation >= 0)
@@ -237,13 +247,21 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
    */
   refusal(record: R): RecordTooLargeError | undefined {
     const settings = this.settings
-    const limit = Math.min(settings.maxRequestSizeBytes, settings.bufferMemoryBytes)
-    if (record.size <= limit) return undefined
+    // Java's ensureValidRecordSize checks its upper bound of the record in a batch of its own
+    // (AbstractRecords.estimateSizeInBytesUpperBound), max.request.size first.
+    const size = javaSizeUpperBound(record)
     const which =
-      settings.maxRequestSizeBytes <= settings.bufferMemoryBytes ? 'max.request.size' : 'buffer.memory'
+      size > settings.maxRequestSizeBytes
+        ? 'max.request.size'
+        : size > settings.bufferMemoryBytes
+          ? 'buffer.memory'
+          : undefined
+    if (which === undefined) return undefined
+    const limit = which === 'max.request.size' ? settings.maxRequestSizeBytes : settings.bufferMemoryBytes
     return new RecordTooLargeError(
-      `the record is ${record.size} bytes, more than ${which} (${limit} bytes); it cannot be sent to topic ${record.topic}`,
-      { topic: record.topic }
+      `the record is ${size} bytes, more than ${which} (${limit} bytes); it cannot be sent to topic ${record.topic}`,
+      { topic: record.topic },
+      { size, limit: which, limitBytes: limit }
     )
   }
 
@@ -263,6 +281,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   /** Sends a record of UTF-8 key and value; resolves with its outcome (never rejects). */
   send(input: ProducerRecord): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve) => {
+      // The producer reads only OutgoingRecord's fields of R: a plain record serves any R.
       const record = plainRecord(input, resolve) as unknown as R
       const refused = this.refusal(record)
       if (refused !== undefined) return resolve({ kind: 'failed', error: refused })
@@ -289,7 +308,12 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
    * Stops: records waiting for buffer room fail with `waitingError`; every record taken is
    * delivered or failed; then the connections close.
    */
-  async close(waitingError: Error): Promise<void> {
+  async close(
+    waitingError: Error = new ProducerClosedError(
+      'the producer closed before the record was accepted',
+      this.#context
+    )
+  ): Promise<void> {
     this.#reachability.stop()
     this.#memory.rejectWaiting(waitingError)
     await this.#waiting.idle()
@@ -300,7 +324,12 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
 
   // The Java producer's error handling of a batch's failure, idempotence included.
   #batchError(error: unknown, batch: Batch<R>): RuleNodeError {
-    const context = { topic: batch.topic, partition: batch.partition, ...this.#context }
+    const context = {
+      topic: batch.topic,
+      partition: batch.partition,
+      brokerId: batch.leader,
+      ...this.#context
+    }
     let mapped = fromClientError(explainFailure(this.#client, error), context)
     const action = batch.generation >= 0 ? sequenceErrorAction(mapped.code) : undefined
     // KIP-360, as the Java producer's TransactionManager: OUT_OF_ORDER_SEQUENCE_NUMBER for the
@@ -339,7 +368,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     if (this.#inputEnded) this.#accumulator.flush()
   }
 
-  async #produce(batches: Batch<R>[], leader: number): Promise<(number | unknown)[]> {
+  async #produce(batches: Batch<R>[], leader: number): Promise<BatchOutcome[]> {
     // A partition's batches must reach its leader in the order of their sequence numbers, as they
     // do from the Java producer's one sender thread: a broker that has no state for the producer
     // (a new partition, a new producer id) takes any first sequence, so a later batch that overtook
@@ -359,7 +388,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     const started = performance.now()
     const compression = this.settings.compression
     const idempotence = this.#idempotence
-    const outcomes = new Array<number | unknown>(batches.length)
+    const outcomes = new Array<BatchOutcome>(batches.length)
     const ready: Batch<R>[] = []
     const readyAt: number[] = []
     for (let i = 0; i < batches.length; i++) {
@@ -377,7 +406,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         ready.push(batch)
         readyAt.push(i)
       } catch (error) {
-        outcomes[i] = error
+        outcomes[i] = failed(error)
       }
     }
     if (ready.length === 0) {
@@ -396,13 +425,13 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     const metrics = this.#metrics
     sent.forEach((outcome, j) => {
       outcomes[readyAt[j] as number] = outcome
-      if (typeof outcome !== 'number') return
+      if (outcome.kind !== 'appended') return
       const batch = ready[j] as Batch<R>
       metrics.batches.inc()
       metrics.records.inc(batch.records.length)
       metrics.bytes.inc(batch.bytes)
     })
-    if (sent.some((outcome) => typeof outcome === 'number')) {
+    if (sent.some((outcome) => outcome.kind === 'appended')) {
       this.#reachability.reached()
       metrics.latency.observe((performance.now() - started) / 1000)
     }
@@ -430,6 +459,15 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reachability.unreachable(reason)
     else this.#reachability.failed(reason)
   }
+}
+
+// The v2 batch header (RECORD_BATCH_OVERHEAD) and the varint lengths of key and value (a null key
+// takes one byte), which the Java estimate adds to what record.size counts.
+const BATCH_OVERHEAD = 61
+
+function javaSizeUpperBound(record: OutgoingRecord): number {
+  const key = record.key === undefined ? 1 : varIntBytes(record.keyBytes)
+  return BATCH_OVERHEAD + record.size + key + varIntBytes(record.valueBytes)
 }
 
 // A record for send(): no headers, the timestamp when it was taken, the outcome to a promise.

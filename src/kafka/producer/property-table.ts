@@ -15,7 +15,7 @@ export interface PropertySpec {
   readonly name: string
   /** The Java type: int, long, boolean, string, list, password, class. */
   readonly type: string
-  /** The default, as text (a node field's name when the node's configuration supplies it). */
+  /** The default, as text (a Kafka node field's name when the node's configuration supplies it). */
   readonly default: string
   /** What is accepted. */
   readonly accepts: string
@@ -25,13 +25,14 @@ export interface PropertySpec {
   readonly max?: number
 }
 
-const int = (
-  name: string,
-  defaultText: string,
-  drives: string,
+/** An integer property: its range (0..Integer.MAX_VALUE unless given) says what it accepts. */
+const int = ({
+  name,
+  default: defaultText,
+  drives,
   min = 0,
   max = JAVA_INT_MAX
-): PropertySpec => ({
+}: Pick<PropertySpec, 'name' | 'default' | 'drives' | 'min' | 'max'>): PropertySpec => ({
   name,
   type: max > JAVA_INT_MAX ? 'long' : 'int',
   default: defaultText,
@@ -41,13 +42,13 @@ const int = (
   max
 })
 
-/** Every producer property the node reads or refuses by name, in documentation order. */
+/** Every producer property read or refused by name, in documentation order. */
 export const PRODUCER_PROPERTIES = [
   {
     name: 'bootstrap.servers',
     type: 'list',
     default: 'field bootstrapServers',
-    accepts: 'host:port, comma-separated',
+    accepts: 'host:port, [ipv6]:port or PROTOCOL://host:port, comma-separated',
     drives: 'bootstrapServers'
   },
   {
@@ -58,20 +59,26 @@ export const PRODUCER_PROPERTIES = [
     drives: 'clientId'
   },
   { name: 'acks', type: 'string', default: 'field acks', accepts: '-1, all, 0, 1', drives: 'acks' },
-  int('retries', 'field retries', 'retries'),
-  int('retry.backoff.ms', '100', 'retryBackoffMs'),
-  int('batch.size', 'field batchSize', 'batchSizeBytes'),
-  int('linger.ms', 'field linger', 'lingerMs'),
-  int('buffer.memory', 'field bufferMemory', 'bufferMemoryBytes', 1, Number.MAX_SAFE_INTEGER),
-  int('max.request.size', '1048576', 'maxRequestSizeBytes', 1),
-  int('request.timeout.ms', '30000', 'requestTimeoutMs', 1),
+  int({ name: 'retries', default: 'field retries', drives: 'retries' }),
+  int({ name: 'retry.backoff.ms', default: '100', drives: 'retryBackoffMs' }),
+  int({ name: 'batch.size', default: 'field batchSize', drives: 'batchSizeBytes' }),
+  int({ name: 'linger.ms', default: 'field linger', drives: 'lingerMs' }),
+  int({
+    name: 'buffer.memory',
+    default: 'field bufferMemory',
+    drives: 'bufferMemoryBytes',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER
+  }),
+  int({ name: 'max.request.size', default: '1048576', drives: 'maxRequestSizeBytes', min: 1 }),
+  int({ name: 'request.timeout.ms', default: '30000', drives: 'requestTimeoutMs', min: 1 }),
   {
-    ...int('delivery.timeout.ms', '120000', 'deliveryTimeoutMs', 1),
+    ...int({ name: 'delivery.timeout.ms', default: '120000', drives: 'deliveryTimeoutMs', min: 1 }),
     accepts: `integer 1..${JAVA_INT_MAX}, at least linger.ms + request.timeout.ms`
   },
-  int('max.block.ms', '60000', 'maxBlockMs'),
-  int('metadata.max.age.ms', '300000', 'metadataMaxAgeMs'),
-  int('max.in.flight.requests.per.connection', '5', 'maxInFlight', 1),
+  int({ name: 'max.block.ms', default: '60000', drives: 'maxBlockMs' }),
+  int({ name: 'metadata.max.age.ms', default: '300000', drives: 'metadataMaxAgeMs' }),
+  int({ name: 'max.in.flight.requests.per.connection', default: '5', drives: 'maxInFlight', min: 1 }),
   {
     name: 'enable.idempotence',
     type: 'boolean',

@@ -1,11 +1,11 @@
-// Whether the brokers can be reached, for the node's health (/healthz). Traffic alone cannot tell:
+// Whether the brokers can be reached, for the producer's health (/healthz). Traffic alone cannot tell:
 // without messages nothing would notice a broker that came back, and a broker that hangs (a frozen
 // process, a network that drops packets) fails nothing until request.timeout.ms or later. So, as
 // the Java producer's NetworkClient keeps its metadata fresh on its own, a cheap request goes out
 // every interval, and an answer that does not come within a short timeout counts as unreachable;
 // one that comes late does not count as reached.
 
-/** What the check needs from the node. */
+/** What the check needs from the producer. */
 export interface ReachabilityOptions {
   readonly intervalMs: number
   readonly timeoutMs: number

@@ -1,5 +1,5 @@
 // Encodes a partition's records as one RecordBatch (magic 2), in a single buffer sized up front:
-// the node hands the client finished batches, so no per-record objects or writers are built on
+// the producer hands the client finished batches, so no per-record objects or writers are built on
 // the hot path. Layout from the protocol guide ("Record Batch"):
 //
 //   baseOffset int64 | batchLength int32 | partitionLeaderEpoch int32 | magic int8 | crc uint32
@@ -13,7 +13,9 @@
 // The CRC (CRC-32C) covers attributes to the end; with compression, everything after the record
 // count is compressed.
 
+import { RuleNodeError } from '../../errors.js'
 import { compressionsAlgorithms } from '../client.js'
+import { ProducerErrorCodes } from '../errors.js'
 import { crc32c } from './crc32c.js'
 import { varIntBytes, varLongBytes, writeVarInt, writeVarLong } from './varint.js'
 
@@ -81,7 +83,10 @@ export function encodeRecordBatch(
   headers: HeaderCodec = NO_HEADERS
 ): Buffer {
   const first = records[0]
-  if (first === undefined) throw new RangeError('a record batch needs at least one record')
+  if (first === undefined)
+    throw new RuleNodeError('a record batch needs at least one record', {
+      code: ProducerErrorCodes.INVALID_BATCH
+    })
   const baseTimestamp = first.timestamp
   let maxTimestamp = baseTimestamp
   let bodyBytes = 0
@@ -174,7 +179,9 @@ function writeRecord(
 
 const NO_HEADERS: HeaderCodec = {
   name: () => {
-    throw new Error('records with headers need a HeaderCodec')
+    throw new RuleNodeError('records with headers need a HeaderCodec', {
+      code: ProducerErrorCodes.INVALID_BATCH
+    })
   },
   valueBytes: () => 0,
   writeValue: () => {}

@@ -8,6 +8,7 @@
 
 import type { RuleNodeError } from '../../errors.js'
 import { fits, type DrainOptions } from './accumulator.js'
+import { failed, type BatchOutcome } from './batch-outcome.js'
 import { splitBatch, type Batch, type PartitionBuffer, type Sized } from './partition-buffer.js'
 
 /** Where the sender takes batches from (the accumulator). */
@@ -16,7 +17,7 @@ export interface BatchSource<R extends Sized> {
   drain(maxBytes: number, options: DrainOptions<R>): Batch<R>[]
 }
 
-/** What the sender does with batches; the node supplies it. */
+/** What the sender does with batches; the producer supplies it. */
 export interface SenderHooks<R extends Sized> {
   /**
    * The partition's leader (node id) as the metadata cache knows it, -1 when it does not (that
@@ -24,12 +25,12 @@ export interface SenderHooks<R extends Sized> {
    */
   leaderOf?(topic: string, partition: number): number
   /**
-   * Sends the batches, all for `leader` (-1: look the leaders up), in one request; per batch its
-   * base offset (-1 when acks=0) or what went wrong. Never rejects.
+   * Sends the batches, all for `leader` (-1: look the leaders up), in one request; per batch,
+   * appended at its base offset (-1 when acks=0) or failed with what went wrong. Never rejects.
    */
-  produce(batches: Batch<R>[], leader: number): Promise<(number | unknown)[]>
+  produce(batches: Batch<R>[], leader: number): Promise<BatchOutcome[]>
   /** Maps what went wrong to an error with a retry decision. */
-  toError(error: unknown, batch: Batch<R>): RuleNodeError
+  toError(error: Error, batch: Batch<R>): RuleNodeError
   /** The deadline passed before the batch could be delivered. */
   expired(batch: Batch<R>, last: RuleNodeError | undefined): RuleNodeError
   delivered(batch: Batch<R>, baseOffset: number): void
@@ -201,11 +202,12 @@ export class Sender<R extends Sized> {
       batch.buffer.inFlightLeader = leader
       batch.buffer.inFlight++
     }
-    let outcomes: (number | unknown)[]
+    let outcomes: BatchOutcome[]
     try {
       outcomes = await this.hooks.produce(batches, leader)
     } catch (error) {
-      outcomes = batches.map(() => error)
+      const failure = failed(error)
+      outcomes = batches.map(() => failure)
     }
     this.#inFlight--
     const left = (this.#perLeader.get(leader) ?? 1) - 1
@@ -213,9 +215,9 @@ export class Sender<R extends Sized> {
     else this.#perLeader.set(leader, left)
     for (const batch of batches) batch.buffer.inFlight--
     batches.forEach((batch, i) => {
-      const outcome = outcomes[i]
-      if (typeof outcome === 'number') this.hooks.delivered(batch, outcome)
-      else this.#onError(batch, this.hooks.toError(outcome, batch))
+      const outcome = outcomes[i] as BatchOutcome
+      if (outcome.kind === 'appended') this.hooks.delivered(batch, outcome.baseOffset)
+      else this.#onError(batch, this.hooks.toError(outcome.error, batch))
     })
     this.#pump()
   }

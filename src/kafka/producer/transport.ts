@@ -1,13 +1,13 @@
 // Takes finished record batches to their partitions' leaders: one Produce request per broker, as
 // the Java producer's Sender sends one per ready node, each completing on its own. The client keeps
-// what it does well (cluster metadata, connections with TLS and SASL, API versions); the node
+// what it does well (cluster metadata, connections with TLS and SASL, API versions); the producer
 // brings the bytes. Leaders come from the metadata cache. A failure forgets only what it proves
 // stale, as Java's metadata.requestUpdate() on NOT_LEADER_OR_FOLLOWER or a disconnect does: the
 // leaders of the partitions that failed, or of every partition a broker that could not be reached
 // leads. Their next batches ask where the partition is now; requests to the other brokers go on.
 
 import { brokerErrorOf, type Broker, type Connection, type KafkaClient } from '../client.js'
-import { KafkaBrokerError, LeaderUnknownError } from '../errors.js'
+import { KafkaBrokerError, LeaderUnknownError, ProducerErrorCodes } from '../errors.js'
 import {
   PRODUCE_API_KEY,
   PRODUCE_VERSIONS,
@@ -17,12 +17,10 @@ import {
   type PartitionBatch,
   type ProduceVersion
 } from './produce-request.js'
+import { appended, failed, type BatchFailed, type BatchOutcome } from './batch-outcome.js'
 import type { MetadataCache } from './metadata-cache.js'
 
 const DUPLICATE_SEQUENCE_NUMBER = 46
-
-/** A batch's outcome: its base offset (-1 when acks=0), or why it failed. */
-export type BatchOutcome = number | Error
 
 /** What the transport needs: the client, and the Java producer's settings it honours. */
 export interface BatchTransportOptions {
@@ -80,35 +78,38 @@ export class BatchTransport {
       const connected = await Promise.all(
         entries.map(([, group]) =>
           this.client.connections.get(group.broker).then(
-            (connection) => connection,
-            (error: unknown) => asError(error)
+            (connection) => ({ kind: 'connected' as const, connection }),
+            (error: unknown) => failed(error)
           )
         )
       )
       // Every send is started in one synchronous pass, so that no other call's request gets between.
       entries.forEach(([id, { indexes }], g) => {
-        const connection = connected[g] as Connection | Error
+        const reached = connected[g] as { kind: 'connected'; connection: Connection } | BatchFailed
         const group = indexes.map((i) => batches[i] as PartitionBatch)
-        if (connection instanceof Error) {
+        if (reached.kind === 'failed') {
           unreachable.add(id)
-          for (const index of indexes) outcomes[index] = connection
+          for (const index of indexes) outcomes[index] = reached
           return
         }
+        const connection = reached.connection
         answered.push(
           send(connection, version, () =>
-            encodeProduceRequest(version, this.acks, this.timeoutMs, group)
+            encodeProduceRequest({ version, acks: this.acks, timeoutMs: this.timeoutMs, batches: group })
           ).then(
             (answers) =>
               indexes.forEach((index, i) => (outcomes[index] = outcome(group[i] as PartitionBatch, answers))),
             (error: unknown) => {
               unreachable.add(id)
-              for (const index of indexes) outcomes[index] = asError(error)
+              const failure = failed(error)
+              for (const index of indexes) outcomes[index] = failure
             }
           )
         )
       })
     } catch (error) {
-      for (let i = 0; i < batches.length; i++) outcomes[i] ??= asError(error)
+      const failure = failed(error)
+      for (let i = 0; i < batches.length; i++) outcomes[i] ??= failure
     } finally {
       handedOver?.()
     }
@@ -126,13 +127,13 @@ export class BatchTransport {
   ): void {
     let failed = false
     outcomes.forEach((o, i) => {
-      if (typeof o === 'number') return
+      if (o.kind === 'appended') return
       failed = true
       const { topic, partition } = batches[i] as PartitionBatch
       this.metadata.forgetLeader(topic, partition)
     })
     if (unreachable.size > 0) this.metadata.forgetLeadersOn(unreachable)
-    // The client's own cache serves the node's partition counts: it asks again too.
+    // The client's own cache serves the producer's partition counts: it asks again too.
     if (failed) this.client.clearMetadata()
   }
 
@@ -156,16 +157,18 @@ export class BatchTransport {
       const { topic, partition } = batches[index] as PartitionBatch
       const { known, leader, broker } = this.metadata.leaderBroker(topic, partition)
       if (leader === undefined || broker === undefined) {
-        outcomes[index] = !known
-          ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
-              topic,
-              partition
-            })
-          : new LeaderUnknownError(
-              `no leader is known for topic ${topic} partition ${partition}`,
-              'LEADER_NOT_AVAILABLE',
-              { topic, partition }
-            )
+        outcomes[index] = failed(
+          !known
+            ? new LeaderUnknownError(`topic ${topic} is not in the metadata`, 'UNKNOWN_TOPIC_OR_PARTITION', {
+                topic,
+                partition
+              })
+            : new LeaderUnknownError(
+                `no leader is known for topic ${topic} partition ${partition}`,
+                'LEADER_NOT_AVAILABLE',
+                { topic, partition }
+              )
+        )
         continue
       }
       const group = groups.get(leader)
@@ -185,7 +188,7 @@ export class BatchTransport {
         if (version === undefined)
           throw new KafkaBrokerError(
             `the broker speaks Produce versions ${produce === undefined ? 'none' : `${produce.minVersion}-${produce.maxVersion}`}; the node needs 7, 8 or 9 (Kafka 2.1 or later)`,
-            { code: 'UNSUPPORTED_VERSION', retriable: false, context: {} }
+            { code: ProducerErrorCodes.UNSUPPORTED_VERSION, retriable: false, context: {} }
           )
         return version
       })
@@ -200,26 +203,24 @@ export class BatchTransport {
 
 function outcome(batch: PartitionBatch, answers: PartitionAnswer[] | true): BatchOutcome {
   // acks=0: the request was written; the broker does not answer.
-  if (answers === true) return -1
+  if (answers === true) return appended(-1)
   const answer = answers.find((a) => a.topic === batch.topic && a.partition === batch.partition)
   if (answer === undefined)
-    return new KafkaBrokerError(
-      `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
-      {
-        code: 'INVALID_RESPONSE',
-        retriable: true,
-        context: { topic: batch.topic, partition: batch.partition }
-      }
+    return failed(
+      new KafkaBrokerError(
+        `the broker's produce answer has no partition ${batch.partition} of ${batch.topic}`,
+        {
+          code: ProducerErrorCodes.INVALID_RESPONSE,
+          retriable: true,
+          context: { topic: batch.topic, partition: batch.partition }
+        }
+      )
     )
   // The broker has this batch already but no longer knows its offset: delivered, at an offset
-  // the node cannot tell (-1), as the Java producer completes it.
-  if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return -1
-  if (answer.errorCode !== 0) return brokerErrorOf(answer.errorCode, answer.errorMessage)
-  return Number(answer.baseOffset)
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
+  // the producer cannot tell (-1), as the Java producer completes it.
+  if (answer.errorCode === DUPLICATE_SEQUENCE_NUMBER) return appended(-1)
+  if (answer.errorCode !== 0) return failed(brokerErrorOf(answer.errorCode, answer.errorMessage))
+  return appended(Number(answer.baseOffset))
 }
 
 type ProduceAnswer = PartitionAnswer[] | true

@@ -1,6 +1,9 @@
 /**
- * The relation each message type leaves the message-type switch on: ThingsBoard's
- * TbMsgType.ruleNodeConnection. Types not listed (and custom types) leave on `Other`.
+ * The relation each message type leaves the message-type switch on: ThingsBoard 4.x's
+ * TbMsgType.ruleNodeConnection, in the enum's order. ThingsBoard's types without a connection of
+ * their own (ALARM_DELETE, ENTITY_ASSIGNED_TO_EDGE, ENTITY_UNASSIGNED_FROM_EDGE,
+ * PROVISION_SUCCESS, PROVISION_FAILURE, SEND_EMAIL, the self-message types, NA) and custom types
+ * leave on `Other`.
  */
 export const MSG_TYPE_RELATIONS: Readonly<Record<string, string>> = {
   POST_ATTRIBUTES_REQUEST: 'Post attributes',
@@ -17,6 +20,10 @@ export const MSG_TYPE_RELATIONS: Readonly<Record<string, string>> = {
   ENTITY_UNASSIGNED: 'Entity Unassigned',
   ATTRIBUTES_UPDATED: 'Attributes Updated',
   ATTRIBUTES_DELETED: 'Attributes Deleted',
+  ALARM: 'Alarm',
+  ALARM_CREATED: 'Alarm Created',
+  ALARM_UPDATED: 'Alarm Updated',
+  ALARM_SEVERITY_UPDATED: 'Alarm Severity Updated',
   ALARM_ACK: 'Alarm Acknowledged',
   ALARM_CLEAR: 'Alarm Cleared',
   ALARM_ASSIGNED: 'Alarm Assigned',
@@ -38,5 +45,6 @@ export const MSG_TYPE_RELATIONS: Readonly<Record<string, string>> = {
   RPC_DELETED: 'RPC Deleted',
   RELATION_ADD_OR_UPDATE: 'Relation Added or Updated',
   RELATION_DELETED: 'Relation Deleted',
-  RELATIONS_DELETED: 'All Relations Deleted'
+  RELATIONS_DELETED: 'All Relations Deleted',
+  REST_API_REQUEST: 'REST API request'
 }

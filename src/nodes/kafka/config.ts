@@ -37,7 +37,8 @@ export const kafkaNodeConfigSpec = {
   bootstrapServers: stringField({
     default: 'localhost:9092',
     nonEmpty: true,
-    description: 'Comma-separated host:port list of brokers (bootstrap.servers)'
+    description:
+      'Comma-separated brokers as the Java client takes them: host:port, [ipv6]:port, PLAINTEXT://host:port (bootstrap.servers)'
   }),
   retries: integerField({
     default: 0,
@@ -88,7 +89,8 @@ export const kafkaNodeConfigSpec = {
   }),
   kafkaHeadersCharset: stringField({
     default: 'UTF-8',
-    description: 'Charset of the header values: UTF-8, US-ASCII, ISO-8859-1, UTF-16, UTF-16BE, UTF-16LE'
+    description:
+      'Charset of the header values, a Java name or alias: UTF-8, UTF-16(BE/LE), UTF-32(BE/LE), US-ASCII, ISO-8859-1…9, 11, 13, 15, 16, windows-1250…1258, KOI8-R, KOI8-U, Shift_JIS, EUC-JP, EUC-KR, GBK, GB18030, Big5'
   })
 } as const
 

@@ -18,6 +18,7 @@ import { javaUtf8Text } from './charset.js'
 import { MetadataHeaders } from './metadata-headers.js'
 import { KafkaMetrics } from './kafka-metrics.js'
 import { PendingRecord } from './pending-record.js'
+import { tellKafkaFailure } from './failure.js'
 
 /** The Kafka node. */
 export class KafkaNode implements RuleNode {
@@ -55,7 +56,8 @@ export class KafkaNode implements RuleNode {
     if (this.#closing) {
       // Returned, not dropped: the caller waits on the nodes downstream of Failure, and the engine
       // turns their rejection into Failure there.
-      return ctx.tellFailure(
+      return tellKafkaFailure(
+        ctx,
         msg,
         new ProducerClosedError('the Kafka node is stopping; message not sent', { node: this.#ctx.nodeName })
       )
@@ -72,9 +74,11 @@ export class KafkaNode implements RuleNode {
       headers: this.#headers
     })
     const refused = this.#producer.refusal(record)
-    if (refused !== undefined) return ctx.tellFailure(msg, refused)
+    if (refused !== undefined) return tellKafkaFailure(ctx, msg, refused)
     // No room: the caller waits until records complete (buffer.memory), as Java's send() blocks.
-    return this.#producer.append(record)?.then(undefined, (error: unknown) => ctx.tellFailure(msg, error))
+    return this.#producer
+      .append(record)
+      ?.then(undefined, (error: unknown) => tellKafkaFailure(ctx, msg, error))
   }
 
   health(): NodeHealth {

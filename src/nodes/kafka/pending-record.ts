@@ -10,6 +10,7 @@ import {
   type SendOutcome
 } from '../../kafka/producer/outgoing-record.js'
 import type { MetadataHeaders } from './metadata-headers.js'
+import { tellKafkaFailure } from './failure.js'
 
 /** What a pending record is made of. */
 export interface PendingRecordOptions {
@@ -65,7 +66,7 @@ export class PendingRecord implements OutgoingRecord {
     // Told from the producer's callback, where no caller waits to be slowed down; the acceptance
     // does not reject on a downstream node's error (the engine makes that Failure there).
     if (outcome.kind === 'failed') {
-      void this.ctx.tellFailure(this.msg, outcome.error)
+      void tellKafkaFailure(this.ctx, this.msg, outcome.error)
       return
     }
     void this.ctx.tellSuccess(

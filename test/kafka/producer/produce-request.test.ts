@@ -19,7 +19,7 @@ const batches = [
 
 for (const version of PRODUCE_VERSIONS) {
   test(`Produce v${version}: the request decodes, by the broker's schema, to every partition's batch grouped by topic`, () => {
-    const body = encodeProduceRequest(version, -1, 30000, batches).buffer
+    const body = encodeProduceRequest({ version, acks: -1, timeoutMs: 30000, batches }).buffer
     const reader = new Reader(body)
     const request = decode(reader, produceApi.request, version, version >= 9)
     assert.equal(reader.remaining, 0)
@@ -86,6 +86,12 @@ for (const version of PRODUCE_VERSIONS) {
 }
 
 test('acks 0: the request says the broker will not answer', () => {
-  assert.equal(encodeProduceRequest(9, 0, 1000, batches).context.noResponse, true)
-  assert.equal(encodeProduceRequest(9, 1, 1000, batches).context.noResponse, undefined)
+  assert.equal(
+    encodeProduceRequest({ version: 9, acks: 0, timeoutMs: 1000, batches }).context.noResponse,
+    true
+  )
+  assert.equal(
+    encodeProduceRequest({ version: 9, acks: 1, timeoutMs: 1000, batches }).context.noResponse,
+    undefined
+  )
 })

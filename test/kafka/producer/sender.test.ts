@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RuleNodeError } from '../../../src/errors.js'
 import { Accumulator } from '../../../src/kafka/producer/accumulator.js'
+import { appended, failed } from '../../../src/kafka/producer/batch-outcome.js'
 import { Batch, PartitionBuffer } from '../../../src/kafka/producer/partition-buffer.js'
 import {
   Sender,
@@ -77,10 +78,16 @@ const retriable = new RuleNodeError('NOT_LEADER_OR_FOLLOWER', {
 })
 const fatal = new RuleNodeError('INVALID_RECORD', { code: 'INVALID_RECORD', retriable: false })
 
-function hooks(produce: SenderHooks<Rec>['produce']) {
+/** A batch's answer in these tests: its base offset, or the error it failed with. */
+type Answer = number | Error
+
+function hooks(produce: (batches: Batch<Rec>[], leader: number) => Promise<Answer[]>) {
   const log: string[] = []
   const h: SenderHooks<Rec> = {
-    produce,
+    produce: async (batches, leader) =>
+      (await produce(batches, leader)).map((answer) =>
+        typeof answer === 'number' ? appended(answer) : failed(answer)
+      ),
     toError: (error) => error as RuleNodeError,
     expired: (b, last) =>
       new RuleNodeError(`expired ${b.partition} after ${last?.code ?? 'nothing'}`, { code: 'TIMEOUT' }),

@@ -6,6 +6,7 @@ import { LeaderUnknownError, fromClientError } from '../../../src/kafka/errors.j
 import { MetadataCache } from '../../../src/kafka/producer/metadata-cache.js'
 import { producerSettings } from '../../../src/kafka/producer/producer-properties.js'
 import { encodeRecordBatch, type BatchRecord } from '../../../src/kafka/producer/record-batch.js'
+import type { BatchOutcome } from '../../../src/kafka/producer/batch-outcome.js'
 import { BatchTransport } from '../../../src/kafka/producer/transport.js'
 import { address, startTestBroker, uniqueTopic } from '../../helpers/broker.js'
 
@@ -46,6 +47,16 @@ const batchOf = (topic: string, partition: number, ...records: BatchRecord[]) =>
   payload: encodeRecordBatch(records, 'none')
 })
 
+/** Each outcome as its base offset when appended, or its error when failed. */
+const answers = (outcomes: BatchOutcome[]): (number | Error)[] =>
+  outcomes.map((o) => (o.kind === 'appended' ? o.baseOffset : o.error))
+
+/** Sends through the transport; the outcomes as `answers` gives them. */
+const produce = async (
+  transport: BatchTransport,
+  ...args: Parameters<BatchTransport['produce']>
+): Promise<(number | Error)[]> => answers(await transport.produce(...args))
+
 const stored = (broker: Broker, topic: string, partition: number): [number, string, string][] =>
   broker.records(topic, partition).map((r) => [r.offset, r.key?.toString() ?? '', r.value?.toString() ?? ''])
 
@@ -55,7 +66,8 @@ test("batches of several partitions go in one Produce request to their leader, f
   broker.createTopic(topic, 2)
   const { metadata, transport } = transportOf(t, broker)
   let handedOver = 0
-  const first = await transport.produce(
+  const first = await produce(
+    transport,
     -1,
     [batchOf(topic, 0, record('a', '1'), record('b', '2')), batchOf(topic, 1, record('c', '3'))],
     () => handedOver++
@@ -65,7 +77,7 @@ test("batches of several partitions go in one Produce request to their leader, f
   assert.equal(broker.requestCount('Produce'), 1)
   // The leader is known now: the next request goes straight to it.
   assert.equal(metadata.leaderOf(topic, 0), 0)
-  const second = await transport.produce(0, [batchOf(topic, 0, record('d', '4'))])
+  const second = await produce(transport, 0, [batchOf(topic, 0, record('d', '4'))])
   assert.deepEqual(second, [2])
   assert.equal(broker.requestCount('Produce'), 2)
   assert.deepEqual(stored(broker, topic, 0), [
@@ -81,7 +93,7 @@ test('a partition without a leader fails alone, not counted as sent; a broker er
   const topic = uniqueTopic('transport-errors')
   broker.createTopic(topic, 2)
   const { metadata, transport } = transportOf(t, broker)
-  const outcomes = await transport.produce(-1, [
+  const outcomes = await produce(transport, -1, [
     batchOf(topic, 0, record('a', '1')),
     batchOf(topic, 7, record('b', '2'))
   ])
@@ -93,7 +105,7 @@ test('a partition without a leader fails alone, not counted as sent; a broker er
 
   // NOT_LEADER_OR_FOLLOWER (6) for the next Produce request.
   broker.faults.failNext('Produce', 6, 1)
-  const refused = await transport.produce(0, [batchOf(topic, 1, record('c', '3'))])
+  const refused = await produce(transport, 0, [batchOf(topic, 1, record('c', '3'))])
   const error = fromClientError(refused[0], { topic, partition: 1 })
   assert.equal(error.code, 'NOT_LEADER_OR_FOLLOWER')
   assert.equal(error.retriable, true)
@@ -107,7 +119,7 @@ test('acks=0: the request is written and the outcome is offset -1, the broker st
   const topic = uniqueTopic('transport-acks0')
   broker.createTopic(topic, 1)
   const { transport } = transportOf(t, broker, 0)
-  assert.deepEqual(await transport.produce(-1, [batchOf(topic, 0, record('k', 'v'))]), [-1])
+  assert.deepEqual(await produce(transport, -1, [batchOf(topic, 0, record('k', 'v'))]), [-1])
   // No answer comes: wait until the broker has stored the batch.
   for (let i = 0; i < 200 && broker.highWatermark(topic, 0) < 1; i++)
     await new Promise((resolve) => setTimeout(resolve, 10))
@@ -120,17 +132,17 @@ test('a broker that cannot be reached fails the batches it leads with a connecti
   broker.createTopic(topic, 2)
   const { metadata, transport } = transportOf(t, broker)
   assert.deepEqual(
-    await transport.produce(-1, [batchOf(topic, 0, record('a', '1')), batchOf(topic, 1, record('b', '2'))]),
+    await produce(transport, -1, [batchOf(topic, 0, record('a', '1')), batchOf(topic, 1, record('b', '2'))]),
     [0, 0]
   )
   await broker.down()
-  const outcomes = await transport.produce(0, [batchOf(topic, 0, record('c', '3'))])
+  const outcomes = await produce(transport, 0, [batchOf(topic, 0, record('c', '3'))])
   const error = fromClientError(outcomes[0], { topic, partition: 0 })
   assert.equal(error.code, 'CONNECTION')
   assert.equal(error.retriable, true)
   assert.deepEqual([metadata.leaderOf(topic, 0), metadata.leaderOf(topic, 1)], [-1, -1])
   await broker.up()
-  assert.deepEqual(await transport.produce(-1, [batchOf(topic, 1, record('d', '4'))]), [1])
+  assert.deepEqual(await produce(transport, -1, [batchOf(topic, 1, record('d', '4'))]), [1])
   assert.deepEqual(stored(broker, topic, 1), [
     [0, 'b', '2'],
     [1, 'd', '4']

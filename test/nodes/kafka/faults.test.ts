@@ -36,7 +36,40 @@ test('a broker slower than request.timeout.ms: Failure naming the timeout when r
     exits.map((e) => e.relation),
     ['Failure', 'Failure']
   )
-  assert.match(exits[0]?.msg.metadata.error ?? '', /^Kafka\w+Error: .*[Tt]imed? ?out/)
+  assert.match(exits[0]?.msg.metadata.errorDetail ?? '', /^Kafka\w+Error: .*[Tt]imed? ?out/)
+  // As the Java producer's Sender reports a request that timed out (REQUEST_TIMED_OUT), retries 0.
+  assert.deepEqual(
+    exits.map((e) => e.msg.metadata.error),
+    exits.map(
+      () => 'class org.apache.kafka.common.errors.TimeoutException: Disconnected from node 0 due to timeout'
+    )
+  )
+})
+
+test("a broker that keeps refusing until delivery.timeout.ms: the Java producer's expiry text, with the record count and partition", async (t) => {
+  const { broker, topic, node } = await onePartitionNode(t, 'expire', {
+    retries: 1000,
+    otherProperties: {
+      'retry.backoff.ms': '50',
+      'request.timeout.ms': '500',
+      'delivery.timeout.ms': '800'
+    }
+  })
+  await node.run([makeMsg()])
+  broker.faults.failNext('Produce', NOT_LEADER_OR_FOLLOWER, 1000)
+  const exits = await node.run([makeMsg()])
+  assert.equal(exits[0]?.relation, 'Failure')
+  // Sender.failExpiredBatches: the time since the batch was made, which the clock decides.
+  assert.match(
+    exits[0]?.msg.metadata.error ?? '',
+    new RegExp(
+      `^class org\\.apache\\.kafka\\.common\\.errors\\.TimeoutException: Expiring 1 record\\(s\\) for ${topic}-0:\\d+ ms has passed since batch creation$`
+    )
+  )
+  assert.match(
+    exits[0]?.msg.metadata.errorDetail ?? '',
+    /^KafkaTimeoutError: 1 record\(s\) for topic \S+ partition 0 expired: not delivered within delivery\.timeout\.ms 800 ms \(last error: /
+  )
 })
 
 test('connections dropped after every 3 requests: with retries every message is delivered', async (t) => {
@@ -76,11 +109,17 @@ eachBroker(
       makeMsg({ metadata: { deviceName: 'y' } })
     ])
     assert.deepEqual(
-      exits.map((e) => [e.relation, e.msg.metadata.error?.replace(/: [^:]*$/, '')]),
+      exits.map((e) => [e.relation, e.msg.metadata.errorDetail?.replace(/: [^:]*$/, '')]),
       [
         ['Failure', 'KafkaBrokerError: broker answered INVALID_TOPIC_EXCEPTION (17) for topic bad topic x'],
         ['Failure', 'KafkaBrokerError: broker answered INVALID_TOPIC_EXCEPTION (17) for topic bad topic y']
       ]
+    )
+    assert.deepEqual(
+      exits.map((e) => e.msg.metadata.error),
+      ['x', 'y'].map(
+        (d) => `class org.apache.kafka.common.errors.InvalidTopicException: Invalid topics: [bad topic ${d}]`
+      )
     )
     assert.ok(Date.now() - started < 10_000)
   }
@@ -139,10 +178,14 @@ test('an idempotent batch that fails for good: later batches go out under a new 
   broker.faults.failNext('Produce', INVALID_RECORD, 1)
   const failed = await node.run(Array.from({ length: 5 }, (_, n) => makeMsg({ data: `a${n}` })))
   assert.deepEqual(
-    failed.map((e) => [e.relation, e.msg.metadata.error?.replace(/:.*/, '')]),
+    failed.map((e) => [e.relation, e.msg.metadata.errorDetail?.replace(/:.*/, '')]),
     Array.from({ length: 5 }, () => ['Failure', 'KafkaBrokerError'])
   )
-  assert.match(failed[0]?.msg.metadata.error ?? '', /INVALID_RECORD \(87\)/)
+  assert.match(failed[0]?.msg.metadata.errorDetail ?? '', /INVALID_RECORD \(87\)/)
+  assert.equal(
+    failed[0]?.msg.metadata.error,
+    'class org.apache.kafka.common.InvalidRecordException: This record has failed the validation on broker and hence will be rejected.'
+  )
   const delivered = await node.run(Array.from({ length: 5 }, (_, n) => makeMsg({ data: `b${n}` })))
   assert.deepEqual(
     delivered.map((e) => [e.relation, e.msg.metadata.offset]),

@@ -410,8 +410,12 @@ test('routes to Failure with error metadata when retries run out', async (t) => 
   assert.equal(exits.length, 1)
   assert.equal(exits[0]?.relation, 'Failure')
   assert.match(
-    exits[0]?.msg.metadata.error ?? '',
+    exits[0]?.msg.metadata.errorDetail ?? '',
     /^KafkaBrokerError: broker answered NOT_LEADER_OR_FOLLOWER \(6\) for topic .* partition 0/
+  )
+  assert.equal(
+    exits[0]?.msg.metadata.error,
+    'class org.apache.kafka.common.errors.NotLeaderOrFollowerException: For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.'
   )
   assert.equal(exits[0]?.msg.data, msg.data)
   assert.equal(broker.highWatermark(topic, 0), 0)
@@ -427,8 +431,12 @@ test('does not retry an error that is not retriable', async (t) => {
   const exits = await node.run([makeMsg()])
   assert.equal(exits[0]?.relation, 'Failure')
   assert.match(
-    exits[0]?.msg.metadata.error ?? '',
+    exits[0]?.msg.metadata.errorDetail ?? '',
     /^KafkaBrokerError: broker answered INVALID_TOPIC_EXCEPTION \(17\)/
+  )
+  assert.equal(
+    exits[0]?.msg.metadata.error,
+    'class org.apache.kafka.common.errors.InvalidTopicException: The request attempted to perform an operation on an invalid topic.'
   )
   assert.equal(broker.requestCount('Produce') - before, 1)
 })
@@ -444,8 +452,9 @@ async function closedPort(): Promise<number> {
 
 // Not per broker: nothing answers at all.
 test('routes every message to Failure when no broker is reachable, within max.block.ms', async (t) => {
+  const topic = uniqueTopic()
   const node = await kafkaChain(t, {
-    topicPattern: uniqueTopic(),
+    topicPattern: topic,
     bootstrapServers: `127.0.0.1:${await closedPort()}`,
     otherProperties: { 'max.block.ms': '500' }
   })
@@ -458,8 +467,12 @@ test('routes every message to Failure when no broker is reachable, within max.bl
   assert.ok(Date.now() - started < 5000, `failed after ${Date.now() - started} ms`)
   for (const exit of exits) {
     assert.match(
-      exit.msg.metadata.error ?? '',
+      exit.msg.metadata.errorDetail ?? '',
       /^KafkaTimeoutError: topic .* not present in metadata after 500 ms \(max\.block\.ms\); last error: /
+    )
+    assert.equal(
+      exit.msg.metadata.error,
+      `class org.apache.kafka.common.errors.TimeoutException: Topic ${topic} not present in metadata after 500 ms.`
     )
   }
   assert.equal(node.chain.health()[0]?.ok, false)
@@ -478,8 +491,13 @@ eachBroker(
     const exits = await node.run([makeMsg({ data: 'z'.repeat(2000) }), makeMsg({ data: 'small' })])
     assert.equal(exits[0]?.relation, 'Failure')
     assert.match(
-      exits[0]?.msg.metadata.error ?? '',
+      exits[0]?.msg.metadata.errorDetail ?? '',
       /^RecordTooLargeError: the record is \d+ bytes, more than max\.request\.size \(1000 bytes\)/
+    )
+    // 2000 bytes of value in a batch of its own, as Java's estimate counts it.
+    assert.equal(
+      exits[0]?.msg.metadata.error,
+      'class org.apache.kafka.common.errors.RecordTooLargeException: The message is 2086 bytes when serialized which is larger than 1000, which is the value of the max.request.size configuration.'
     )
     assert.deepEqual([exits[1]?.relation, exits[1]?.msg.metadata.offset], ['Success', '0'])
   }
@@ -494,10 +512,14 @@ eachBroker(
     const exits = await node.run([makeMsg({ data: 'z'.repeat(20_000) })])
     assert.equal(exits[0]?.relation, 'Failure')
     assert.match(
-      exits[0]?.msg.metadata.error ?? '',
+      exits[0]?.msg.metadata.errorDetail ?? '',
       new RegExp(
         `^KafkaBrokerError: broker answered MESSAGE_TOO_LARGE \\(10\\) for topic ${topic} partition 0`
       )
+    )
+    assert.equal(
+      exits[0]?.msg.metadata.error,
+      'class org.apache.kafka.common.errors.RecordTooLargeException: The request included a message larger than the max message size the server will accept.'
     )
     const after = await node.run([makeMsg({ data: 'fits' })])
     assert.deepEqual(

@@ -44,9 +44,10 @@ test('a broker older than Kafka 2.1 (Produce up to v6): every message fails with
   const node = await kafkaChain(t, { topicPattern: uniqueTopic('v6'), bootstrapServers: address(broker) })
   const exits = await node.run([makeMsg(), makeMsg()])
   assert.deepEqual(
-    exits.map((e) => [e.relation, e.msg.metadata.error]),
+    exits.map((e) => [e.relation, e.msg.metadata.error, e.msg.metadata.errorDetail]),
     [0, 1].map(() => [
       'Failure',
+      'class org.apache.kafka.common.errors.UnsupportedVersionException: The version of API is not supported.',
       'KafkaBrokerError: the broker speaks Produce versions 3-6; the node needs 7, 8 or 9 (Kafka 2.1 or later)'
     ])
   )

@@ -91,8 +91,13 @@ for (const [mechanism, listener] of [
       const started = Date.now()
       const bad = await publish(t, listener, { ...properties('not-the-password'), 'max.block.ms': '60000' })
       assert.equal(bad.exits[0]?.relation, 'Failure')
-      const error = bad.exits[0]?.msg.metadata.error ?? ''
+      const error = bad.exits[0]?.msg.metadata.errorDetail ?? ''
       assert.match(error, /SASL_AUTHENTICATION_FAILED \(58\)/)
+      // Kafka's own answer, as the Java producer's SaslAuthenticationException carries it.
+      assert.equal(
+        bad.exits[0]?.msg.metadata.error,
+        `class org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`
+      )
       assert.ok(!error.includes('not-the-password'), error)
       // A refused login is final: it must not wait for max.block.ms (60 s).
       assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`)
@@ -120,8 +125,12 @@ test(
     const untrusted = await publish(t, 'SSL', { 'security.protocol': 'SSL', 'max.block.ms': '60000' })
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`)
     assert.equal(untrusted.exits[0]?.relation, 'Failure')
+    assert.equal(
+      untrusted.exits[0]?.msg.metadata.error,
+      'class org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed'
+    )
     assert.match(
-      untrusted.exits[0]?.msg.metadata.error ?? '',
+      untrusted.exits[0]?.msg.metadata.errorDetail ?? '',
       /^KafkaTlsError: TLS handshake with 127\.0\.0\.1:\d+ failed for topic secure-\w+: .*unable to verify the first certificate$/
     )
   }
@@ -156,8 +165,12 @@ test(
     // with the alert, as Java's SslAuthenticationException, not after max.block.ms (60 s).
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`)
     assert.equal(without.exits[0]?.relation, 'Failure')
+    assert.equal(
+      without.exits[0]?.msg.metadata.error,
+      'class org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed'
+    )
     assert.match(
-      without.exits[0]?.msg.metadata.error ?? '',
+      without.exits[0]?.msg.metadata.errorDetail ?? '',
       /^KafkaTlsError: TLS handshake with 127\.0\.0\.1:\d+ failed for topic secure-\w+: Connection closed: .*alert (bad certificate|certificate required)/
     )
     assert.ok(!(without.exits[0]?.msg.metadata.error ?? '').includes(key))

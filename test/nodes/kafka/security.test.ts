@@ -77,8 +77,12 @@ test('SCRAM-SHA-512 over TLS: the right password publishes, the wrong one fails 
     exits.map((e) => e.relation),
     ['Failure', 'Failure']
   )
+  assert.equal(
+    exits[0]?.msg.metadata.error,
+    'class org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512'
+  )
   assert.match(
-    exits[0]?.msg.metadata.error ?? '',
+    exits[0]?.msg.metadata.errorDetail ?? '',
     /^KafkaBrokerError: broker answered SASL_AUTHENTICATION_FAILED \(58\) for topic scram-\w+: SASL authentication failed/
   )
   assert.equal(broker.highWatermark(topic, 0), 1)
@@ -95,7 +99,11 @@ test('an untrusted certificate fails the messages; host-name checking can be swi
   })
   const [failed] = await untrusted.run([makeMsg()])
   assert.equal(failed?.relation, 'Failure')
-  assert.match(failed?.msg.metadata.error ?? '', /^KafkaTlsError: .*self[- ]signed certificate/)
+  assert.match(failed?.msg.metadata.errorDetail ?? '', /^KafkaTlsError: .*self[- ]signed certificate/)
+  assert.equal(
+    failed?.msg.metadata.error,
+    'class org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed'
+  )
   // Trusted, reached by a name the certificate does not hold: only without host-name verification.
   const otherName = await kafkaChain(t, {
     topicPattern: topic,
@@ -132,7 +140,7 @@ test("TLS failures fail every waiting message at once with the cause, as Java's 
   )
   for (const exit of refused)
     assert.match(
-      exit.msg.metadata.error ?? '',
+      exit.msg.metadata.errorDetail ?? '',
       /^KafkaTlsError: TLS handshake with localhost:\d+ failed for topic tls-fail-\w+: .*self[- ]signed certificate$/
     )
   // Trusted and right for the bootstrap host (localhost), wrong for the broker's own (127.0.0.1).
@@ -154,7 +162,7 @@ test("TLS failures fail every waiting message at once with the cause, as Java's 
   )
   for (const exit of wrongHost)
     assert.match(
-      exit.msg.metadata.error ?? '',
+      exit.msg.metadata.errorDetail ?? '',
       /^KafkaTlsError: .*IP: 127\.0\.0\.1 is not in the cert's list/
     )
   assert.equal(broker.highWatermark(topic, 0), 0)

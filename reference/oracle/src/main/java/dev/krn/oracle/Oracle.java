@@ -27,7 +27,7 @@ public final class Oracle {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: oracle partition|produce|consume|create-topic|golden [--name value ...]");
+      System.err.println("usage: oracle partition|produce|consume|create-topic|golden|jackson|jsonpath|encode [--name value ...]");
       System.exit(2);
     }
     Map<String, List<String>> options = options(args);
@@ -41,6 +41,9 @@ public final class Oracle {
             case "consume" -> Consume.run(options);
             case "create-topic" -> Topics.create(options);
             case "golden" -> Golden.run(input);
+            case "jackson" -> Json.rewrite(input);
+            case "jsonpath" -> Json.jsonPath(input);
+            case "encode" -> Encode.run(input);
             default -> throw new IllegalArgumentException("unknown subcommand " + args[0]);
           };
       for (ObjectNode answer : answers) {

@@ -1,0 +1,65 @@
+// `run --spool DIR`: the options of the durable spool, and opening it for the service.
+
+import type { Logger } from '../engine/logger.js'
+import { ServiceError, UsageError } from '../errors.js'
+import type { ServiceMetrics } from '../service/metrics.js'
+import { Spool } from '../spool/spool.js'
+
+/** Parsed command-line values, as node:util's parseArgs gives them. */
+type OptionValues = Record<string, string | boolean | undefined>
+
+export async function openSpool(
+  settings: SpoolSettings,
+  logger: Logger,
+  metrics: ServiceMetrics
+): Promise<Spool> {
+  let spool: Spool
+  try {
+    spool = await Spool.open({ ...settings, logger, onSync: metrics.spoolSyncObserver() })
+  } catch (error) {
+    throw new ServiceError(`cannot open the spool in ${settings.dir}: ${(error as Error).message}`, {
+      cause: error
+    })
+  }
+  metrics.attachSpool(spool)
+  return spool
+}
+
+export interface SpoolSettings {
+  readonly dir: string
+  readonly maxBytes: number
+  readonly segmentBytes: number
+}
+
+const DEFAULT_SPOOL_MAX_BYTES = 1 << 30
+const DEFAULT_SPOOL_SEGMENT_BYTES = 16 << 20
+
+export function parseSpoolOptions(values: OptionValues, hasFront: boolean): SpoolSettings | undefined {
+  const dir = values.spool
+  if (dir === undefined) {
+    if (values['spool-max-bytes'] !== undefined || values['spool-segment-bytes'] !== undefined)
+      throw new UsageError('--spool-max-bytes and --spool-segment-bytes need --spool DIR')
+    return undefined
+  }
+  if (!hasFront)
+    throw new UsageError('--spool needs --http PORT or --mqtt PORT (it keeps what the device fronts accept)')
+  if (typeof dir !== 'string' || dir === '') throw new UsageError('--spool needs a directory')
+  const bytes = (name: string, fallback: number): number => {
+    const text = values[name] ?? String(fallback)
+    if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < 1)
+      throw new UsageError(`--${name} must be a positive whole number of bytes (got "${String(text)}")`)
+    return Number(text)
+  }
+  const maxBytes = bytes('spool-max-bytes', DEFAULT_SPOOL_MAX_BYTES)
+  const segmentBytes = bytes(
+    'spool-segment-bytes',
+    Math.max(1, Math.min(DEFAULT_SPOOL_SEGMENT_BYTES, Math.floor(maxBytes / 4)))
+  )
+  // The segment being written is deleted only once rolled: two must fit for a full spool to drain.
+  if (segmentBytes > maxBytes / 2) {
+    throw new UsageError(
+      `--spool-segment-bytes must be at most half of --spool-max-bytes (got ${segmentBytes} and ${maxBytes})`
+    )
+  }
+  return { dir, maxBytes, segmentBytes }
+}

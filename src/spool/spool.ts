@@ -1,0 +1,375 @@
+// A durable spool: an append-only, segmented write-ahead log of accepted messages. `append`
+// resolves once the message's record is on disk (fdatasync); appends that arrive while a sync is
+// under way are written and synced together by the next one (group commit), so concurrent callers
+// share a sync. `done` marks a message finished; the marks ride along with the next sync. The
+// oldest segments whose messages are all done are deleted, oldest first: a done mark always lives
+// in a segment no older than its message, so deleting in order never loses a mark that a kept
+// message needs.
+
+import { writeSync } from 'node:fs'
+import { mkdir, open, readFile, readdir, truncate, unlink, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from '../engine/logger.js'
+import { SpoolFullError } from '../errors.js'
+import { RecordKind, encodeDone, encodeMessage, scanSegment } from './record.js'
+
+/** Where the spool lives and how large it may grow. */
+export interface SpoolOptions {
+  readonly dir: string
+  /** Bytes of segment files beyond which new messages are refused (done marks are always written). */
+  readonly maxBytes: number
+  /** A segment is closed and a new one started once it holds this many bytes. */
+  readonly segmentBytes: number
+  readonly logger: Logger
+  /** Told how long each fdatasync took, in seconds. */
+  readonly onSync?: (seconds: number) => void
+}
+
+/** A message found unfinished when the spool was opened. */
+export interface SpooledMessage {
+  readonly id: number
+  readonly payload: Buffer
+}
+
+interface Segment {
+  readonly number: number
+  readonly path: string
+  bytes: number
+  /** Messages in this segment not yet done. */
+  pending: number
+}
+
+interface Waiter {
+  readonly id: number
+  readonly resolve: (id: number) => void
+  readonly reject: (error: unknown) => void
+}
+
+// Syncs under way at once. More than one lets a batch start its sync while the one before still
+// runs, which shortens the wait of a request that just missed a sync; the thread pool (4 threads
+// by default) must keep room for other file work.
+const MAX_SYNCS_IN_FLIGHT = 2
+// How long done marks wait for a batch of messages before they are written on their own.
+const DONE_DELAY_MS = 20
+
+const SEGMENT_NAME = /^(\d{20})\.wal$/
+const segmentName = (number: number): string => `${String(number).padStart(20, '0')}.wal`
+
+/** The spool of an HTTP (or other) front: accepted messages, on disk until they have left the chain. */
+export class Spool {
+  readonly dir: string
+  readonly #options: SpoolOptions
+  readonly #segments: Segment[] = []
+  readonly #pending = new Map<number, Segment>()
+  #active!: Segment
+  #handle: FileHandle | undefined
+  #nextId = 1
+  #bytes = 0
+  #queued: Buffer[] = []
+  #queuedBytes = 0
+  #waiters: Waiter[] = []
+  #doneIds: number[] = []
+  #writing: Promise<void> | undefined
+  #doneTimer: NodeJS.Timeout | undefined
+  readonly #syncs = new Set<Promise<void>>()
+  #rollNext = false
+  #closed = false
+  #unfinished: SpooledMessage[] = []
+  #replayed = 0
+  /** Records lost to a torn or corrupt tail when the spool was opened. */
+  lostRecords = 0
+
+  private constructor(options: SpoolOptions) {
+    this.dir = options.dir
+    this.#options = options
+  }
+
+  /** Opens (or creates) the spool in `options.dir`, recovering what an earlier run left. */
+  static async open(options: SpoolOptions): Promise<Spool> {
+    const spool = new Spool(options)
+    await spool.#recover()
+    return spool
+  }
+
+  /** Bytes of segment files on disk. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  /** Segment files on disk. */
+  get segments(): number {
+    return this.#segments.length
+  }
+
+  /** Messages on disk not yet done. */
+  get pending(): number {
+    return this.#pending.size
+  }
+
+  /**
+   * The messages an earlier run accepted and did not finish, in the order they were accepted;
+   * handed out once (the caller replays them and marks each `done`).
+   */
+  replay(): SpooledMessage[] {
+    const unfinished = this.#unfinished
+    this.#unfinished = []
+    this.#replayed += unfinished.length
+    return unfinished
+  }
+
+  /** Messages handed out by `replay`. */
+  get replayed(): number {
+    return this.#replayed
+  }
+
+  /**
+   * Writes a message; resolves with its id once it is durable, or rejects with SpoolFullError
+   * when the spool holds `maxBytes` already.
+   */
+  append(payload: Uint8Array): Promise<number> {
+    if (this.#closed) return Promise.reject(new Error('the spool is closed'))
+    const id = this.#nextId
+    const record = encodeMessage(id, payload)
+    if (this.#bytes + this.#queuedBytes + record.length > this.#options.maxBytes) {
+      return Promise.reject(new SpoolFullError(this.#options.maxBytes))
+    }
+    this.#nextId++
+    this.#queued.push(record)
+    this.#queuedBytes += record.length
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ id, resolve, reject })
+      this.#write()
+    })
+  }
+
+  /** Marks a message finished (it has left the chain); a message not pending is ignored. */
+  done(id: number): void {
+    const segment = this.#pending.get(id)
+    if (segment === undefined) return
+    this.#pending.delete(id)
+    segment.pending--
+    this.#doneIds.push(id)
+    // Marks wait a moment for a batch of messages to ride with: a write of their own for every
+    // answer from Kafka would cost a system call each, for nothing a crash could lose.
+    if (!this.#closed && this.#doneTimer === undefined) {
+      this.#doneTimer = setTimeout(() => {
+        this.#doneTimer = undefined
+        if (this.#doneIds.length > 0) this.#write()
+      }, DONE_DELAY_MS)
+    }
+  }
+
+  /** Resolves once everything appended or marked done so far is written (messages synced). */
+  async flush(): Promise<void> {
+    if (this.#doneIds.length > 0) this.#write()
+    while (this.#writing !== undefined || this.#syncs.size > 0) {
+      await Promise.all([this.#writing, ...this.#syncs])
+    }
+  }
+
+  /** Writes what is queued and closes the files; a spool whose messages are all done is left empty. */
+  async close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#doneTimer)
+    this.#doneTimer = undefined
+    await this.flush()
+    // Done marks told after the close began, and the last ones, written and synced.
+    if (this.#doneIds.length > 0) {
+      this.#write()
+      await this.flush()
+    }
+    await this.#handle?.close()
+    if (this.#pending.size === 0) {
+      for (const segment of this.#segments) await unlink(segment.path)
+      this.#segments.length = 0
+      this.#bytes = 0
+    } else await this.#collect()
+  }
+
+  /** Starts the write loop unless it runs; it takes whatever has queued since its last write. */
+  #write(): void {
+    this.#writing ??= this.#writeLoop().finally(() => (this.#writing = undefined))
+  }
+
+  async #writeLoop(): Promise<void> {
+    // Let the appends of this turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve))
+    while (this.#queued.length > 0 || this.#doneIds.length > 0) {
+      if (this.#rollNext || this.#active.bytes >= this.#options.segmentBytes) {
+        // A segment is closed only once nothing written to it waits for its sync.
+        await this.#syncsSettled()
+        const messages = this.#waiters.length > 0
+        if (this.#rollNext || messages || this.#active.pending === 0) {
+          try {
+            await this.#roll()
+          } catch (error) {
+            this.#fail(this.#takeBatch().waiters, error, `cannot start a new segment`)
+            continue
+          }
+        }
+      }
+      const { batch, waiters } = this.#takeBatch()
+      const segment = this.#active
+      try {
+        // To the page cache: microseconds, so not worth a trip through the thread pool.
+        for (let at = 0; at < batch.length;) {
+          at += writeSync((this.#handle as FileHandle).fd, batch, at, batch.length - at)
+        }
+      } catch (error) {
+        this.#fail(waiters, error, `writing ${segment.path} failed`)
+        continue
+      }
+      segment.bytes += batch.length
+      this.#bytes += batch.length
+      // Done marks alone are not synced: they survive a killed process in the page cache, and
+      // the next append's sync (or close) makes them durable. A power cut before that replays
+      // messages already delivered (duplicates), never loses one; a sync per mark would halve
+      // the appends' throughput.
+      if (waiters.length === 0 && !this.#closed) {
+        await this.#collect()
+        continue
+      }
+      this.#startSync(segment, waiters)
+      // Group commit: while the syncs in flight are this many, what arrives queues for the next.
+      while (this.#syncs.size >= MAX_SYNCS_IN_FLIGHT) await Promise.race(this.#syncs)
+    }
+  }
+
+  /** Takes what is queued as one buffer: the message records, then one record of done marks. */
+  #takeBatch(): { batch: Buffer; waiters: Waiter[] } {
+    const records = this.#queued
+    const waiters = this.#waiters
+    if (this.#doneIds.length > 0) records.push(encodeDone(this.#doneIds))
+    this.#queued = []
+    this.#waiters = []
+    this.#doneIds = []
+    this.#queuedBytes = 0
+    return { batch: records.length === 1 ? (records[0] as Buffer) : Buffer.concat(records), waiters }
+  }
+
+  /**
+   * fdatasync(2) covers every write made before it, so syncs of later batches may start while an
+   * earlier one runs; each batch is answered when its own sync returns.
+   */
+  #startSync(segment: Segment, waiters: Waiter[]): void {
+    const started = process.hrtime.bigint()
+    const sync: Promise<void> = (this.#handle as FileHandle).datasync().then(
+      async () => {
+        this.#syncs.delete(sync)
+        this.#options.onSync?.(Number(process.hrtime.bigint() - started) / 1e9)
+        for (const waiter of waiters) this.#pending.set(waiter.id, segment)
+        segment.pending += waiters.length
+        for (const waiter of waiters) waiter.resolve(waiter.id)
+        await this.#collect()
+      },
+      (error: unknown) => {
+        this.#syncs.delete(sync)
+        this.#fail(waiters, error, `syncing ${segment.path} failed`)
+      }
+    )
+    this.#syncs.add(sync)
+  }
+
+  /** Refuses a batch whose write failed; it may have left part of its bytes, so the next write starts a new segment. */
+  #fail(waiters: readonly Waiter[], error: unknown, what: string): void {
+    this.#rollNext = true
+    for (const waiter of waiters) waiter.reject(error)
+    this.#options.logger.error(`spool: ${what}: ${(error as Error).message}`)
+  }
+
+  async #syncsSettled(): Promise<void> {
+    while (this.#syncs.size > 0) await Promise.all(this.#syncs)
+  }
+
+  /** Deletes the oldest segments whose messages are all done, up to the first that is not (or the active one). */
+  async #collect(): Promise<void> {
+    for (;;) {
+      const oldest = this.#segments[0]
+      if (oldest === undefined || oldest.pending > 0 || (oldest === this.#active && !this.#closed)) return
+      this.#segments.shift()
+      this.#bytes -= oldest.bytes
+      try {
+        await unlink(oldest.path)
+      } catch (error) {
+        this.#options.logger.warn(`spool: cannot delete ${oldest.path}: ${(error as Error).message}`)
+      }
+    }
+  }
+
+  /** Starts a new active segment; the file's name is made durable in the directory before it is used. */
+  async #roll(): Promise<void> {
+    const number = (this.#segments[this.#segments.length - 1]?.number ?? 0) + 1
+    const segment: Segment = { number, path: join(this.dir, segmentName(number)), bytes: 0, pending: 0 }
+    const handle = await open(segment.path, 'wx')
+    try {
+      await syncDirectory(this.dir)
+    } catch (error) {
+      await handle.close()
+      throw error
+    }
+    await this.#handle?.close()
+    this.#handle = handle
+    this.#rollNext = false
+    this.#active = segment
+    this.#segments.push(segment)
+    await this.#collect()
+  }
+
+  async #recover(): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
+    const names = (await readdir(this.dir)).filter((name) => SEGMENT_NAME.test(name)).sort()
+    const messages: { message: SpooledMessage; segment: Segment }[] = []
+    const done = new Set<number>()
+    let lastId = 0
+    for (const name of names) {
+      const path = join(this.dir, name)
+      const bytes = await readFile(path)
+      const scan = scanSegment(bytes)
+      if (scan.validBytes < bytes.length) {
+        await truncate(path, scan.validBytes)
+        this.lostRecords += scan.lostRecords
+        this.#options.logger.warn(
+          `spool: ${path} has a torn or corrupt tail at byte ${scan.validBytes} of ${bytes.length}: truncated, ${scan.lostRecords} record(s) lost to it`
+        )
+      }
+      const segment: Segment = {
+        number: Number(SEGMENT_NAME.exec(name)?.[1]),
+        path,
+        bytes: scan.validBytes,
+        pending: 0
+      }
+      this.#segments.push(segment)
+      this.#bytes += segment.bytes
+      for (const record of scan.records) {
+        if (record.kind === RecordKind.Message) {
+          messages.push({ message: { id: record.id, payload: record.payload }, segment })
+          lastId = Math.max(lastId, record.id)
+        } else {
+          for (const id of record.ids) {
+            done.add(id)
+            lastId = Math.max(lastId, id)
+          }
+        }
+      }
+    }
+    for (const { message, segment } of messages) {
+      if (done.has(message.id)) continue
+      segment.pending++
+      this.#pending.set(message.id, segment)
+      this.#unfinished.push(message)
+    }
+    // Never reuse an id that a kept done mark names: a new message would read as done.
+    this.#nextId = lastId + 1
+    await this.#roll()
+  }
+}
+
+/** fsync(2) on a directory, so that a file created or renamed in it survives a crash. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
