@@ -3,8 +3,9 @@
 
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { ServiceError, UsageError, describeError } from '../errors.js'
+import { ConfigError, ServiceError, UsageError, describeError } from '../errors.js'
 import { createRecordSender, openGroupConsumer } from '../kafka/client.js'
+import { parseBootstrapServers } from '../kafka/producer/bootstrap-servers.js'
 import { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
 import { INPUT_FORMATS, type RecordFormat } from '../ingest/kafka-input/record-message.js'
 import type { Originator } from '../msg/message.js'
@@ -47,6 +48,16 @@ function list(value: string, option: string): string[] {
   if (items.some((s) => s === ''))
     throw new UsageError(`--${option} must be a comma-separated list without empty items (got "${value}")`)
   return items
+}
+
+/** host:port entries as the Kafka node's bootstrapServers takes them (an IPv6 host in brackets). */
+function servers(value: string): string[] {
+  try {
+    return parseBootstrapServers(value, '--kafka-input')
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message)
+    throw error
+  }
 }
 
 function whole(values: Record<string, unknown>, option: string, fallback: number, min: number): number {
@@ -94,7 +105,7 @@ export function parseKafkaInputOptions(values: Record<string, unknown>): KafkaIn
   if (deadLetterTopic === '') throw new UsageError('--dead-letter-topic must not be empty')
   const sessionTimeoutMs = whole(values, 'session-timeout-ms', 10_000, 1000)
   return {
-    bootstrapServers: list(bootstrap as string, 'kafka-input'),
+    bootstrapServers: servers(bootstrap as string),
     topics: list(values.topics, 'topics'),
     groupId: values.group,
     clientId: typeof values['client-id'] === 'string' ? values['client-id'] : 'kafka-rule-node',

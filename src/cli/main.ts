@@ -97,6 +97,9 @@ async function run(args: string[]): Promise<number> {
   const kafka = parseKafkaInputOptions(values)
   const fronts = parseFrontOptions(values, kafka !== undefined)
   const { http, mqtt } = fronts
+  // A Kafka input needs no spool: what has not left the chain is not committed, and is read again.
+  if (values.spool !== undefined && fronts.http !== undefined && fronts.devices === undefined)
+    throw new UsageError('--spool needs --devices FILE (it keeps what the device fronts accept)')
   const spoolSettings = parseSpoolOptions(values, fronts.devices !== undefined)
   const stop = new AbortController()
   let signals = 0

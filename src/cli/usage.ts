@@ -96,7 +96,8 @@ Kafka input (consume topics as a member of a consumer group, instead of stdin):
   kafkaKey (when the record has a key). A partition's offset is committed only up to the first
   record whose message, or a copy of it, is still in the chain (at least once). SIGTERM stops
   fetching, lets every message leave, commits, leaves the group, exits 0. With --kafka-input,
-  --http PORT needs no --devices (it then serves /metrics and /healthz only); /healthz also
+  --http PORT needs no --devices (it then serves /metrics and /healthz only; --mqtt and --spool,
+  being for device input, still need it); /healthz also
   reports the group membership (503 while not a member), /metrics the input's counters.
 
 Options:

@@ -41,6 +41,14 @@ test('the Kafka input options: defaults, and each error names its option', () =>
     [{ topics: 'a' }, '--topics needs --kafka-input BOOTSTRAP'],
     [{ 'kafka-input': 'h:1', group: 'g' }, '--kafka-input needs --topics T1[,T2...]'],
     [{ 'kafka-input': 'h:1', topics: 'a' }, '--kafka-input needs --group GROUP'],
+    [
+      { ...base, 'kafka-input': 'h1' },
+      '--kafka-input must be a comma-separated list of host:port (got "h1")'
+    ],
+    [
+      { ...base, 'kafka-input': 'h1:0' },
+      '--kafka-input has port 0 in "h1:0"; a port must be between 1 and 65535'
+    ],
     [{ ...base, topics: 'a,,b' }, '--topics must be a comma-separated list without empty items (got "a,,b")'],
     [{ ...base, 'input-format': 'xml' }, '--input-format must be one of json, raw (got "xml")'],
     [
@@ -66,6 +74,24 @@ test('the Kafka input options: defaults, and each error names its option', () =>
         return true
       }
     )
+  }
+})
+
+test('run --kafka-input with the device fronts: --http needs no --devices, --mqtt and --spool still do', async () => {
+  const chain = kafkaChainFile({ topicPattern: 'out', bootstrapServers: '127.0.0.1:9' })
+  const input = ['--kafka-input', '127.0.0.1:9', '--topics', 'in', '--group', 'g']
+  const cases: [string[], string][] = [
+    [['--http', '0', '--mqtt', '0'], '--mqtt needs --devices FILE (access token -> device)'],
+    [['--mqtt', '0'], '--mqtt needs --devices FILE (access token -> device)'],
+    [
+      ['--http', '0', '--spool', 'spool'],
+      '--spool needs --devices FILE (it keeps what the device fronts accept)'
+    ]
+  ]
+  for (const [fronts, message] of cases) {
+    const result = await runCli(['run', chain, ...input, ...fronts])
+    assert.equal(result.code, 2, result.stderr)
+    assert.equal(result.stderr.split('\n')[0], `kafka-rule-node: ${message}`)
   }
 })
 
