@@ -19,6 +19,9 @@ import { MqttIngest, type MqttTls } from '../ingest/mqtt/mqtt-ingest.js'
 import { readFile } from 'node:fs/promises'
 import { ServiceMetrics } from '../service/metrics.js'
 import { startProgress, type Progress } from './progress.js'
+import { KAFKA_INPUT_OPTIONS, parseKafkaInputOptions, startKafkaInput } from './kafka-input-options.js'
+import type { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
+import { Readable } from 'node:stream'
 
 interface BrokerCli {
   runBroker(args: string[]): Promise<number>
@@ -72,7 +75,8 @@ async function run(args: string[]): Promise<number> {
     'stub-unsupported': { type: 'boolean' },
     spool: { type: 'string' },
     'spool-max-bytes': { type: 'string' },
-    'spool-segment-bytes': { type: 'string' }
+    'spool-segment-bytes': { type: 'string' },
+    ...KAFKA_INPUT_OPTIONS
   })
   if (values.help === true) {
     process.stdout.write(runUsage)
@@ -90,8 +94,12 @@ async function run(args: string[]): Promise<number> {
   if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
-  const fronts = parseFrontOptions(values)
+  const kafka = parseKafkaInputOptions(values)
+  const fronts = parseFrontOptions(values, kafka !== undefined)
   const { http, mqtt } = fronts
+  // A Kafka input needs no spool: what has not left the chain is not committed, and is read again.
+  if (values.spool !== undefined && fronts.http !== undefined && fronts.devices === undefined)
+    throw new UsageError('--spool needs --devices FILE (it keeps what the device fronts accept)')
   const spoolSettings = parseSpoolOptions(values, fronts.devices !== undefined)
   const stop = new AbortController()
   let signals = 0
@@ -110,24 +118,41 @@ async function run(args: string[]): Promise<number> {
   let mqttIngest: MqttIngest | undefined
   let progress: Progress | undefined
   let spool: Spool | undefined
+  let kafkaInput: KafkaInput | undefined
+  let inputFailed = false
   try {
     const summary = await runChain({
       chainPath,
       registry: createDefaultRegistry(),
-      input: process.stdin,
+      // Fed from Kafka, the chain does not read stdin.
+      input: kafka === undefined ? process.stdin : Readable.from([]),
       output: process.stdout,
       errors: process.stderr,
       logger,
       maxLineBytes,
       stop: stop.signal,
-      untilStopped: fronts.devices !== undefined,
+      untilStopped: fronts.http !== undefined || fronts.mqtt !== undefined || kafka !== undefined,
       metricsFor: (node) => metrics.forNode(node),
       stubUnsupported: values['stub-unsupported'] === true,
       onStarted: async (chain) => {
         if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
-        if (fronts.devices === undefined) return
+        if (kafka !== undefined) {
+          kafkaInput = await startKafkaInput(kafka, chain, logger, (error) => {
+            process.stderr.write(`kafka input failed: ${describeError(error)}; stopping\n`)
+            inputFailed = true
+            stop.abort()
+          })
+          const member = kafkaInput.membership()
+          process.stderr.write(
+            `kafka input: member ${member.memberId ?? '?'} of group ${member.groupId}, generation ${member.generationId}\n`
+          )
+        }
+        if (fronts.http === undefined && fronts.mqtt === undefined) return
         metrics.attachChain(chain)
-        const devices = await loadDevices(fronts.devices)
+        if (kafkaInput !== undefined) metrics.attachKafkaInput(kafkaInput)
+        // Without --devices (only with --kafka-input) the device API knows no device.
+        const devices =
+          fronts.devices === undefined ? new Map<string, Device>() : await loadDevices(fronts.devices)
         let acceptor = chainAcceptor(chain)
         if (spoolSettings !== undefined) {
           spool = await openSpool(spoolSettings, logger, metrics)
@@ -137,16 +162,24 @@ async function run(args: string[]): Promise<number> {
         }
         if (mqtt !== undefined) mqttIngest = await startMqtt(mqtt, devices, acceptor)
         if (http === undefined) return
-        ingest = new HttpIngest({ chain, acceptor, devices, logger, metrics })
+        ingest = new HttpIngest({
+          chain,
+          acceptor,
+          devices,
+          logger,
+          metrics,
+          ...(kafkaInput === undefined ? {} : { group: kafkaInput })
+        })
         const address = await ingest.listen(http.port, fronts.host)
         process.stderr.write(`http: listening on ${address.address}:${address.port}\n`)
       },
       onStopping: async () => {
         progress?.stop()
+        await kafkaInput?.stop()
         await Promise.all([ingest?.close(fronts.graceMs), mqttIngest?.close(fronts.graceMs)])
       }
     })
-    return summary.outputError === undefined ? 0 : 1
+    return summary.outputError === undefined && !inputFailed ? 0 : 1
   } finally {
     // After the chain is destroyed: every message has left it, and its done mark is queued.
     await spool?.close()
@@ -192,7 +225,7 @@ interface MqttSettings {
 interface FrontSettings {
   readonly http?: HttpSettings
   readonly mqtt?: MqttSettings
-  /** The devices file; set when any front is. */
+  /** The devices file; set when any front is, except --http alone with --kafka-input. */
   readonly devices?: string
   readonly host: string
   readonly graceMs: number
@@ -205,7 +238,7 @@ function parsePort(flag: string, value: string | boolean): number {
   return Number(value)
 }
 
-function parseFrontOptions(values: ParsedArgs['values']): FrontSettings {
+function parseFrontOptions(values: ParsedArgs['values'], kafkaInput: boolean): FrontSettings {
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
   const grace = values['http-grace-ms'] ?? String(DEFAULT_GRACE_MS)
   if (typeof grace !== 'string' || !/^\d+$/.test(grace))
@@ -219,9 +252,11 @@ function parseFrontOptions(values: ParsedArgs['values']): FrontSettings {
       throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key need --mqtt PORT')
     return { host, graceMs: Number(grace) }
   }
-  if (typeof values.devices !== 'string')
+  // With a Kafka input, --http alone may serve just /metrics and /healthz.
+  const devicesOptional = kafkaInput && values.mqtt === undefined
+  if (typeof values.devices !== 'string' && !devicesOptional)
     throw new UsageError(
-      `${values.http === undefined ? '--mqtt' : '--http'} needs --devices FILE (access token -> device)`
+      `${values.http === undefined || kafkaInput ? '--mqtt' : '--http'} needs --devices FILE (access token -> device)`
     )
   if ((cert === undefined) !== (key === undefined) || (cert !== undefined && values.mqtt === undefined))
     throw new UsageError('--mqtt-tls-cert and --mqtt-tls-key go together, with --mqtt PORT')
@@ -231,7 +266,7 @@ function parseFrontOptions(values: ParsedArgs['values']): FrontSettings {
     ...(values.mqtt === undefined
       ? {}
       : { mqtt: { port: parsePort('mqtt', values.mqtt), ...(tls === undefined ? {} : { tls }) } }),
-    devices: values.devices,
+    ...(typeof values.devices === 'string' ? { devices: values.devices } : {}),
     host,
     graceMs: Number(grace)
   }

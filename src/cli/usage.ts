@@ -72,6 +72,34 @@ MQTT service (ThingsBoard's MQTT device API; MQTT 3.1, 3.1.1 and 5; QoS 0 and 1)
        is not read. A refused publish: MQTT 5 PUBACK 0x99 (payload), 0x87 (not a gateway), 0x90
        (topic) with the reason; MQTT 3.1.1 acknowledges it. Logged and counted in /metrics.
 
+Kafka input (consume topics as a member of a consumer group, instead of stdin):
+  --kafka-input HOST:PORT[,...]  bootstrap servers of the input cluster (PLAINTEXT)
+  --topics T1[,T2...]  the topics to consume; --group GROUP  the consumer group (required)
+  --input-format F     json (default): the value is a message in the stdin shape above; raw: the
+                       value is the data (dataType JSON when it parses, else TEXT), headers
+                       tb_msg_md_<key> are metadata entries (as the Kafka node writes them)
+  --msg-type TYPE      raw: the message type (default POST_TELEMETRY_REQUEST)
+  --originator ENTITY_TYPE:UUID  raw: the originator (default ThingsBoard's NULL UUID device)
+  --dead-letter-topic T  where a record that is not a message goes (same key, value, headers, plus
+                       header krn_dead_letter_reason "<topic>[<partition>]@<offset>: <reason>");
+                       without it such a record is logged and skipped. Either way it is counted
+                       and never holds up its partition
+  --max-in-flight N    messages from Kafka in the chain at most (default 1000); fetching pauses
+                       while they, or a node pushing back, fill it
+  --commit-interval-ms MS  how often finished offsets are committed (default 200)
+  --session-timeout-ms MS  the group session timeout (default 10000); a member silent that long
+                       is dropped and its partitions move
+  --revoke-timeout-ms MS   how long a rebalance or a stop waits for messages of partitions given
+                       up to leave the chain before committing (default 10000)
+  --client-id ID       the Kafka client id (default kafka-rule-node)
+  Every message gets metadata kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp, and
+  kafkaKey (when the record has a key). A partition's offset is committed only up to the first
+  record whose message, or a copy of it, is still in the chain (at least once). SIGTERM stops
+  fetching, lets every message leave, commits, leaves the group, exits 0. With --kafka-input,
+  --http PORT needs no --devices (it then serves /metrics and /healthz only; --mqtt and --spool,
+  being for device input, still need it); /healthz also
+  reports the group membership (503 while not a member), /metrics the input's counters.
+
 Options:
   --stub-unsupported   run nodes of types this engine does not support (save timeseries, device profile,
                        RPC, alarms, ...) as stand-ins that pass each message on Success unchanged; they

@@ -14,6 +14,7 @@ import type { ServiceMetrics } from '../service/metrics.js'
 import { chainAcceptor, type Acceptor } from './acceptance.js'
 import { deviceMessages } from './device-messages.js'
 import type { Device } from './devices.js'
+import type { Membership } from './kafka-input/kafka-input.js'
 import { listenOn } from './listen.js'
 import { PayloadError, attributesPayload, telemetryPayload, type PostedValues } from './payload.js'
 
@@ -25,6 +26,8 @@ export interface HttpIngestOptions {
   readonly devices: ReadonlyMap<string, Device>
   readonly logger: Logger
   readonly metrics?: ServiceMetrics
+  /** The consumer group the service is a member of (a Kafka input), reported by /healthz. */
+  readonly group?: { membership(): Membership }
   /** Largest request body accepted (default 1 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number
 }
@@ -230,7 +233,17 @@ export class HttpIngest {
   #health(response: ServerResponse): void {
     const reports = this.#options.chain.health()
     const failing = reports.filter((r) => !r.ok)
-    if (failing.length === 0) return reply(response, 200, 'ok\n')
-    reply(response, 503, JSON.stringify({ status: 'unhealthy', nodes: reports }))
+    const group = this.#options.group?.membership()
+    if (group === undefined) {
+      if (failing.length === 0) return reply(response, 200, 'ok\n')
+      return reply(response, 503, JSON.stringify({ status: 'unhealthy', nodes: reports }))
+    }
+    // A member without a member id is not in the group (yet, or any more): it takes no records.
+    const healthy = failing.length === 0 && group.memberId !== null
+    reply(
+      response,
+      healthy ? 200 : 503,
+      JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', nodes: reports, group })
+    )
   }
 }

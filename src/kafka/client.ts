@@ -5,12 +5,18 @@
 // independent consumer are passed on from here. The client's own retries are off (the
 // node's sender retries, so that `retries` keeps Java's meaning); topics auto-create on metadata
 // as the Java producer asks brokers to. Each TLS connection is verified against, and names in
-// SNI, the host it connects to (see tlsOptions).
+// SNI, the host it connects to (see tlsOptions). The Kafka input's group consumer
+// (openGroupConsumer) and its dead-letter sender (createRecordSender) are the client's own
+// Consumer and Producer behind the small interfaces the input needs.
 
 import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import {
+  Consumer,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
   NetworkError,
+  ProduceAcks,
   Producer,
   ProtocolError,
   TimeoutError,
@@ -136,4 +142,191 @@ export function isUnknownTopic(error: unknown): boolean {
 /** Whether the client gave up waiting: a request unanswered within request.timeout.ms, or a connect. */
 export function isClientTimeout(error: unknown): boolean {
   return error instanceof TimeoutError
+}
+
+/** How the members of a group share partitions out (see GroupConsumerSettings). */
+export interface GroupProtocolHooks {
+  /** The member's subscription user data, read at every join (what it owns, for `assign`). */
+  readonly userData: () => Buffer
+  /** Run by the member the coordinator makes leader: the partitions of every member. */
+  readonly assign: (
+    members: readonly { memberId: string; topics: readonly string[]; userData: Buffer | undefined }[],
+    partitionCounts: ReadonlyMap<string, number>
+  ) => Map<string, Assignment[]>
+}
+
+/** How a Kafka input joins its consumer group. */
+export interface GroupConsumerSettings extends GroupProtocolHooks {
+  readonly bootstrapServers: readonly string[]
+  readonly clientId: string
+  readonly groupId: string
+  readonly topics: readonly string[]
+  readonly sessionTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  /** Records the client may hold fetched and not yet taken: a bound on memory besides a fetch. */
+  readonly bufferedRecords: number
+}
+
+/** A record as a Kafka input takes it. */
+export interface ConsumedRecord {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: bigint
+  readonly key: Buffer | undefined
+  readonly value: Buffer | undefined
+  readonly headers: ReadonlyMap<Buffer, Buffer>
+  readonly timestamp: bigint
+}
+
+/** One topic's partitions held by this member. */
+export interface Assignment {
+  readonly topic: string
+  readonly partitions: readonly number[]
+}
+
+/** What a Kafka input uses of the client's group consumer. */
+export interface GroupConsumer {
+  /** The records of the assigned partitions, from the group's committed offsets (earliest when none). */
+  readonly records: AsyncIterable<ConsumedRecord>
+  readonly memberId: string | null
+  readonly generationId: number
+  assignments(): readonly Assignment[]
+  /** After each join of the group: the partitions now held. */
+  onJoin(listener: (assignments: readonly Assignment[]) => void): void
+  /** When the coordinator starts a rebalance (the client rejoins at once). */
+  onRebalance(listener: () => void): void
+  /** Commits, for each partition, the offset of the next record to read. */
+  commit(offsets: readonly { topic: string; partition: number; offset: bigint }[]): Promise<void>
+  /** The end offset (high watermark) of every partition of `topics`. */
+  endOffsets(topics: readonly string[]): Promise<ReadonlyMap<string, readonly bigint[]>>
+  /** Joins the group again (a rebalance), e.g. after giving partitions up, so that others get them. */
+  rejoin(): Promise<void>
+  /** Stops fetching: `records` ends; the member stays in the group (to commit) until `close`. */
+  stopFetching(): Promise<void>
+  /** Stops fetching, leaves the group, closes the connections. */
+  close(): Promise<void>
+}
+
+/** The assignor's protocol name in JoinGroup: every member of a group must offer the same. */
+const ASSIGNOR = 'krn-cooperative-sticky'
+
+/** Joins the group and starts fetching; resolves once the first join completed. */
+export async function openGroupConsumer(settings: GroupConsumerSettings): Promise<GroupConsumer> {
+  const consumer = new Consumer({
+    clientId: settings.clientId,
+    groupId: settings.groupId,
+    bootstrapBrokers: settings.bootstrapServers.map(bootstrapServer),
+    sessionTimeout: settings.sessionTimeoutMs,
+    rebalanceTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+    // The user data is read at each join (the client encodes the protocol's metadata then).
+    protocols: [
+      {
+        name: ASSIGNOR,
+        version: 0,
+        get metadata() {
+          return settings.userData()
+        }
+      }
+    ],
+    partitionAssigner: (_leader, members, _topics, metadata) => {
+      const counts = new Map<string, number>()
+      for (const [topic, info] of metadata.topics) counts.set(topic, info.partitionsCount)
+      const plan = settings.assign(
+        [...members.values()].map((m) => ({
+          memberId: m.memberId,
+          topics: m.topics ?? [],
+          userData: typeof m.metadata === 'string' ? Buffer.from(m.metadata) : m.metadata
+        })),
+        counts
+      )
+      return [...plan].map(([memberId, assignments]) => ({
+        memberId,
+        assignments: new Map(
+          assignments.map((a) => [a.topic, { topic: a.topic, partitions: [...a.partitions] }])
+        )
+      }))
+    },
+    // The input commits itself, only what has left the chain.
+    autocommit: false,
+    maxWaitTime: 500,
+    highWaterMark: settings.bufferedRecords
+  })
+  let stream
+  try {
+    stream = await consumer.consume({
+      topics: [...settings.topics],
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+      autocommit: false
+    })
+  } catch (error) {
+    // Its connections and timers would keep the process alive after the error is reported.
+    await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
+    throw error
+  }
+  return {
+    records: stream as AsyncIterable<ConsumedRecord>,
+    get memberId() {
+      return consumer.memberId
+    },
+    get generationId() {
+      return consumer.generationId
+    },
+    assignments: () => consumer.assignments ?? [],
+    onJoin: (listener) =>
+      consumer.on('consumer:group:join', ({ assignments }) => listener(assignments ?? [])),
+    onRebalance: (listener) => consumer.on('consumer:group:rebalance', () => listener()),
+    commit: (offsets) => consumer.commit({ offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })) }),
+    endOffsets: (topics) => consumer.listOffsets({ topics: [...topics] }),
+    rejoin: async () => {
+      await consumer.joinGroup({})
+    },
+    stopFetching: () => stream.close(),
+    close: async () => {
+      await stream.close()
+      // Forced: closes whatever stream is left and leaves the group even mid-rebalance.
+      await new Promise<void>((resolve, reject) =>
+        consumer.close(true, (error) => (error ? reject(error) : resolve()))
+      )
+    }
+  }
+}
+
+/** Sends whole records (a Kafka input's dead letters): acks from all in-sync replicas. */
+export interface RecordSender {
+  send(record: {
+    topic: string
+    key: Buffer | undefined
+    value: Buffer | undefined
+    headers: ReadonlyMap<string, Buffer>
+  }): Promise<void>
+  close(): Promise<void>
+}
+
+/** A sender on the client's own producer; it connects on first use. */
+export function createRecordSender(bootstrapServers: readonly string[], clientId: string): RecordSender {
+  const producer = new Producer<Buffer, Buffer, string, Buffer>({
+    clientId,
+    bootstrapBrokers: bootstrapServers.map(bootstrapServer),
+    autocreateTopics: true,
+    serializers: { headerKey: stringSerializer }
+  })
+  return {
+    send: async ({ topic, key, value, headers }) => {
+      await producer.send({
+        acks: ProduceAcks.ALL,
+        messages: [
+          {
+            topic,
+            ...(key === undefined ? {} : { key }),
+            // A tombstone is dead-lettered as one: an empty value stands for none.
+            value: value ?? Buffer.alloc(0),
+            headers: new Map(headers)
+          }
+        ]
+      })
+    },
+    close: () => producer.close()
+  }
 }

@@ -3,6 +3,7 @@
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Chain } from '../engine/chain.js'
+import type { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
 import type { CounterMetric, HistogramMetric, NodeMetrics } from '../engine/node-metrics.js'
 import type { Spool } from '../spool/spool.js'
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js'
@@ -150,6 +151,70 @@ export class ServiceMetrics {
   /** The device fronts' counts (created on first use, shared by every front). */
   get ingest(): IngestMetrics {
     return (this.#ingest ??= createIngestMetrics(this.registry, PREFIX))
+  }
+
+  /**
+   * Exposes a Kafka input's counts: records in, dead-lettered, rebalances, and per partition the
+   * offset this member committed last and the consumer lag (end offset minus committed offset).
+   */
+  attachKafkaInput(input: KafkaInput): void {
+    const registers = [this.registry]
+    new Counter({
+      name: `${PREFIX}kafka_input_records_total`,
+      help: 'Records taken from the input topics (dead-lettered ones included)',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(input.recordsIn)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}kafka_input_dead_lettered_total`,
+      help: 'Input records that were not messages (sent to the dead-letter topic, or skipped without one)',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(input.deadLettered)
+      }
+    })
+    new Counter({
+      name: `${PREFIX}kafka_input_rebalances_total`,
+      help: 'Group joins after the first (rebalances this member took part in)',
+      registers,
+      collect() {
+        this.reset()
+        this.inc(input.rebalances)
+      }
+    })
+    new Gauge({
+      name: `${PREFIX}kafka_input_committed_offset`,
+      help: 'The offset this member committed last, per partition (the next record to read)',
+      labelNames: ['topic', 'partition'],
+      registers,
+      collect() {
+        this.reset()
+        for (const { topic, partition, offset } of input.committedOffsets())
+          this.set({ topic, partition: String(partition) }, Number(offset))
+      }
+    })
+    new Gauge({
+      name: `${PREFIX}kafka_input_lag`,
+      help: 'Consumer lag per partition held: end offset minus committed offset',
+      labelNames: ['topic', 'partition'],
+      registers,
+      async collect() {
+        this.reset()
+        let lags
+        try {
+          lags = await input.lag()
+        } catch {
+          // The end offsets are not known while the broker cannot be asked: no lag is shown.
+          return
+        }
+        for (const { topic, partition, lag } of lags)
+          this.set({ topic, partition: String(partition) }, Number(lag))
+      }
+    })
   }
 
   /** The NodeMetrics a node registers into, labelled with its name. */

@@ -15,6 +15,12 @@ test('--help documents every command, and each command documents its options', a
     '--host',
     '--devices',
     '--http-grace-ms',
+    '--kafka-input',
+    '--topics',
+    '--group',
+    '--input-format',
+    '--dead-letter-topic',
+    '--max-in-flight',
     'SIGTERM',
     'Exit status'
   ])

@@ -103,6 +103,35 @@ test('push tells its pusher once the message and every copy a fork made of it ha
   assert.deepEqual(settled, ['settled after 2 exits'], 'a push without a callback tells nobody')
 })
 
+test('messages pushed one after another settle each on its own last copy, not on the others', async (t) => {
+  const { chain, exits } = await start(
+    t,
+    chainExport(
+      [
+        { type: LOG, name: 'Log' },
+        { type: 'test.delay', name: 'Slow', configuration: { delayMs: 30 } },
+        { type: 'test.delay', name: 'Fast', configuration: { delayMs: 1 } }
+      ],
+      [
+        [0, 1, 'Success'],
+        [0, 2, 'Success']
+      ]
+    )
+  )
+  const settled: string[] = []
+  const onSettled = (name: string) => () =>
+    settled.push(`${name} after ${exits.map((e) => `${e.node}/${e.msg.type}`).join(' ')}`)
+  await chain.push(makeMsg({ type: 'A' }), onSettled('A'))
+  await chain.push(makeMsg({ type: 'B' }), onSettled('B'))
+  // Pushed without a callback: accounted as before, reported to nobody.
+  await chain.push(makeMsg({ type: 'C' }))
+  await chain.drain()
+  assert.deepEqual(settled, [
+    'A after Fast/A Fast/B Fast/C Slow/A',
+    'B after Fast/A Fast/B Fast/C Slow/A Slow/B'
+  ])
+})
+
 test('push tells its pusher once every message a split made has left, and when a node ends the message', async (t) => {
   const { chain, exits } = await start(
     t,
