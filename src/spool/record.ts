@@ -55,12 +55,15 @@ function frame(record: Buffer): Buffer {
   return record
 }
 
-/** The framed bytes of a message record. */
-export function encodeMessage(id: number, payload: Uint8Array): Buffer {
-  const record = Buffer.allocUnsafe(FRAME_BYTES + 1 + ID_BYTES + payload.length)
+/** The framed bytes of a message record; a string payload is written as UTF-8 straight into it. */
+export function encodeMessage(id: number, payload: Uint8Array | string): Buffer {
+  const at = FRAME_BYTES + 1 + ID_BYTES
+  const text = typeof payload === 'string'
+  const record = Buffer.allocUnsafe(at + (text ? Buffer.byteLength(payload) : payload.length))
   record[FRAME_BYTES] = RecordKind.Message
   writeId(record, FRAME_BYTES + 1, id)
-  record.set(payload, FRAME_BYTES + 1 + ID_BYTES)
+  if (text) record.write(payload, at, 'utf8')
+  else record.set(payload, at)
   return frame(record)
 }
 

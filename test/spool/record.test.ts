@@ -89,3 +89,7 @@ test('a length that runs past the end of the file is a torn record, not a read p
   record.writeUInt32BE(1000, 0)
   assert.deepEqual(scanSegment(record), { records: [], validBytes: 0, lostRecords: 1 })
 })
+
+test('a string payload is the same record as its UTF-8 bytes', () => {
+  assert.deepEqual(encodeMessage(5, '{"t":"héllo €"}'), encodeMessage(5, Buffer.from('{"t":"héllo €"}')))
+})
