@@ -26,6 +26,8 @@ function chainFor(broker: Restartable, topic: string): string {
     bootstrapServers: broker.bootstrap,
     retries: 2147483647,
     otherProperties: {
+      // A retry after a lost answer is not a second record, so duplicates can be counted exactly.
+      'enable.idempotence': 'true',
       'retry.backoff.ms': '50',
       'request.timeout.ms': '1000',
       'delivery.timeout.ms': '600000'
