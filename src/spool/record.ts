@@ -111,8 +111,9 @@ export interface SegmentScan {
   /** Bytes from the start that hold valid records; the rest is zeros, or a torn or corrupt tail. */
   readonly validBytes: number
   /**
-   * Records lost past `validBytes` (none when all of it is zeros): the broken one, plus every whole, valid record found after it
-   * (a flipped byte mid-file, rather than a write cut short, leaves good records behind it).
+   * Records lost past `validBytes` (none when all of it is zeros): the broken one, plus every
+   * whole, valid record found after it (a flipped byte mid-file, rather than a write cut short,
+   * leaves good records behind it).
    */
   readonly lostRecords: number
 }

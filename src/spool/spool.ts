@@ -8,7 +8,8 @@
 //
 // With `preallocateBytes`, the active segment is filled with zeros ahead of its records, a step at
 // a time: a record then overwrites blocks the file already has, and fdatasync has only data to
-// write, not the file's new size (four times faster per sync on ext4 here). A zero-filled tail
+// write, not the file's new size (a sync of a few KB on its own: 0.2-0.3 ms instead of about 1 ms
+// on ext4 here; BENCHMARKS.md). A zero-filled tail
 // reads as the end of the records (record.ts), and a closed segment is cut back to its records.
 
 import { ftruncateSync, writeSync, writevSync } from 'node:fs'
@@ -137,8 +138,8 @@ export class Spool {
   }
 
   /**
-   * Writes a message (a string as UTF-8); resolves with its id once it is durable, or rejects with SpoolFullError
-   * when the spool holds `maxBytes` already.
+   * Writes a message (a string as UTF-8); resolves with its id once it is durable, or rejects
+   * with SpoolFullError when the spool holds `maxBytes` already.
    */
   append(payload: Uint8Array | string): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('the spool is closed'))
