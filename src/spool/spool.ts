@@ -9,8 +9,8 @@
 // With `preallocateBytes`, the active segment is filled with zeros ahead of its records, a step at
 // a time: a record then overwrites blocks the file already has, and fdatasync has only data to
 // write, not the file's new size (a sync of a few KB on its own: 0.2-0.3 ms instead of about 1 ms
-// on ext4 here; BENCHMARKS.md). A zero-filled tail
-// reads as the end of the records (record.ts), and a closed segment is cut back to its records.
+// on ext4 here; BENCHMARKS.md). A zero-filled tail reads as the end of the records (record.ts),
+// and a closed segment is cut back to its records.
 
 import { ftruncateSync, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, readFile, readdir, truncate, unlink, type FileHandle } from 'node:fs/promises'
