@@ -15,7 +15,12 @@ export async function openSpool(
 ): Promise<Spool> {
   let spool: Spool
   try {
-    spool = await Spool.open({ ...settings, logger, onSync: metrics.spoolSyncObserver() })
+    spool = await Spool.open({
+      ...settings,
+      preallocateBytes: SPOOL_PREALLOCATE_BYTES,
+      logger,
+      onSync: metrics.spoolSyncObserver()
+    })
   } catch (error) {
     throw new ServiceError(`cannot open the spool in ${settings.dir}: ${(error as Error).message}`, {
       cause: error
@@ -32,6 +37,8 @@ export interface SpoolSettings {
 }
 
 const DEFAULT_SPOOL_MAX_BYTES = 1 << 30
+// Zeros written ahead of the records: one sync in this many bytes commits a new file size.
+const SPOOL_PREALLOCATE_BYTES = 1 << 20
 const DEFAULT_SPOOL_SEGMENT_BYTES = 16 << 20
 
 export function parseSpoolOptions(values: OptionValues, hasFront: boolean): SpoolSettings | undefined {

@@ -11,7 +11,7 @@ import type { Spool } from '../spool/spool.js'
 
 /** Writes a message to the spool; resolves with its id once it is durable (rejects with SpoolFullError when full). */
 export function spoolMessage(spool: Spool, msg: TbMsg): Promise<number> {
-  return spool.append(Buffer.from(JSON.stringify(msg)))
+  return spool.append(JSON.stringify(msg))
 }
 
 /**

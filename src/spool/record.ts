@@ -7,7 +7,8 @@
 //             kind 2, done:    id uint64 BE, repeated: messages that have left the chain
 //
 // The checksum covers the kind and the ids, so a torn or flipped byte anywhere in a record is
-// caught. A zero-filled tail (a file extended by the kernel but never written) fails at the length.
+// caught. A zero-filled tail (zeros the spool wrote ahead of its records, or a file extended by the
+// kernel but never written) is where the records end: a frame's length is never 0.
 
 import { crc32c } from '@node-rs/crc32'
 
@@ -54,12 +55,15 @@ function frame(record: Buffer): Buffer {
   return record
 }
 
-/** The framed bytes of a message record. */
-export function encodeMessage(id: number, payload: Uint8Array): Buffer {
-  const record = Buffer.allocUnsafe(FRAME_BYTES + 1 + ID_BYTES + payload.length)
+/** The framed bytes of a message record; a string payload is written as UTF-8 straight into it. */
+export function encodeMessage(id: number, payload: Uint8Array | string): Buffer {
+  const at = FRAME_BYTES + 1 + ID_BYTES
+  const text = typeof payload === 'string'
+  const record = Buffer.allocUnsafe(at + (text ? Buffer.byteLength(payload) : payload.length))
   record[FRAME_BYTES] = RecordKind.Message
   writeId(record, FRAME_BYTES + 1, id)
-  record.set(payload, FRAME_BYTES + 1 + ID_BYTES)
+  if (text) record.write(payload, at, 'utf8')
+  else record.set(payload, at)
   return frame(record)
 }
 
@@ -94,15 +98,22 @@ function decodeAt(bytes: Buffer, at: number): { record: SpoolRecord; end: number
   return undefined
 }
 
+/** True when every byte from `at` to the end is 0. */
+function isZeros(bytes: Buffer, at: number): boolean {
+  for (let i = at; i < bytes.length; i++) if (bytes[i] !== 0) return false
+  return true
+}
+
 /** What a scan of a segment found. */
 export interface SegmentScan {
   /** The valid records, in file order. */
   readonly records: SpoolRecord[]
-  /** Bytes from the start that hold valid records; the rest is a torn or corrupt tail. */
+  /** Bytes from the start that hold valid records; the rest is zeros, or a torn or corrupt tail. */
   readonly validBytes: number
   /**
-   * Records lost past `validBytes`: the broken one, plus every whole, valid record found after it
-   * (a flipped byte mid-file, rather than a write cut short, leaves good records behind it).
+   * Records lost past `validBytes` (none when all of it is zeros): the broken one, plus every
+   * whole, valid record found after it (a flipped byte mid-file, rather than a write cut short,
+   * leaves good records behind it).
    */
   readonly lostRecords: number
 }
@@ -117,7 +128,7 @@ export function scanSegment(bytes: Buffer): SegmentScan {
     records.push(decoded.record)
     at = decoded.end
   }
-  if (at === bytes.length) return { records, validBytes: at, lostRecords: 0 }
+  if (at === bytes.length || isZeros(bytes, at)) return { records, validBytes: at, lostRecords: 0 }
   // Past the break, a frame can start at any byte; only a checksum that matches counts one.
   let lost = 1
   for (let probe = at + 1; probe + FRAME_BYTES < bytes.length;) {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startBroker, type Broker } from '../../src/broker/index.js'
 import { startCli, type RunningCli } from '../helpers/cli.js'
 import { uniqueTopic } from '../helpers/broker.js'
 import { kafkaChainFile } from '../helpers/chain-file.js'
 import { kcatConsume } from '../helpers/kcat.js'
 import { referenceKafka } from '../helpers/reference-kafka.js'
+import { restartableDevBroker, type Restartable } from '../helpers/restartable-broker.js'
 import { seededRandom } from '../helpers/random.js'
 
 const TOKEN = 'tok1'
@@ -32,30 +32,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** What the Kafka broker does during one round. */
 type BrokerPlan = 'up' | 'down' | 'restarting'
-
-/** A broker the test can stop and start again with its data: the development broker. */
-interface Restartable {
-  readonly bootstrap: string
-  stop(): Promise<void>
-  start(): Promise<void>
-}
-
-async function restartableDevBroker(t: TestContext): Promise<Restartable> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'krn-crash-broker-'))
-  let broker: Broker | undefined = await startBroker({ port: 0, dataDir })
-  const port = broker.port
-  t.after(() => broker?.close())
-  return {
-    bootstrap: `127.0.0.1:${port}`,
-    async stop() {
-      await broker?.close()
-      broker = undefined
-    },
-    async start() {
-      broker ??= await startBroker({ port, dataDir })
-    }
-  }
-}
 
 /** Posts numbered messages on a few keep-alive lanes until stopped; returns the ids answered 200. */
 function postUntilKilled(base: string, prefix: string, stopped: { value: boolean }): Promise<string[]> {

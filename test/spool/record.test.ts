@@ -62,15 +62,34 @@ test('a flipped byte fails the CRC: the scan stops there and counts the bad reco
   assert.equal(scan.records.length, 1)
 })
 
-test('a zero-filled tail (extended, never written) is not a record: one lost, the rest valid', () => {
+test('a zero-filled tail (written ahead, or extended and never written) is where the records end: none lost', () => {
   const bytes = Buffer.concat([encodeMessage(7, Buffer.from('hi')), Buffer.alloc(4096)])
   const scan = scanSegment(bytes)
   assert.equal(scan.validBytes, 19)
-  assert.equal(scan.lostRecords, 1)
+  assert.equal(scan.lostRecords, 0)
+  assert.equal(scan.records.length, 1)
+})
+
+test('a torn record in front of zeros is one lost; a byte past the zeros makes them a corrupt tail', () => {
+  const torn = encodeMessage(8, Buffer.from('there')).subarray(0, 12)
+  const bytes = Buffer.concat([encodeMessage(7, Buffer.from('hi')), torn, Buffer.alloc(4096)])
+  assert.deepEqual(
+    { validBytes: scanSegment(bytes).validBytes, lostRecords: scanSegment(bytes).lostRecords },
+    { validBytes: 19, lostRecords: 1 }
+  )
+  const stray = Buffer.concat([encodeMessage(7, Buffer.from('hi')), Buffer.alloc(100), Buffer.from([1])])
+  assert.deepEqual(
+    { validBytes: scanSegment(stray).validBytes, lostRecords: scanSegment(stray).lostRecords },
+    { validBytes: 19, lostRecords: 1 }
+  )
 })
 
 test('a length that runs past the end of the file is a torn record, not a read past the end', () => {
   const record = encodeMessage(1, Buffer.from('hi'))
   record.writeUInt32BE(1000, 0)
   assert.deepEqual(scanSegment(record), { records: [], validBytes: 0, lostRecords: 1 })
+})
+
+test('a string payload is the same record as its UTF-8 bytes', () => {
+  assert.deepEqual(encodeMessage(5, '{"t":"héllo €"}'), encodeMessage(5, Buffer.from('{"t":"héllo €"}')))
 })

@@ -154,3 +154,35 @@ test('a full spool refuses a message with SpoolFullError and takes messages agai
   assert.equal(spool.bytes, 41)
   assert.equal(await spool.append(Buffer.from('m5')), 5)
 })
+
+test('with preallocateBytes the segment is zero-filled ahead in steps, cut back to its records when closed, and a killed spool reopens without loss', async (t) => {
+  const dir = freshDir()
+  const { spool } = await openSpool(t, dir, { preallocateBytes: 4096, segmentBytes: 65536 })
+  for (const p of ['m1', 'm2']) await spool.append(Buffer.from(p))
+  assert.equal(statSync(join(dir, SEG1)).size, 4096)
+  assert.deepEqual(readFileSync(join(dir, SEG1)).subarray(2 * RECORD), Buffer.alloc(4096 - 2 * RECORD))
+  // Past the zeros: one more step, and what the spool counts is its records.
+  await spool.append(Buffer.alloc(5000, 1))
+  assert.equal(statSync(join(dir, SEG1)).size, 8192)
+  assert.equal(spool.bytes, 2 * RECORD + 17 + 5000)
+  await spool.append(Buffer.from('m4'))
+  assert.equal(statSync(join(dir, SEG1)).size, 8192)
+  // A batch larger than a step: the file grows to hold it.
+  await spool.append(Buffer.alloc(9000, 2))
+  assert.equal(statSync(join(dir, SEG1)).size, 3 * RECORD + 2 * 17 + 14000)
+  await spool.append(Buffer.from('m6'))
+  assert.equal(statSync(join(dir, SEG1)).size, 3 * RECORD + 2 * 17 + 14000 + 4096)
+  // Killed here (no close): the zeros read as the end of the records, nothing is counted lost.
+  const { spool: again, logs } = await openSpool(t, dir, { preallocateBytes: 4096, segmentBytes: 65536 })
+  assert.equal(again.lostRecords, 0)
+  assert.deepEqual(logs, [])
+  assert.deepEqual(
+    again.replay().map((m) => m.id),
+    [1, 2, 3, 4, 5, 6]
+  )
+  assert.equal(statSync(join(dir, SEG1)).size, 4 * RECORD + 2 * 17 + 14000, 'the zeros are cut at open')
+  assert.equal(await again.append(Buffer.from('m7')), 7)
+  assert.equal(statSync(join(dir, SEG2)).size, 4096)
+  await again.close()
+  assert.equal(statSync(join(dir, SEG2)).size, RECORD, 'closed: cut back to its records')
+})

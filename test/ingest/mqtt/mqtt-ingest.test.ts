@@ -1,15 +1,14 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { connect as connectTcp } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import mqtt from 'mqtt'
-import { generate, parser, type Packet } from 'mqtt-packet'
 import { createStreamLogger } from '../../../src/engine/logger.js'
 import type { Accept } from '../../../src/ingest/acceptance.js'
 import { parseDevices } from '../../../src/ingest/devices.js'
 import { MqttIngest } from '../../../src/ingest/mqtt/mqtt-ingest.js'
 import type { TbMsg } from '../../../src/msg/message.js'
 import { MQTT_DEVICES } from '../../helpers/mqtt-devices.js'
+import { rawMqtt5 } from '../../helpers/raw-mqtt.js'
 
 const devices = parseDevices(MQTT_DEVICES)
 
@@ -77,35 +76,10 @@ test('a QoS 1 PUBACK waits for the acceptance; meanwhile the connection is not r
   )
 })
 
-/** A raw MQTT 5 connection: what the front sends back, packet by packet. */
-async function rawV5(port: number, username: string, keepalive = 0) {
-  const socket = connectTcp(port, '127.0.0.1')
-  const received: Packet[] = []
-  const reader = parser({ protocolVersion: 5 })
-  reader.on('packet', (packet) => received.push(packet))
-  socket.on('data', (chunk: Buffer) => reader.parse(chunk))
-  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
-  const send = (packet: Packet) => socket.write(generate(packet, { protocolVersion: 5 }))
-  send({
-    cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: 5,
-    clientId: '',
-    clean: true,
-    keepalive,
-    username
-  })
-  const next = async (count: number) => {
-    while (received.length < count) await new Promise((resolve) => setTimeout(resolve, 5))
-    return received[count - 1] as Packet
-  }
-  return { send, next, closed, socket }
-}
-
 test('MQTT 5: CONNACK says QoS 1 at most and assigns a client id; SUBSCRIBE is refused per topic; QoS 2 ends with DISCONNECT 0x9B', async (t) => {
   const hook = gate()
   const { port } = await front(t, hook.accept)
-  const raw = await rawV5(port, 'tok-t1')
+  const raw = rawMqtt5(port, 'tok-t1')
   t.after(() => raw.socket.destroy())
   const connack = await raw.next(1)
   assert.equal(connack.cmd, 'connack')
@@ -138,7 +112,7 @@ test('close() acknowledges the publish under way, then tells MQTT 5 clients the 
   const hook = gate()
   const logged: string[] = []
   const { ingest, port } = await front(t, hook.accept, logged)
-  const raw = await rawV5(port, 'tok-m7')
+  const raw = rawMqtt5(port, 'tok-m7')
   t.after(() => raw.socket.destroy())
   await raw.next(1)
   hook.close()
@@ -190,7 +164,7 @@ test('an unknown token is refused and no log line holds a token', async (t) => {
 test('a client silent for one and a half keep-alive periods is told 0x8D (MQTT 5) and disconnected', async (t) => {
   const hook = gate()
   const { ingest, port } = await front(t, hook.accept)
-  const raw = await rawV5(port, 'tok-t1', 1)
+  const raw = rawMqtt5(port, 'tok-t1', 1)
   t.after(() => raw.socket.destroy())
   assert.equal((await raw.next(1)).cmd, 'connack')
   const disconnect = await raw.next(2)
