@@ -14,6 +14,8 @@ export interface BenchBroker {
   readonly kind: BrokerKind
   /** `host:port`, for every contender's bootstrap list. */
   readonly address: string
+  /** The broker's process id (0 where unknown). */
+  readonly pid: number
   /** Makes `topic` exist, with `partitions` partitions, before a contender's clock starts. */
   createTopic(topic: string, partitions: number): Promise<void>
   /** The broker process's CPU time so far; NaN where it is not known. */
@@ -30,6 +32,7 @@ export async function startDevBroker(partitions: number, entry: string): Promise
   return {
     kind: 'dev',
     address: broker.address,
+    pid: broker.pid,
     async createTopic(topic) {
       await runCommand('kcat', ['-L', '-b', broker.address, '-t', topic])
     },
@@ -60,6 +63,7 @@ export async function startKafkaBroker(): Promise<BenchBroker> {
   return {
     kind: 'kafka',
     address,
+    pid,
     async createTopic(topic, partitions) {
       const created = await connected.createTopics({
         topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],

@@ -14,6 +14,7 @@ import { runJavaProducer, runProducerPerformance, type JavaTuning } from './java
 import { runKcat } from './kcat.js'
 import { runCommand } from './process.js'
 import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
+import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -211,7 +212,10 @@ interface Options {
   readonly httpClients: number
 }
 
-type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]> & { http: HttpRow[] }
+type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]> & {
+  http: HttpRow[]
+  kafkaInput: KafkaInputRow[]
+}
 
 /** Every contender as fast as it goes, then the naive clients and the node at a fixed rate. */
 async function throughputAndLatency(
@@ -303,6 +307,24 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
   } finally {
     await broker.stop()
   }
+  if (options.only === undefined || options.only === 'kafka-input') {
+    // Its own broker: every topic of it has the input topic's 12 partitions.
+    const twelve = await startDevBroker(12, entry)
+    try {
+      results.kafkaInput = await benchKafkaInput(
+        {
+          entry,
+          broker: twelve.address,
+          brokerPid: twelve.pid,
+          records: Math.min(options.messages, 100000),
+          partitions: 12
+        },
+        log
+      )
+    } finally {
+      await twelve.stop()
+    }
+  }
   if (options.only === undefined) {
     // The development broker gives every topic its own partition count: one broker per count.
     for (const partitions of [1, 48]) {
@@ -383,7 +405,7 @@ async function main(): Promise<void> {
     httpSeconds: values.quick === true ? 1 : 2,
     httpClients: Number(values['http-clients'] ?? 64)
   }
-  const results: Results = { throughput: [], latency: [], scaling: [], broker: [], http: [] }
+  const results: Results = { throughput: [], latency: [], scaling: [], broker: [], http: [], kafkaInput: [] }
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
   log(`${options.messages} messages, ${kind === 'kafka' ? 'Apache Kafka' : 'development broker'}, ${machine}`)
   if (kind === 'kafka') await benchKafka(options, results)
@@ -427,6 +449,13 @@ async function main(): Promise<void> {
       '',
       `The HTTP front (run --http, ${options.httpClients} keep-alive clients, one Kafka node) with and without --spool:`,
       httpSpoolTable(results.http)
+    )
+  }
+  if (results.kafkaInput.length > 0) {
+    sections.push(
+      '',
+      '`run --kafka-input` processes in one consumer group (12 partitions, one Kafka node, input filled first):',
+      kafkaInputTable(results.kafkaInput)
     )
   }
   process.stdout.write(`${sections.join('\n')}\n`)

@@ -10,6 +10,7 @@ import { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
 import { INPUT_FORMATS, type RecordFormat } from '../ingest/kafka-input/record-message.js'
 import type { Originator } from '../msg/message.js'
 import { NULL_ORIGINATOR } from '../msg/parse-message.js'
+import { CONFIG_FIELDS, readKafkaInputConfig, type ConfigOption } from './kafka-input-config.js'
 
 /** The option names, for parseArgs. */
 export const KAFKA_INPUT_OPTIONS = {
@@ -24,7 +25,8 @@ export const KAFKA_INPUT_OPTIONS = {
   'commit-interval-ms': { type: 'string' },
   'session-timeout-ms': { type: 'string' },
   'revoke-timeout-ms': { type: 'string' },
-  'client-id': { type: 'string' }
+  'client-id': { type: 'string' },
+  'kafka-input-config': { type: 'string' }
 } as const
 
 /** Checked settings of a Kafka input. */
@@ -43,79 +45,135 @@ export interface KafkaInputSettings {
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
 
-function list(value: string, option: string): string[] {
+/**
+ * The options' values, from the command line over those of --kafka-input-config, and for each
+ * its name in an error: the option for a command-line value, the file and field for the file's.
+ */
+class Sources {
+  readonly #values: Record<string, unknown>
+  readonly #file: string | undefined
+  readonly #fromFile: ReadonlySet<string>
+
+  constructor(values: Record<string, unknown>) {
+    const path = values['kafka-input-config']
+    if (path === '') throw new UsageError('--kafka-input-config must name a file')
+    this.#file = typeof path === 'string' ? path : undefined
+    const fromFile = this.#file === undefined ? {} : readKafkaInputConfig(this.#file)
+    const given = Object.keys(CONFIG_FIELDS).filter((o) => values[o] !== undefined)
+    this.#fromFile = new Set(Object.keys(fromFile).filter((o) => !given.includes(o)))
+    this.#values = { ...fromFile, ...Object.fromEntries(given.map((o) => [o, values[o]])) }
+  }
+
+  get file(): string | undefined {
+    return this.#file
+  }
+
+  value(option: ConfigOption): unknown {
+    return this.#values[option]
+  }
+
+  name(option: ConfigOption): string {
+    return this.#fromFile.has(option)
+      ? `--kafka-input-config ${this.#file as string}: ${CONFIG_FIELDS[option]}`
+      : `--${option}`
+  }
+
+  /** An error about `option`'s value: a usage error on the command line, a config error in the file. */
+  error(option: ConfigOption, message: string): Error {
+    const text = `${this.name(option)} ${message}`
+    return this.#fromFile.has(option) ? new ConfigError(text) : new UsageError(text)
+  }
+}
+
+function list(sources: Sources, option: ConfigOption): string[] {
+  const value = sources.value(option) as string
   const items = value.split(',').map((s) => s.trim())
   if (items.some((s) => s === ''))
-    throw new UsageError(`--${option} must be a comma-separated list without empty items (got "${value}")`)
+    throw sources.error(option, `must be a comma-separated list without empty items (got "${value}")`)
   return items
 }
 
 /** host:port entries as the Kafka node's bootstrapServers takes them (an IPv6 host in brackets). */
-function servers(value: string): string[] {
+function servers(sources: Sources): string[] {
   try {
-    return parseBootstrapServers(value, '--kafka-input')
+    return parseBootstrapServers(sources.value('kafka-input') as string, sources.name('kafka-input'))
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message)
+    if (error instanceof ConfigError && sources.name('kafka-input') === '--kafka-input')
+      throw new UsageError(error.message)
     throw error
   }
 }
 
-function whole(values: Record<string, unknown>, option: string, fallback: number, min: number): number {
-  const text = values[option] ?? String(fallback)
-  if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`--${option} must be a whole number of at least ${min} (got "${String(text)}")`)
-  }
+function whole(sources: Sources, option: ConfigOption, fallback: number, min: number): number {
+  const text = sources.value(option) ?? String(fallback)
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || Number(text) < min)
+    throw sources.error(option, `must be a whole number of at least ${min} (got "${String(text)}")`)
   return Number(text)
 }
 
-function originator(text: unknown): Originator {
+function originator(sources: Sources): Originator {
+  const text = sources.value('originator')
   if (text === undefined) return NULL_ORIGINATOR
   const match = typeof text === 'string' ? /^([A-Z][A-Z_]*):(.+)$/.exec(text) : null
-  if (match === null || !UUID.test(match[2] as string)) {
-    throw new UsageError(`--originator must be ENTITY_TYPE:UUID, e.g. DEVICE:<uuid> (got "${String(text)}")`)
-  }
+  if (match === null || !UUID.test(match[2] as string))
+    throw sources.error('originator', `must be ENTITY_TYPE:UUID, e.g. DEVICE:<uuid> (got "${String(text)}")`)
   return { entityType: match[1] as string, id: match[2] as string }
 }
 
-/** The Kafka input's settings, or undefined without --kafka-input. */
+/**
+ * The Kafka input's settings, or undefined without --kafka-input (or --kafka-input-config). An
+ * option on the command line overrides the same setting in the file.
+ */
 export function parseKafkaInputOptions(values: Record<string, unknown>): KafkaInputSettings | undefined {
-  const bootstrap = values['kafka-input']
-  if (bootstrap === undefined) {
-    const stray = Object.keys(KAFKA_INPUT_OPTIONS).find((o) => values[o] !== undefined)
+  const sources = new Sources(values)
+  if (sources.value('kafka-input') === undefined) {
+    if (sources.file !== undefined) throw missing(sources, 'kafka-input', '--kafka-input BOOTSTRAP')
+    const stray = (Object.keys(CONFIG_FIELDS) as ConfigOption[]).find((o) => sources.value(o) !== undefined)
     if (stray !== undefined) throw new UsageError(`--${stray} needs --kafka-input BOOTSTRAP`)
     return undefined
   }
-  if (typeof values.topics !== 'string') throw new UsageError('--kafka-input needs --topics T1[,T2...]')
-  if (typeof values.group !== 'string' || values.group === '')
-    throw new UsageError('--kafka-input needs --group GROUP')
-  const format = values['input-format'] ?? 'json'
-  if (!(INPUT_FORMATS as readonly unknown[]).includes(format)) {
-    throw new UsageError(
-      `--input-format must be one of ${INPUT_FORMATS.join(', ')} (got "${String(format)}")`
+  if (typeof sources.value('topics') !== 'string') throw missing(sources, 'topics', '--topics T1[,T2...]')
+  const group = sources.value('group')
+  if (typeof group !== 'string' || group === '') throw missing(sources, 'group', '--group GROUP')
+  const format = sources.value('input-format') ?? 'json'
+  if (!(INPUT_FORMATS as readonly unknown[]).includes(format))
+    throw sources.error(
+      'input-format',
+      `must be one of ${INPUT_FORMATS.join(', ')} (got "${String(format)}")`
     )
-  }
-  if (format === 'json' && (values['msg-type'] !== undefined || values.originator !== undefined)) {
+  const rawOnly = (['msg-type', 'originator'] as const).find((o) => sources.value(o) !== undefined)
+  if (format === 'json' && rawOnly !== undefined) {
+    if (sources.name(rawOnly).startsWith('--kafka-input-config'))
+      throw sources.error(rawOnly, 'is for inputFormat raw (a json record names its own)')
     throw new UsageError(
       '--msg-type and --originator are for --input-format raw (a json record names its own)'
     )
   }
-  const type = values['msg-type'] ?? 'POST_TELEMETRY_REQUEST'
-  if (typeof type !== 'string' || type === '') throw new UsageError('--msg-type must not be empty')
-  const deadLetterTopic = values['dead-letter-topic']
-  if (deadLetterTopic === '') throw new UsageError('--dead-letter-topic must not be empty')
-  const sessionTimeoutMs = whole(values, 'session-timeout-ms', 10_000, 1000)
+  const type = sources.value('msg-type') ?? 'POST_TELEMETRY_REQUEST'
+  if (typeof type !== 'string' || type === '') throw sources.error('msg-type', 'must not be empty')
+  const deadLetterTopic = sources.value('dead-letter-topic')
+  if (deadLetterTopic === '') throw sources.error('dead-letter-topic', 'must not be empty')
+  const clientId = sources.value('client-id')
   return {
-    bootstrapServers: servers(bootstrap as string),
-    topics: list(values.topics, 'topics'),
-    groupId: values.group,
-    clientId: typeof values['client-id'] === 'string' ? values['client-id'] : 'kafka-rule-node',
-    format: { format: format as RecordFormat['format'], type, originator: originator(values.originator) },
+    bootstrapServers: servers(sources),
+    topics: list(sources, 'topics'),
+    groupId: group,
+    clientId: typeof clientId === 'string' ? clientId : 'kafka-rule-node',
+    format: { format: format as RecordFormat['format'], type, originator: originator(sources) },
     deadLetterTopic: deadLetterTopic as string | undefined,
-    maxInFlight: whole(values, 'max-in-flight', 1000, 1),
-    commitIntervalMs: whole(values, 'commit-interval-ms', 200, 1),
-    sessionTimeoutMs,
-    revokeTimeoutMs: whole(values, 'revoke-timeout-ms', 10_000, 0)
+    maxInFlight: whole(sources, 'max-in-flight', 1000, 1),
+    commitIntervalMs: whole(sources, 'commit-interval-ms', 200, 1),
+    sessionTimeoutMs: whole(sources, 'session-timeout-ms', 10_000, 1000),
+    revokeTimeoutMs: whole(sources, 'revoke-timeout-ms', 10_000, 0)
   }
+}
+
+/** A required setting given neither on the command line nor in the file. */
+function missing(sources: Sources, option: ConfigOption, usage: string): Error {
+  if (sources.file === undefined) return new UsageError(`--kafka-input needs ${usage}`)
+  return new ConfigError(
+    `--kafka-input-config ${sources.file} has no ${CONFIG_FIELDS[option]}, and the command line no ${usage}`
+  )
 }
 
 /** Joins the group and starts feeding `chain`; `failed` is called if the input stops on an error. */

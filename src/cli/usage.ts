@@ -92,6 +92,11 @@ Kafka input (consume topics as a member of a consumer group, instead of stdin):
   --revoke-timeout-ms MS   how long a rebalance or a stop waits for messages of partitions given
                        up to leave the chain before committing (default 10000)
   --client-id ID       the Kafka client id (default kafka-rule-node)
+  --kafka-input-config FILE  the settings above from a JSON object instead (for services): fields
+                       bootstrapServers, topics (a string, or an array of strings), group,
+                       inputFormat, msgType, originator, deadLetterTopic, clientId (strings),
+                       maxInFlight, commitIntervalMs, sessionTimeoutMs, revokeTimeoutMs (numbers);
+                       an option on the command line overrides the same field
   Every message gets metadata kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp, and
   kafkaKey (when the record has a key). A partition's offset is committed only up to the first
   record whose message, or a copy of it, is still in the chain (at least once). SIGTERM stops

@@ -14,8 +14,11 @@ import { uniqueTopic } from '../helpers/broker.js'
 import { startCli, type RunningCli } from '../helpers/cli.js'
 import { chainExport } from '../helpers/test-nodes.js'
 
-/** Records fed; KRN_GROUP_TEST_RECORDS raises it (the issue asks for 200,000 on a larger machine). */
-const RECORDS = Number(process.env.KRN_GROUP_TEST_RECORDS ?? 20_000)
+/**
+ * Records fed: the issue's 200,000 (this file took 74 s on the 2-core machine, both brokers, a
+ * quiet moment); KRN_GROUP_TEST_RECORDS sets another count, e.g. fewer for a quick run.
+ */
+const RECORDS = Number(process.env.KRN_GROUP_TEST_RECORDS ?? 200_000)
 const PARTITIONS = 12
 
 interface Member {

@@ -21,6 +21,7 @@ test('--help documents every command, and each command documents its options', a
     '--input-format',
     '--dead-letter-topic',
     '--max-in-flight',
+    '--kafka-input-config',
     'SIGTERM',
     'Exit status'
   ])

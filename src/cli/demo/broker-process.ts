@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 export interface BrokerProcess {
   /** `host:port`, for `bootstrapServers`. */
   readonly address: string
+  /** The broker process's id (the bench samples its CPU time). */
+  readonly pid: number
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>
 }
@@ -40,6 +42,7 @@ export async function startBrokerProcess(options: {
   const address = await readyAddress(child, options.timeoutMs, () => stderr)
   return {
     address,
+    pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       const exited = once(child, 'exit')
