@@ -206,7 +206,10 @@ async function finish(run: Run): Promise<Map<number, number>> {
 
 async function stopAll(members: readonly Member[]): Promise<void> {
   for (const member of members) member.cli.child.kill('SIGTERM')
-  for (const member of members) assert.equal((await member.cli.exited).code, 0)
+  for (const member of members) {
+    const { code } = await member.cli.exited
+    assert.equal(code, 0, `a member exited ${code}; its stderr ends: ${member.cli.stderr().slice(-2000)}`)
+  }
 }
 
 eachBroker(

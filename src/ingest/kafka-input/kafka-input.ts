@@ -192,16 +192,23 @@ export class KafkaInput {
 
   /** Takes records until `stop`; rejects when the client fails for good. */
   async run(): Promise<void> {
-    for await (const record of this.#options.consumer.records) {
-      if (this.#stopping) break
-      const partition = this.#held.get(key(record.topic, record.partition))
-      // Fetched before a rebalance gave the partition away, or fetched again from the committed
-      // offset after one: the new owner, or the message already taken, has it.
-      if (partition === undefined || !partition.offsets.isNew(record.offset)) continue
-      await this.#take(record, partition)
-      while (this.#inFlight >= this.#options.maxInFlight && !this.#stopping) {
-        await new Promise<void>((resolve) => (this.#wake = resolve))
+    try {
+      for await (const record of this.#options.consumer.records) {
+        if (this.#stopping) break
+        const partition = this.#held.get(key(record.topic, record.partition))
+        // Fetched before a rebalance gave the partition away, or fetched again from the committed
+        // offset after one: the new owner, or the message already taken, has it.
+        if (partition === undefined || !partition.offsets.isNew(record.offset)) continue
+        await this.#take(record, partition)
+        while (this.#inFlight >= this.#options.maxInFlight && !this.#stopping) {
+          await new Promise<void>((resolve) => (this.#wake = resolve))
+        }
       }
+    } catch (error) {
+      // Once stopping, the stream may end in an error (the group falls apart while every member
+      // leaves at once): stop() commits what left and leaves, so the run has not failed.
+      if (!this.#stopping) throw error
+      this.#options.logger.info(`kafka input: reading ended while stopping: ${describeError(error)}`)
     }
   }
 
