@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { kafkaChainFile } from './chain-file.js'
 
 /** One measured row. */
 export interface HttpRow {
@@ -29,21 +30,8 @@ export interface HttpBenchOptions {
 const DEVICE = { token: 'bench-token', name: 'B1', type: 'bench', id: '0b7d6c5e-1a2b-4c3d-8e4f-5a6b7c8d9e0f' }
 
 function chainFile(dir: string, broker: string): string {
-  const path = join(dir, 'chain.json')
   const configuration = { topicPattern: `bench-http-${Date.now()}`, bootstrapServers: broker, linger: 5 }
-  writeFileSync(
-    path,
-    JSON.stringify({
-      ruleChain: { name: 'bench http' },
-      metadata: {
-        firstNodeIndex: 0,
-        nodes: [{ type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode', name: 'Kafka', configuration }],
-        connections: [],
-        ruleChainConnections: null
-      }
-    })
-  )
-  return path
+  return kafkaChainFile(dir, 'bench http', configuration)
 }
 
 /** Starts `run --http 0` (with a spool in `spoolDir` when given); resolves with its port and a stop. */

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
+import { kafkaChainFile } from './chain-file.js'
 import { runCommand, sampleProcess } from './process.js'
 
 /** One measured row. */
@@ -80,7 +81,6 @@ async function fill(options: KafkaInputBenchOptions, file: string, topic: string
 }
 
 function chainFile(dir: string, broker: string, output: string): string {
-  const path = join(dir, 'chain.json')
   const configuration = {
     topicPattern: output,
     keyPattern: '${kafkaKey}',
@@ -88,19 +88,7 @@ function chainFile(dir: string, broker: string, output: string): string {
     linger: 5,
     addMetadataKeyValuesAsKafkaHeaders: false
   }
-  writeFileSync(
-    path,
-    JSON.stringify({
-      ruleChain: { name: 'bench kafka input' },
-      metadata: {
-        firstNodeIndex: 0,
-        nodes: [{ type: 'org.thingsboard.rule.engine.kafka.TbKafkaNode', name: 'Kafka', configuration }],
-        connections: [],
-        ruleChainConnections: null
-      }
-    })
-  )
-  return path
+  return kafkaChainFile(dir, 'bench kafka input', configuration)
 }
 
 function startInstance(entry: string, chain: string, broker: string, input: string, group: string): Instance {

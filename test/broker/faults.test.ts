@@ -12,23 +12,10 @@ import { RawConnection } from '../helpers/raw-kafka.js'
 import { produceApi } from '../../src/broker/apis/produce.js'
 import type { Struct } from '../../src/broker/protocol/schema.js'
 import { encodeRecordBatch } from '../../src/kafka/producer/record-batch.js'
+import { plainRecord } from '../helpers/batch-records.js'
 
 const oneRecordBatch = (value: string): Buffer =>
-  encodeRecordBatch(
-    [
-      {
-        key: undefined,
-        keyBytes: 0,
-        value,
-        valueBytes: Buffer.byteLength(value),
-        headers: undefined,
-        headerCount: 0,
-        headerBytes: 1,
-        timestamp: 1732400000000
-      }
-    ],
-    'none'
-  )
+  encodeRecordBatch([plainRecord(value, 1732400000000)], 'none')
 
 /** Lets the event loop turn `count` times, so that I/O under way completes (real time, not the mocked timers). */
 async function turns(count: number): Promise<void> {

@@ -7,6 +7,7 @@ import { produceApi } from '../../src/broker/apis/produce.js'
 import { apiVersionsApi } from '../../src/broker/apis/api-versions.js'
 import type { Struct } from '../../src/broker/protocol/schema.js'
 import { encodeRecordBatch, type ProducerStamp } from '../../src/kafka/producer/record-batch.js'
+import { plainRecord } from '../helpers/batch-records.js'
 import { eachBroker, type BrokerTarget } from '../helpers/broker-targets.js'
 import { uniqueTopic } from '../helpers/broker.js'
 import { RawConnection, decodeResponse } from '../helpers/raw-kafka.js'
@@ -17,16 +18,7 @@ import { RawConnection, decodeResponse } from '../helpers/raw-kafka.js'
 const parity = (name: string, body: (t: TestContext, target: BrokerTarget) => Promise<void>): void =>
   eachBroker(name, body, { partitions: 1 })
 
-const record = (value: string, timestamp = Date.now()) => ({
-  key: undefined,
-  keyBytes: 0,
-  value,
-  valueBytes: Buffer.byteLength(value),
-  headers: undefined,
-  headerCount: 0,
-  headerBytes: 1,
-  timestamp
-})
+const record = (value: string, timestamp = Date.now()) => plainRecord(value, timestamp)
 
 const batchOf = (values: string[], producer?: ProducerStamp): Buffer =>
   encodeRecordBatch(

@@ -3,25 +3,11 @@ import assert from 'node:assert/strict'
 import { produceApi } from '../../../src/broker/apis/produce.js'
 import type { Struct } from '../../../src/broker/protocol/schema.js'
 import { encodeRecordBatch } from '../../../src/kafka/producer/record-batch.js'
+import { plainRecord } from '../../helpers/batch-records.js'
 import { address, startTestBroker } from '../../helpers/broker.js'
 import { RawConnection } from '../../helpers/raw-kafka.js'
 
-const batch = (value: string): Buffer =>
-  encodeRecordBatch(
-    [
-      {
-        key: undefined,
-        keyBytes: 0,
-        value,
-        valueBytes: Buffer.byteLength(value),
-        headers: undefined,
-        headerCount: 0,
-        headerBytes: 1,
-        timestamp: 1732400000000
-      }
-    ],
-    'none'
-  )
+const batch = (value: string): Buffer => encodeRecordBatch([plainRecord(value, 1732400000000)], 'none')
 
 for (const topic of ['__consumer_offsets', '__transaction_state']) {
   test(`Produce from a client to the internal topic ${topic} answers INVALID_TOPIC_EXCEPTION (17), as Kafka does`, async (t) => {

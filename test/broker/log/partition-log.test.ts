@@ -7,6 +7,7 @@ import {
   NO_PRODUCER,
   type ProducerStamp
 } from '../../../src/kafka/producer/record-batch.js'
+import { plainRecord } from '../../helpers/batch-records.js'
 
 const T = 1_732_400_000_000
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45
@@ -15,16 +16,7 @@ const INVALID_PRODUCER_EPOCH = 47
 /** One batch as a produce request carries it: `values` with timestamps T + `at`, T + `at` + 1, ... */
 function batch(values: string[], at = 0, producer: ProducerStamp = NO_PRODUCER): BatchHeader {
   const bytes = encodeRecordBatch(
-    values.map((value, i) => ({
-      key: undefined,
-      keyBytes: 0,
-      value,
-      valueBytes: Buffer.byteLength(value),
-      headers: undefined,
-      headerCount: 0,
-      headerBytes: 1,
-      timestamp: T + at + i
-    })),
+    values.map((value, i) => plainRecord(value, T + at + i)),
     'none',
     producer
   )
