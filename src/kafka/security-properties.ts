@@ -160,11 +160,12 @@ export interface SecurityPropertySource {
 export interface PropertyErrors {
   /** The property as its user wrote it, e.g. `otherProperties.sasl.mechanism`. */
   name(property: SecurityPropertyName): string
-  error(message: string): Error
+  /** The error to raise about `property` (where it was given may decide its kind). */
+  error(property: SecurityPropertyName, message: string): Error
 }
 
 const refuse = (errors: PropertyErrors, property: SecurityPropertyName, problem: string): Error =>
-  errors.error(`${errors.name(property)} ${problem}`)
+  errors.error(property, `${errors.name(property)} ${problem}`)
 
 const PROTOCOLS: readonly string[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']
 
@@ -346,7 +347,10 @@ function saslSettings(read: SecurityPropertySource, errors: PropertyErrors): Sas
   let password = read.get('sasl.password')
   const jaas = read.get('sasl.jaas.config')
   if (jaas !== undefined) {
-    const login = parseJaasConfig(jaas, { name: errors.name('sasl.jaas.config'), error: errors.error })
+    const login = parseJaasConfig(jaas, {
+      name: errors.name('sasl.jaas.config'),
+      error: (message) => errors.error('sasl.jaas.config', message)
+    })
     const expected = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule'
     if (!login.module.endsWith(expected)) {
       throw fail(

@@ -62,7 +62,7 @@ const fail = (property: string, problem: string): ConfigError =>
 // The security properties' errors, named as the other properties'.
 const SECURITY_ERRORS: PropertyErrors = {
   name: (property) => `otherProperties.${property}`,
-  error: (message) => new ConfigError(message, { field: 'otherProperties' })
+  error: (_property, message) => new ConfigError(message, { field: 'otherProperties' })
 }
 
 // An integer property, in the range its declaration gives.
