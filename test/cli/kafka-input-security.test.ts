@@ -236,3 +236,34 @@ test(
     assert.ok(!result.stdout.includes(wrong), result.stdout)
   }
 )
+
+test(
+  'run --kafka-input over SSL without the CA in its trust store: exit 1 naming the failed TLS handshake',
+  { skip: skip() },
+  async (t: TestContext) => {
+    const kafka = cluster as KafkaCluster
+    const target = await openTarget(t, 'Apache Kafka')
+    const input = uniqueTopic('sec-in')
+    await target.createTopic(input, 1)
+    const result = await runCli([
+      'run',
+      secureChain(kafka, uniqueTopic('sec-out')),
+      '--kafka-input',
+      kafka.bootstrap('SSL'),
+      '--topics',
+      input,
+      '--group',
+      uniqueTopic('sec-group'),
+      '--kafka-input-property',
+      'security.protocol=SSL'
+    ])
+    assert.equal(result.code, 1, result.stderr)
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^kafka-rule-node: ServiceError: kafka input: cannot consume ${input} as group sec-group-\\w+ from ${kafka.bootstrap('SSL')}: .*\\(TLS handshake failed: .*unable to verify the first certificate\\)$`,
+        'm'
+      )
+    )
+  }
+)
