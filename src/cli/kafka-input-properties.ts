@@ -29,11 +29,19 @@ export interface InputPropertySources {
   readonly commandLine?: readonly string[]
 }
 
-/** Where one property was given: how to name it, and the error about it. */
+/** Where a property was given: the place, the line of a file, and the kind of error about it. */
 interface Origin {
-  readonly name: string
+  /** What comes before the property's name: `--kafka-input-property `, `FILE: properties.`. */
+  readonly place: string
+  readonly line?: number
   readonly error: (message: string) => Error
 }
+
+/** A property as named in messages, at `origin` (on its line when it is a line of a file). */
+const nameAt = (origin: Origin, property: string): string =>
+  origin.line === undefined
+    ? `${origin.place}${property}`
+    : `${origin.place.replace(/: $/, '')} line ${origin.line}: ${property}`
 
 /** Consumer properties that have an option of their own, and that option. */
 const OPTION_FOR: Readonly<Record<string, string>> = {
@@ -54,39 +62,37 @@ export function inputSecurity(
 ): ConnectionSecurity | undefined {
   const given = new Map<string, { value: string; origin: Origin }>()
   const { configFile, propertiesFile, commandLine = [] } = sources
+  const inFile = (message: string): Error => new ConfigError(message)
   if (configFile !== undefined) {
-    for (const [key, value] of Object.entries(configFile.properties)) {
-      const name = `--kafka-input-config ${configFile.path}: properties.${key}`
-      given.set(key, { value, origin: { name, error: (message) => new ConfigError(message) } })
-    }
+    const place = `--kafka-input-config ${configFile.path}: properties.`
+    for (const [key, value] of Object.entries(configFile.properties))
+      given.set(key, { value, origin: { place, error: inFile } })
   }
   if (propertiesFile !== undefined) {
-    for (const { key, value, line } of readPropertiesFile(propertiesFile)) {
-      const name = `--kafka-input-properties ${propertiesFile} line ${line}: ${key}`
-      given.set(key, { value, origin: { name, error: (message) => new ConfigError(message) } })
-    }
+    const place = `--kafka-input-properties ${propertiesFile}: `
+    for (const { key, value, line } of readPropertiesFile(propertiesFile))
+      given.set(key, { value, origin: { place, line, error: inFile } })
+  }
+  const commandLineOrigin: Origin = {
+    place: '--kafka-input-property ',
+    error: (message) => new UsageError(message)
   }
   for (const argument of commandLine) {
     const at = argument.indexOf('=')
+    const key = argument.slice(0, Math.max(at, 0)).trim()
     // The argument is not quoted: it may hold a secret.
-    if (at <= 0) throw new UsageError('--kafka-input-property must be KEY=VALUE with a non-empty KEY')
-    const key = argument.slice(0, at).trim()
-    given.set(key, {
-      value: argument.slice(at + 1),
-      origin: { name: `--kafka-input-property ${key}`, error: (message) => new UsageError(message) }
-    })
+    if (key === '') throw new UsageError('--kafka-input-property must be KEY=VALUE with a non-empty KEY')
+    given.set(key, { value: argument.slice(at + 1), origin: commandLineOrigin })
   }
   if (given.size === 0) return undefined
+  // A property not given (a missing sasl.jaas.config) belongs with the place that chose the protocol.
   const originOf = (property: string): Origin =>
-    given.get(property)?.origin ??
-    given.get('security.protocol')?.origin ?? {
-      name: `--kafka-input-property ${property}`,
-      error: (message) => new UsageError(message)
-    }
+    given.get(property)?.origin ?? given.get('security.protocol')?.origin ?? commandLineOrigin
   const errors: PropertyErrors = {
-    // A property not given is named as one more of the place that chose the protocol.
-    name: (property) =>
-      given.has(property) ? originOf(property).name : nameLike(originOf('security.protocol'), property),
+    name: (property) => {
+      const origin = originOf(property)
+      return given.has(property) ? nameAt(origin, property) : `${origin.place}${property}`
+    },
     error: (property, message) => originOf(property).error(message)
   }
   const reader = new PropertyReader<SecurityPropertyName>(
@@ -97,21 +103,14 @@ export function inputSecurity(
     const option = OPTION_FOR[key]
     const instead = option === undefined ? '' : `; use ${option} instead`
     warn(
-      `${originOf(key).name} is not a property the Kafka input knows (it takes security.protocol, sasl.* and ssl.*); it is ignored${instead}`
+      `${nameAt(originOf(key), key)} is not a property the Kafka input knows (it takes security.protocol, sasl.* and ssl.*); it is ignored${instead}`
     )
   }
   const protocol = securityProtocol(reader, errors)
   const security = securitySettings(reader, protocol, errors)
   for (const key of reader.unread())
-    warn(`${originOf(key).name} is not used with security.protocol ${protocol}; it is ignored`)
+    warn(`${nameAt(originOf(key), key)} is not used with security.protocol ${protocol}; it is ignored`)
   return security
-}
-
-// `--kafka-input-property security.protocol` -> `--kafka-input-property sasl.jaas.config`; a
-// file's name keeps the file and drops the line, which is that of another property.
-function nameLike(origin: Origin, property: string): string {
-  const name = origin.name.replace(/ line \d+:/, ':')
-  return name.slice(0, name.lastIndexOf('security.protocol')) + property
 }
 
 function readPropertiesFile(path: string): ReturnType<typeof parseJavaProperties> {
