@@ -2,6 +2,8 @@
 // unit files or manifests would otherwise carry a long command line. The file holds the same
 // settings as the options; here it is read and each field's JSON type checked, and its values are
 // handed on in the options' shape, so that one set of checks (kafka-input-options.ts) covers both.
+// Its `properties` object holds Java consumer properties (security.protocol, sasl.*, ssl.*), as
+// the Kafka node's otherProperties does, checked by kafka-input-properties.ts.
 
 import { readFileSync } from 'node:fs'
 import { ConfigError } from '../errors.js'
@@ -28,8 +30,17 @@ export type ConfigOption = keyof typeof CONFIG_FIELDS
 const LISTS: readonly string[] = ['bootstrapServers', 'topics']
 const NUMBERS: readonly string[] = ['maxInFlight', 'commitIntervalMs', 'sessionTimeoutMs', 'revokeTimeoutMs']
 
-/** The file's settings keyed by option name, as text the option checks take. */
-export function readKafkaInputConfig(path: string): Partial<Record<ConfigOption, string>> {
+/** The field of the client properties. */
+const PROPERTIES = 'properties'
+
+/** What the file holds: settings keyed by option name, as text the option checks take; client properties. */
+export interface KafkaInputConfig {
+  readonly values: Partial<Record<ConfigOption, string>>
+  readonly properties: Readonly<Record<string, string>> | undefined
+}
+
+/** Reads the file and checks each field's JSON type. */
+export function readKafkaInputConfig(path: string): KafkaInputConfig {
   const where = `--kafka-input-config ${path}`
   let raw: unknown
   try {
@@ -44,11 +55,16 @@ export function readKafkaInputConfig(path: string): Partial<Record<ConfigOption,
     Object.entries(CONFIG_FIELDS).map(([option, field]) => [field, option as ConfigOption])
   )
   const values: Partial<Record<ConfigOption, string>> = {}
+  let properties: Record<string, string> | undefined
   for (const [field, value] of Object.entries(raw)) {
+    if (field === PROPERTIES) {
+      properties = clientProperties(where, value)
+      continue
+    }
     const option = byField.get(field)
     if (option === undefined) {
       throw new ConfigError(
-        `${where}: unknown field "${field}" (known: ${Object.values(CONFIG_FIELDS).join(', ')})`
+        `${where}: unknown field "${field}" (known: ${[...Object.values(CONFIG_FIELDS), PROPERTIES].join(', ')})`
       )
     }
     if (NUMBERS.includes(field)) {
@@ -66,5 +82,20 @@ export function readKafkaInputConfig(path: string): Partial<Record<ConfigOption,
       throw new ConfigError(`${where}: ${field} must be ${shape} (got ${JSON.stringify(value)})`)
     }
   }
-  return values
+  return { values, properties }
+}
+
+// An object of string values, as otherProperties; a value is never quoted (it may be a secret).
+function clientProperties(where: string, value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(
+      `${where}: ${PROPERTIES} must be an object of Java consumer properties ("key": "value")`
+    )
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string')
+      throw new ConfigError(
+        `${where}: ${PROPERTIES}.${key} must be a string (got ${Array.isArray(item) ? 'an array' : item === null ? 'null' : `a ${typeof item}`})`
+      )
+  }
+  return value as Record<string, string>
 }

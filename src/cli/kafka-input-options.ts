@@ -3,14 +3,17 @@
 
 import type { Chain } from '../engine/chain.js'
 import type { Logger } from '../engine/logger.js'
-import { ConfigError, ServiceError, UsageError, describeError } from '../errors.js'
+import { ConfigError, ServiceError, UsageError } from '../errors.js'
 import { createRecordSender, openGroupConsumer } from '../kafka/client.js'
+import { describeClientError } from '../kafka/errors.js'
 import { parseBootstrapServers } from '../kafka/producer/bootstrap-servers.js'
+import type { ConnectionSecurity } from '../kafka/security-properties.js'
 import { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
 import { INPUT_FORMATS, type RecordFormat } from '../ingest/kafka-input/record-message.js'
 import type { Originator } from '../msg/message.js'
 import { NULL_ORIGINATOR } from '../msg/parse-message.js'
 import { CONFIG_FIELDS, readKafkaInputConfig, type ConfigOption } from './kafka-input-config.js'
+import { inputSecurity } from './kafka-input-properties.js'
 
 /** The option names, for parseArgs. */
 export const KAFKA_INPUT_OPTIONS = {
@@ -26,7 +29,9 @@ export const KAFKA_INPUT_OPTIONS = {
   'session-timeout-ms': { type: 'string' },
   'revoke-timeout-ms': { type: 'string' },
   'client-id': { type: 'string' },
-  'kafka-input-config': { type: 'string' }
+  'kafka-input-config': { type: 'string' },
+  'kafka-input-property': { type: 'string', multiple: true },
+  'kafka-input-properties': { type: 'string' }
 } as const
 
 /** Checked settings of a Kafka input. */
@@ -41,6 +46,8 @@ export interface KafkaInputSettings {
   readonly commitIntervalMs: number
   readonly sessionTimeoutMs: number
   readonly revokeTimeoutMs: number
+  /** TLS and SASL, when any client property is given (PLAINTEXT without). */
+  readonly security?: ConnectionSecurity
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
@@ -53,12 +60,16 @@ class Sources {
   readonly #values: Record<string, unknown>
   readonly #file: string | undefined
   readonly #fromFile: ReadonlySet<string>
+  /** The `properties` of the file. */
+  readonly fileProperties: Readonly<Record<string, string>> | undefined
 
   constructor(values: Record<string, unknown>) {
     const path = values['kafka-input-config']
     if (path === '') throw new UsageError('--kafka-input-config must name a file')
     this.#file = typeof path === 'string' ? path : undefined
-    const fromFile = this.#file === undefined ? {} : readKafkaInputConfig(this.#file)
+    const config = this.#file === undefined ? undefined : readKafkaInputConfig(this.#file)
+    const fromFile = config?.values ?? {}
+    this.fileProperties = config?.properties
     const given = Object.keys(CONFIG_FIELDS).filter((o) => values[o] !== undefined)
     this.#fromFile = new Set(Object.keys(fromFile).filter((o) => !given.includes(o)))
     this.#values = { ...fromFile, ...Object.fromEntries(given.map((o) => [o, values[o]])) }
@@ -120,15 +131,46 @@ function originator(sources: Sources): Originator {
   return { entityType: match[1] as string, id: match[2] as string }
 }
 
+/** The client properties (security) from the file's `properties`, a .properties file and the command line. */
+function security(
+  sources: Sources,
+  values: Record<string, unknown>,
+  warn: (message: string) => void
+): ConnectionSecurity | undefined {
+  const propertiesFile = values['kafka-input-properties']
+  if (propertiesFile === '') throw new UsageError('--kafka-input-properties must name a file')
+  const commandLine = values['kafka-input-property']
+  return inputSecurity(
+    {
+      ...(sources.fileProperties === undefined || sources.file === undefined
+        ? {}
+        : { configFile: { path: sources.file, properties: sources.fileProperties } }),
+      ...(typeof propertiesFile === 'string' ? { propertiesFile } : {}),
+      ...(Array.isArray(commandLine) ? { commandLine: commandLine as string[] } : {})
+    },
+    warn
+  )
+}
+
+const PROPERTY_OPTIONS = ['kafka-input-property', 'kafka-input-properties'] as const
+
+const toStderr = (message: string): void => void process.stderr.write(`kafka-rule-node: ${message}\n`)
+
 /**
  * The Kafka input's settings, or undefined without --kafka-input (or --kafka-input-config). An
- * option on the command line overrides the same setting in the file.
+ * option on the command line overrides the same setting in the file; `warn` hears of client
+ * properties that are ignored.
  */
-export function parseKafkaInputOptions(values: Record<string, unknown>): KafkaInputSettings | undefined {
+export function parseKafkaInputOptions(
+  values: Record<string, unknown>,
+  warn: (message: string) => void = toStderr
+): KafkaInputSettings | undefined {
   const sources = new Sources(values)
   if (sources.value('kafka-input') === undefined) {
     if (sources.file !== undefined) throw missing(sources, 'kafka-input', '--kafka-input BOOTSTRAP')
-    const stray = (Object.keys(CONFIG_FIELDS) as ConfigOption[]).find((o) => sources.value(o) !== undefined)
+    const stray =
+      (Object.keys(CONFIG_FIELDS) as ConfigOption[]).find((o) => sources.value(o) !== undefined) ??
+      PROPERTY_OPTIONS.find((o) => values[o] !== undefined)
     if (stray !== undefined) throw new UsageError(`--${stray} needs --kafka-input BOOTSTRAP`)
     return undefined
   }
@@ -154,6 +196,7 @@ export function parseKafkaInputOptions(values: Record<string, unknown>): KafkaIn
   const deadLetterTopic = sources.value('dead-letter-topic')
   if (deadLetterTopic === '') throw sources.error('dead-letter-topic', 'must not be empty')
   const clientId = sources.value('client-id')
+  const secured = security(sources, values, warn)
   return {
     bootstrapServers: servers(sources),
     topics: list(sources, 'topics'),
@@ -164,7 +207,8 @@ export function parseKafkaInputOptions(values: Record<string, unknown>): KafkaIn
     maxInFlight: whole(sources, 'max-in-flight', 1000, 1),
     commitIntervalMs: whole(sources, 'commit-interval-ms', 200, 1),
     sessionTimeoutMs: whole(sources, 'session-timeout-ms', 10_000, 1000),
-    revokeTimeoutMs: whole(sources, 'revoke-timeout-ms', 10_000, 0)
+    revokeTimeoutMs: whole(sources, 'revoke-timeout-ms', 10_000, 0),
+    ...(secured === undefined ? {} : { security: secured })
   }
 }
 
@@ -197,7 +241,7 @@ export async function startKafkaInput(
           : {
               deadLetter: {
                 topic: settings.deadLetterTopic,
-                sender: createRecordSender(settings.bootstrapServers, settings.clientId)
+                sender: createRecordSender(settings.bootstrapServers, settings.clientId, settings.security)
               }
             }),
         maxInFlight: settings.maxInFlight,
@@ -213,12 +257,13 @@ export async function startKafkaInput(
           topics: settings.topics,
           sessionTimeoutMs: settings.sessionTimeoutMs,
           heartbeatIntervalMs: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
-          bufferedRecords: Math.min(settings.maxInFlight, 1024)
+          bufferedRecords: Math.min(settings.maxInFlight, 1024),
+          ...(settings.security === undefined ? {} : { security: settings.security })
         })
     )
   } catch (error) {
     throw new ServiceError(
-      `kafka input: cannot consume ${settings.topics.join(', ')} as group ${settings.groupId} from ${settings.bootstrapServers.join(',')}: ${describeError(error)}`,
+      `kafka input: cannot consume ${settings.topics.join(', ')} as group ${settings.groupId} from ${settings.bootstrapServers.join(',')}: ${describeClientError(error)}`,
       { cause: error }
     )
   }

@@ -21,6 +21,7 @@ import { ServiceMetrics } from '../service/metrics.js'
 import { startProgress, type Progress } from './progress.js'
 import { KAFKA_INPUT_OPTIONS, parseKafkaInputOptions, startKafkaInput } from './kafka-input-options.js'
 import type { KafkaInput } from '../ingest/kafka-input/kafka-input.js'
+import { describeClientError } from '../kafka/errors.js'
 import { Readable } from 'node:stream'
 
 interface BrokerCli {
@@ -41,10 +42,10 @@ function version(): string {
   return pkg.version
 }
 
-type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string }>
+type OptionSpecs = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>
 
 interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>
+  values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
 }
 
@@ -94,7 +95,8 @@ async function run(args: string[]): Promise<number> {
   if (!/^\d+$/.test(maxText) || maxLineBytes < 1) {
     throw new UsageError(`--max-line-bytes must be a positive integer (got "${maxText}")`)
   }
-  const kafka = parseKafkaInputOptions(values)
+  const logger = createPinoLogger(level as LogLevel)
+  const kafka = parseKafkaInputOptions(values, (message) => logger.warn(message))
   const fronts = parseFrontOptions(values, kafka !== undefined)
   const { http, mqtt } = fronts
   // A Kafka input needs no spool: what has not left the chain is not committed, and is read again.
@@ -112,7 +114,6 @@ async function run(args: string[]): Promise<number> {
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
-  const logger = createPinoLogger(level as LogLevel)
   const metrics = new ServiceMetrics()
   let ingest: HttpIngest | undefined
   let mqttIngest: MqttIngest | undefined
@@ -138,7 +139,7 @@ async function run(args: string[]): Promise<number> {
         if (process.stderr.isTTY) progress = startProgress(chain, process.stderr)
         if (kafka !== undefined) {
           kafkaInput = await startKafkaInput(kafka, chain, logger, (error) => {
-            process.stderr.write(`kafka input failed: ${describeError(error)}; stopping\n`)
+            process.stderr.write(`kafka input failed: ${describeClientError(error)}; stopping\n`)
             inputFailed = true
             stop.abort()
           })
@@ -231,7 +232,7 @@ interface FrontSettings {
   readonly graceMs: number
 }
 
-function parsePort(flag: string, value: string | boolean): number {
+function parsePort(flag: string, value: string | boolean | string[]): number {
   if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) > 65535) {
     throw new UsageError(`--${flag} must be a port number 0-65535 (got "${String(value)}")`)
   }

@@ -6,7 +6,7 @@ import type { ServiceMetrics } from '../service/metrics.js'
 import { Spool } from '../spool/spool.js'
 
 /** Parsed command-line values, as node:util's parseArgs gives them. */
-type OptionValues = Record<string, string | boolean | undefined>
+type OptionValues = Record<string, string | boolean | string[] | undefined>
 
 export async function openSpool(
   settings: SpoolSettings,

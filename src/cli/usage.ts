@@ -73,7 +73,8 @@ MQTT service (ThingsBoard's MQTT device API; MQTT 3.1, 3.1.1 and 5; QoS 0 and 1)
        (topic) with the reason; MQTT 3.1.1 acknowledges it. Logged and counted in /metrics.
 
 Kafka input (consume topics as a member of a consumer group, instead of stdin):
-  --kafka-input HOST:PORT[,...]  bootstrap servers of the input cluster (PLAINTEXT)
+  --kafka-input HOST:PORT[,...]  bootstrap servers of the input cluster (PLAINTEXT unless the
+                       properties below say otherwise)
   --topics T1[,T2...]  the topics to consume; --group GROUP  the consumer group (required)
   --input-format F     json (default): the value is a message in the stdin shape above; raw: the
                        value is the data (dataType JSON when it parses, else TEXT), headers
@@ -95,8 +96,17 @@ Kafka input (consume topics as a member of a consumer group, instead of stdin):
   --kafka-input-config FILE  the settings above from a JSON object instead (for services): fields
                        bootstrapServers, topics (a string, or an array of strings), group,
                        inputFormat, msgType, originator, deadLetterTopic, clientId (strings),
-                       maxInFlight, commitIntervalMs, sessionTimeoutMs, revokeTimeoutMs (numbers);
+                       maxInFlight, commitIntervalMs, sessionTimeoutMs, revokeTimeoutMs (numbers),
+                       properties (an object of strings: the client properties below);
                        an option on the command line overrides the same field
+  --kafka-input-properties FILE  client properties of the consumer and dead-letter sender, as a
+                       Java .properties file (as Kafka's tools take --consumer.config):
+                       security.protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL),
+                       sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), sasl.jaas.config,
+                       ssl.truststore.*, ssl.keystore.* (PEM), ssl.endpoint.identification.algorithm;
+                       the same names, checks and defaults as the Kafka node's otherProperties
+  --kafka-input-property KEY=VALUE  one client property (repeatable); over the file's, which are
+                       over the config file's properties. Others are warned about and ignored
   Every message gets metadata kafkaTopic, kafkaPartition, kafkaOffset, kafkaTimestamp, and
   kafkaKey (when the record has a key). A partition's offset is committed only up to the first
   record whose message, or a copy of it, is still in the chain (at least once). SIGTERM stops

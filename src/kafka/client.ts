@@ -7,12 +7,14 @@
 // as the Java producer asks brokers to. Each TLS connection is verified against, and names in
 // SNI, the host it connects to (see tlsOptions). The Kafka input's group consumer
 // (openGroupConsumer) and its dead-letter sender (createRecordSender) are the client's own
-// Consumer and Producer behind the small interfaces the input needs.
+// Consumer and Producer behind the small interfaces the input needs, connecting with the same
+// TLS and SASL settings (security-properties.ts) as the producer.
 
 import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import {
   Consumer,
+  connectionsConnectsChannel,
   MessagesStreamFallbackModes,
   MessagesStreamModes,
   NetworkError,
@@ -22,11 +24,11 @@ import {
   TimeoutError,
   UserError,
   stringSerializer,
-  type Broker,
   type Connection
 } from '@platformatic/kafka'
 import { bootstrapServer } from './producer/bootstrap-servers.js'
-import type { ProducerSettings, TlsSettings } from './producer/producer-properties.js'
+import type { ProducerSettings } from './producer/producer-properties.js'
+import type { ConnectionSecurity, TlsSettings } from './security-properties.js'
 
 export { Consumer, Writer, compressionsAlgorithms, stringDeserializers } from '@platformatic/kafka'
 export { crc32c as clientCrc32c } from '@platformatic/kafka'
@@ -48,7 +50,6 @@ export function brokerErrorOf(errorCode: number, message: string | null): Error 
 
 /** Creates the client; it connects on first use. */
 export function createClient(settings: ProducerSettings): KafkaClient {
-  const tls = settings.tls === undefined ? undefined : tlsOptions(settings.tls)
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: settings.clientId,
     bootstrapBrokers: settings.bootstrapServers.map(bootstrapServer),
@@ -65,12 +66,9 @@ export function createClient(settings: ProducerSettings): KafkaClient {
     repeatOnStaleMetadata: false,
     ...(settings.compression === 'none' ? {} : { compression: settings.compression }),
     serializers: { headerKey: stringSerializer },
-    ...(tls === undefined ? {} : { tls: tls.options }),
-    ...(settings.sasl === undefined ? {} : { sasl: { ...settings.sasl } })
+    ...securityOptions(settings)
   })
-  // The pool announces each broker just before it opens the connection to it.
-  if (tls !== undefined) {
-    producer.connections.on('connecting', ({ broker }: { broker: Broker }) => tls.connecting(broker.host))
+  if (settings.tls !== undefined) {
     producer.connections.on('connect', ({ connection }: { connection: Connection }) => {
       // A connection that got this far has nothing to explain yet.
       tlsFailures.delete(producer)
@@ -97,18 +95,38 @@ export function explainFailure(client: KafkaClient, error: unknown): unknown {
   return new NetworkError(error.message, { cause })
 }
 
+/** The client's `tls` and `sasl` options for a connection's security settings. */
+function securityOptions(security: ConnectionSecurity | undefined): {
+  tls?: ConnectionOptions
+  sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }
+} {
+  return {
+    ...(security?.tls === undefined ? {} : { tls: tlsOptions(security.tls) }),
+    ...(security?.sasl === undefined ? {} : { sasl: { ...security.sasl } })
+  }
+}
+
 /**
- * The client's TLS options, and what to call with the host of each connection about to open. The
- * client's own tlsServerName is one name (or `true`: the host) for every connection; but the Java
- * producer (its SSLEngine made for each connection's host) and librdkafka verify each connection
- * against the host it connects to, the bootstrap host first and then each broker's advertised
- * host, and send that host as SNI unless it is an IP address (RFC 6066 forbids IP addresses
- * there; Node warns). Node's tls.connect verifies against `servername` or else the host it
- * connects to, so only the SNI needs the host: `servername` is read as the options are copied
- * for that connection, which the client does right after the pool's `connecting` event.
+ * The host of the connection the client is opening right now: the client publishes each connect,
+ * with its host, on this diagnostics channel just before it copies the TLS options for it, in the
+ * same synchronous run. Every pool of every client goes through it, also those a consumer's
+ * fetching stream makes for itself (which no pool event of the client shows).
  */
-function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connecting(host: string): void } {
-  let next: string | undefined
+let opening: string | undefined
+connectionsConnectsChannel.start.subscribe((context) => {
+  opening = (context as { host?: unknown }).host as string | undefined
+})
+
+/**
+ * The client's TLS options. The client's own tlsServerName is one name (or `true`: the host) for
+ * every connection; but the Java producer (its SSLEngine made for each connection's host) and
+ * librdkafka verify each connection against the host it connects to, the bootstrap host first and
+ * then each broker's advertised host, and send that host as SNI unless it is an IP address (RFC
+ * 6066 forbids IP addresses there; Node warns). Node's tls.connect verifies against `servername`
+ * or else the host it connects to, so only the SNI needs the host: `servername` is read as the
+ * options are copied for that connection, right after the connect is published (see `opening`).
+ */
+function tlsOptions(settings: TlsSettings): ConnectionOptions {
   const options: ConnectionOptions = {
     ...(settings.ca === undefined ? {} : { ca: settings.ca }),
     ...(settings.cert === undefined ? {} : { cert: settings.cert }),
@@ -119,14 +137,14 @@ function tlsOptions(settings: TlsSettings): { options: ConnectionOptions; connec
   }
   Object.defineProperty(options, 'servername', {
     enumerable: true,
-    // Taken once: a connection opened without the event gets no SNI, never another host's name.
+    // Taken once: a connection opened without being published gets no SNI, never another host's name.
     get: () => {
-      const host = next
-      next = undefined
+      const host = opening
+      opening = undefined
       return host === undefined || isIP(host) !== 0 ? undefined : host
     }
   })
-  return { options, connecting: (host) => (next = host) }
+  return options
 }
 
 /**
@@ -165,6 +183,8 @@ export interface GroupConsumerSettings extends GroupProtocolHooks {
   readonly heartbeatIntervalMs: number
   /** Records the client may hold fetched and not yet taken: a bound on memory besides a fetch. */
   readonly bufferedRecords: number
+  /** TLS and SASL (security.protocol and the ssl.* and sasl.* properties); PLAINTEXT without. */
+  readonly security?: ConnectionSecurity
 }
 
 /** A record as a Kafka input takes it. */
@@ -250,7 +270,8 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     // The input commits itself, only what has left the chain.
     autocommit: false,
     maxWaitTime: 500,
-    highWaterMark: settings.bufferedRecords
+    highWaterMark: settings.bufferedRecords,
+    ...securityOptions(settings.security)
   })
   let stream
   try {
@@ -304,13 +325,18 @@ export interface RecordSender {
   close(): Promise<void>
 }
 
-/** A sender on the client's own producer; it connects on first use. */
-export function createRecordSender(bootstrapServers: readonly string[], clientId: string): RecordSender {
+/** A sender on the client's own producer, connecting with `security` (PLAINTEXT without); it connects on first use. */
+export function createRecordSender(
+  bootstrapServers: readonly string[],
+  clientId: string,
+  security?: ConnectionSecurity
+): RecordSender {
   const producer = new Producer<Buffer, Buffer, string, Buffer>({
     clientId,
     bootstrapBrokers: bootstrapServers.map(bootstrapServer),
     autocreateTopics: true,
-    serializers: { headerKey: stringSerializer }
+    serializers: { headerKey: stringSerializer },
+    ...securityOptions(security)
   })
   return {
     send: async ({ topic, key, value, headers }) => {

@@ -2,7 +2,7 @@
 // protocol name), a connection that failed, a deadline that passed, a record too large. Whether
 // to retry is decided by the `retriable` flag, read from the client's typed errors, never text.
 
-import { RuleNodeError, type ErrorContext } from '../errors.js'
+import { RuleNodeError, describeError, type ErrorContext } from '../errors.js'
 import { isClientTimeout } from './client.js'
 
 /** The codes of the errors the producer makes itself; a broker's own error keeps its protocol name. */
@@ -200,9 +200,7 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     )
   }
   const network = all.find((e) => e.code === 'PLT_KFK_NETWORK' || e.code === 'PLT_KFK_TIMEOUT')
-  const messages = all.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== '')
-  const detail =
-    messages.length === 0 ? String(error) : [...new Set([messages[0], messages.at(-1)])].join(': ')
+  const detail = firstAndLast(all, error)
   if (all.some((e) => isTlsFailure(e.code)))
     return new KafkaTlsError(
       `TLS handshake with ${context.broker ?? 'the brokers'} failed for ${where(context)}: ${detail}`,
@@ -223,6 +221,40 @@ export function fromClientError(error: unknown, context: ErrorContext): RuleNode
     context,
     cause: error
   })
+}
+
+// The outermost message and the root cause's, e.g. "Connection to h:p failed.: certificate has expired".
+function firstAndLast(all: readonly ClientErrorShape[], error: unknown): string {
+  const messages = all.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== '')
+  return messages.length === 0 ? String(error) : [...new Set([messages[0], messages.at(-1)])].join(': ')
+}
+
+/**
+ * What is behind an error of the client when it is the broker's refusal or a failed TLS
+ * handshake (a wrong password, an untrusted certificate), which its outermost message ("Cannot
+ * connect to any broker.") hides; undefined otherwise. Neither the client nor the broker quotes
+ * a credential in these messages.
+ */
+export function clientErrorReason(error: unknown): string | undefined {
+  if (error instanceof RuleNodeError) return undefined
+  const all = flatten(error)
+  const protocol = all.find((e) => typeof e.apiCode === 'number')
+  if (protocol !== undefined) {
+    const name = typeof protocol.apiId === 'string' ? protocol.apiId : `error ${String(protocol.apiCode)}`
+    const said =
+      typeof protocol.serverErrorMessage === 'string' && protocol.serverErrorMessage !== ''
+        ? protocol.serverErrorMessage
+        : String(protocol.message)
+    return `broker answered ${name} (${String(protocol.apiCode)}): ${said}`
+  }
+  if (all.some((e) => isTlsFailure(e.code))) return `TLS handshake failed: ${firstAndLast(all, error)}`
+  return undefined
+}
+
+/** The error as describeError gives it, and what is behind it when the broker or TLS refused (clientErrorReason). */
+export function describeClientError(error: unknown): string {
+  const reason = clientErrorReason(error)
+  return reason === undefined ? describeError(error) : `${describeError(error)} (${reason})`
 }
 
 // OpenSSL's certificate verification results, as Node reports them in `code`.

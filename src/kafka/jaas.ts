@@ -16,13 +16,24 @@ export interface JaasLogin {
 const ENTRY = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\s*([\s\S]*?)\s*;?\s*$/
 const OPTION = /\s*([\w.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s";]+))/y
 
-/** Parses one login module entry; a malformed one is a ConfigError saying where. */
-export function parseJaasConfig(text: string): JaasLogin {
+/** Where the text came from: the property's name as its user wrote it, and the error to raise. */
+export interface JaasSource {
+  readonly name: string
+  readonly error: (message: string) => Error
+}
+
+// The Kafka node's otherProperties.
+const NODE_PROPERTY: JaasSource = {
+  name: 'otherProperties.sasl.jaas.config',
+  error: (message) => new ConfigError(message, { field: 'otherProperties' })
+}
+
+/** Parses one login module entry; a malformed one is an error naming `source`. */
+export function parseJaasConfig(text: string, source: JaasSource = NODE_PROPERTY): JaasLogin {
   const entry = ENTRY.exec(text)
   if (entry === null) {
-    throw new ConfigError(
-      `otherProperties.sasl.jaas.config must look like '<LoginModule class> required username="..." password="...";' (got ${HIDDEN})`,
-      { field: 'otherProperties' }
+    throw source.error(
+      `${source.name} must look like '<LoginModule class> required username="..." password="...";' (got ${HIDDEN})`
     )
   }
   const [, module = '', , rest = ''] = entry
@@ -36,9 +47,8 @@ export function parseJaasConfig(text: string): JaasLogin {
       if (rest.slice(at).trim() === '') break
       const read = Object.keys(options)
       const after = read.length === 0 ? '' : ` after ${JSON.stringify(read.at(-1))}`
-      throw new ConfigError(
-        `otherProperties.sasl.jaas.config: cannot read the options${after}; write them as key="value" (got ${HIDDEN})`,
-        { field: 'otherProperties' }
+      throw source.error(
+        `${source.name}: cannot read the options${after}; write them as key="value" (got ${HIDDEN})`
       )
     }
     const value = match[2] ?? match[3] ?? match[4] ?? ''

@@ -99,7 +99,7 @@ test('--kafka-input-config: each error names the file and the field', () => {
     [configFile('["a"]'), '--kafka-input-config %s must hold a JSON object of settings'],
     [
       configFile({ ...base, groupId: 'g' }),
-      '--kafka-input-config %s: unknown field "groupId" (known: bootstrapServers, topics, group, inputFormat, msgType, originator, deadLetterTopic, maxInFlight, commitIntervalMs, sessionTimeoutMs, revokeTimeoutMs, clientId)'
+      '--kafka-input-config %s: unknown field "groupId" (known: bootstrapServers, topics, group, inputFormat, msgType, originator, deadLetterTopic, maxInFlight, commitIntervalMs, sessionTimeoutMs, revokeTimeoutMs, clientId, properties)'
     ],
     [
       configFile({ ...base, maxInFlight: '50' }),

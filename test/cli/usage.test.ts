@@ -22,6 +22,8 @@ test('--help documents every command, and each command documents its options', a
     '--dead-letter-topic',
     '--max-in-flight',
     '--kafka-input-config',
+    '--kafka-input-properties',
+    '--kafka-input-property',
     'SIGTERM',
     'Exit status'
   ])

@@ -23,6 +23,7 @@ import type {
 import { assignCooperatively, decodeOwned, encodeOwned } from './cooperative-assignor.js'
 import { PartitionOffsets } from './offset-tracker.js'
 import { recordToMessage, type RecordFormat } from './record-message.js'
+import { describeClientError } from '../../kafka/errors.js'
 
 /** The header of a dead-lettered record that says why it is not a message. */
 export const DEAD_LETTER_REASON_HEADER = 'krn_dead_letter_reason'
@@ -267,7 +268,7 @@ export class KafkaInput {
         } catch (error) {
           if (this.#stopping) return
           this.#options.logger.error(
-            `kafka input: dead-lettering ${where} to ${deadLetter.topic} failed (attempt ${attempt}): ${describeError(error)}`
+            `kafka input: dead-lettering ${where} to ${deadLetter.topic} failed (attempt ${attempt}): ${describeClientError(error)}`
           )
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 10_000)))
         }
@@ -360,7 +361,7 @@ export class KafkaInput {
       await this.#options.consumer.commit(offsets)
     } catch (error) {
       // Committed again at the next interval; until then a restart reads some records again.
-      this.#options.logger.warn(`kafka input: commit failed: ${describeError(error)}`)
+      this.#options.logger.warn(`kafka input: commit failed: ${describeClientError(error)}`)
       return
     }
     due.forEach((p, i) => {

@@ -3,44 +3,28 @@
 // client cannot honour it; an unknown one, or a known one the chosen security.protocol does not
 // use, is reported by name, never silently dropped.
 
-import { X509Certificate, createPrivateKey } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import * as zlib from 'node:zlib'
 import { ConfigError } from '../../errors.js'
-import { parseJaasConfig } from '../jaas.js'
-import { parseBootstrapServers } from './bootstrap-servers.js'
+import { PropertyReader } from '../property-spec.js'
 import {
-  JAVA_INT_MAX,
-  KNOWN_PROPERTIES,
-  PropertyReader,
-  propertySpec,
-  type PropertyName
-} from './property-table.js'
+  securityProtocol,
+  securitySettings,
+  type PropertyErrors,
+  type SaslSettings,
+  type TlsSettings
+} from '../security-properties.js'
+import { parseBootstrapServers } from './bootstrap-servers.js'
+import { JAVA_INT_MAX, KNOWN_PROPERTIES, propertySpec, type PropertyName } from './property-table.js'
 
 export { JAVA_INT_MAX, KNOWN_PROPERTIES } from './property-table.js'
 export { parseBootstrapServers } from './bootstrap-servers.js'
+export type { SaslSettings, TlsSettings } from '../security-properties.js'
 
 /** Acknowledgements, as the wire protocol counts them. */
 export enum Acks {
   None = 0,
   Leader = 1,
   All = -1
-}
-
-/** SASL credentials for the client. */
-export interface SaslSettings {
-  readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
-  readonly username: string
-  readonly password: string
-}
-
-/** TLS settings for the client. */
-export interface TlsSettings {
-  readonly ca: string | undefined
-  readonly cert: string | undefined
-  readonly key: string | undefined
-  /** ssl.endpoint.identification.algorithm = https (default) verifies the host name. */
-  readonly verifyHostname: boolean
 }
 
 /** The producer's settings, with units in their names. */
@@ -75,8 +59,14 @@ export type BaseSettings = Pick<
 const fail = (property: string, problem: string): ConfigError =>
   new ConfigError(`otherProperties.${property} ${problem}`, { field: 'otherProperties' })
 
+// The security properties' errors, named as the other properties'.
+const SECURITY_ERRORS: PropertyErrors = {
+  name: (property) => `otherProperties.${property}`,
+  error: (_property, message) => new ConfigError(message, { field: 'otherProperties' })
+}
+
 // An integer property, in the range its declaration gives.
-function integer(properties: PropertyReader, name: PropertyName, fallback: number): number {
+function integer(properties: PropertyReader<PropertyName>, name: PropertyName, fallback: number): number {
   const spec = propertySpec(name)
   const min = spec.min ?? 0
   const max = spec.max ?? Number.MAX_SAFE_INTEGER
@@ -88,7 +78,7 @@ function integer(properties: PropertyReader, name: PropertyName, fallback: numbe
   return value
 }
 
-function bool(properties: PropertyReader, name: PropertyName): boolean | undefined {
+function bool(properties: PropertyReader<PropertyName>, name: PropertyName): boolean | undefined {
   const given = properties.get(name)
   const text = given?.trim().toLowerCase()
   if (text === undefined) return undefined
@@ -97,189 +87,13 @@ function bool(properties: PropertyReader, name: PropertyName): boolean | undefin
   return text === 'true'
 }
 
-// ThingsBoard turns "\n" escapes in these PEM values into newlines.
-const pem = (value: string | undefined): string | undefined => value?.replaceAll('\\n', '\n')
-
-const TLS_PROPERTIES = [
-  'ssl.endpoint.identification.algorithm',
-  'ssl.truststore.type',
-  'ssl.truststore.certificates',
-  'ssl.truststore.location',
-  'ssl.truststore.password',
-  'ssl.keystore.type',
-  'ssl.keystore.certificate.chain',
-  'ssl.keystore.key',
-  'ssl.keystore.location',
-  'ssl.keystore.password',
-  'ssl.key.password'
-] as const satisfies readonly PropertyName[]
-
-const SASL_PROPERTIES = [
-  'sasl.mechanism',
-  'sasl.jaas.config',
-  'sasl.username',
-  'sasl.password'
-] as const satisfies readonly PropertyName[]
-
-// Reads a group of properties at once, for code that looks at them together.
-function readAll(
-  properties: PropertyReader,
-  names: readonly PropertyName[]
-): Readonly<Record<string, string | undefined>> {
-  return Object.fromEntries(names.map((name) => [name, properties.get(name)]))
-}
-
 const DEFAULT_PARTITIONERS = new Set([
   'org.apache.kafka.clients.producer.internals.DefaultPartitioner',
   'org.apache.kafka.clients.producer.UniformStickyPartitioner'
 ])
 const STRING_SERIALIZER = 'org.apache.kafka.common.serialization.StringSerializer'
 
-function tlsSettings(read: PropertyReader): TlsSettings {
-  const properties = readAll(read, TLS_PROPERTIES)
-  for (const [location, type] of [
-    ['ssl.truststore.location', 'ssl.truststore.type'],
-    ['ssl.keystore.location', 'ssl.keystore.type']
-  ] as const) {
-    if (properties[location] !== undefined && (properties[type] ?? 'JKS').toUpperCase() !== 'PEM') {
-      throw fail(
-        location,
-        `points to a ${properties[type] ?? 'JKS'} store, which this node cannot read; give PEM text in ${location.replace('location', location.startsWith('ssl.truststore') ? 'certificates' : 'certificate.chain')} (with ${type}=PEM) instead`
-      )
-    }
-  }
-  const readPem = (location: string): string | undefined => {
-    const path = properties[location]
-    if (path === undefined) return undefined
-    try {
-      return readFileSync(path, 'utf8')
-    } catch (error) {
-      throw fail(location, `cannot be read: ${(error as Error).message}`)
-    }
-  }
-  const algorithm = properties['ssl.endpoint.identification.algorithm']
-  if (algorithm !== undefined && algorithm !== '' && algorithm.toLowerCase() !== 'https') {
-    throw fail(
-      'ssl.endpoint.identification.algorithm',
-      `must be "https" or "" (got ${JSON.stringify(algorithm)})`
-    )
-  }
-  // DefaultSslEngineFactory: PEM text needs its store type PEM, and a PEM store takes no store
-  // password; an encrypted key (ssl.key.password) is more than this node reads.
-  for (const [text, type] of [
-    ['ssl.truststore.certificates', 'ssl.truststore.type'],
-    ['ssl.keystore.certificate.chain', 'ssl.keystore.type'],
-    ['ssl.keystore.key', 'ssl.keystore.type']
-  ] as const) {
-    const given = properties[type]
-    if (properties[text] !== undefined && given !== undefined && given.trim().toUpperCase() !== 'PEM')
-      throw fail(text, `needs ${type} PEM (got ${JSON.stringify(given)}), as the Java producer does`)
-  }
-  for (const name of ['ssl.truststore.password', 'ssl.keystore.password']) {
-    if (properties[name] !== undefined)
-      throw fail(
-        name,
-        'is not supported: PEM stores take no password (the Java producer refuses it for PEM too)'
-      )
-  }
-  if (properties['ssl.key.password'] !== undefined)
-    throw fail('ssl.key.password', 'is not supported: give the key as an unencrypted PEM key')
-  const keyText = pem(properties['ssl.keystore.key'])
-  const ca = pem(properties['ssl.truststore.certificates']) ?? readPem('ssl.truststore.location')
-  const cert = pem(properties['ssl.keystore.certificate.chain']) ?? readPem('ssl.keystore.location')
-  if (ca !== undefined)
-    checkCertificates(
-      ca,
-      properties['ssl.truststore.certificates'] === undefined
-        ? 'ssl.truststore.location'
-        : 'ssl.truststore.certificates'
-    )
-  if (cert !== undefined)
-    checkCertificates(
-      cert,
-      properties['ssl.keystore.certificate.chain'] === undefined
-        ? 'ssl.keystore.location'
-        : 'ssl.keystore.certificate.chain'
-    )
-  if (keyText !== undefined) {
-    try {
-      createPrivateKey(keyText)
-    } catch (error) {
-      // OpenSSL's reason only: the text is a secret and stays out of the message.
-      throw fail(
-        'ssl.keystore.key',
-        `is not a PEM private key the node can read (${(error as Error).message})`
-      )
-    }
-  }
-  return { ca, cert, key: keyText, verifyHostname: algorithm === undefined || algorithm !== '' }
-}
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g
-
-// Node's TLS takes a trust store with no readable certificate without a word, and then trusts
-// nothing; the Java producer's constructor fails on PEM it cannot read (its PEM store throws an
-// InvalidConfigurationException), so the producer refuses it at load, not per message on connecting.
-function checkCertificates(text: string, property: string): void {
-  const blocks = text.match(PEM_CERTIFICATE) ?? []
-  if (blocks.length === 0)
-    throw fail(
-      property,
-      'holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)'
-    )
-  blocks.forEach((block, i) => {
-    try {
-      new X509Certificate(block)
-    } catch (error) {
-      throw fail(property, `certificate ${i + 1} is not valid PEM (${(error as Error).message})`)
-    }
-  })
-}
-
-function saslSettings(read: PropertyReader): SaslSettings {
-  const properties = readAll(read, SASL_PROPERTIES)
-  const mechanism = (properties['sasl.mechanism'] ?? 'GSSAPI').trim().toUpperCase()
-  if (mechanism === 'GSSAPI')
-    throw fail(
-      'sasl.mechanism',
-      'GSSAPI (Kerberos, the Java default) is not supported; use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512'
-    )
-  if (mechanism === 'OAUTHBEARER')
-    throw fail(
-      'sasl.mechanism',
-      'OAUTHBEARER is not supported (it needs a token callback); use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512'
-    )
-  if (mechanism !== 'PLAIN' && mechanism !== 'SCRAM-SHA-256' && mechanism !== 'SCRAM-SHA-512') {
-    throw fail(
-      'sasl.mechanism',
-      `must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (got ${JSON.stringify(properties['sasl.mechanism'])})`
-    )
-  }
-  let username = properties['sasl.username']
-  let password = properties['sasl.password']
-  const jaas = properties['sasl.jaas.config']
-  if (jaas !== undefined) {
-    const login = parseJaasConfig(jaas)
-    const expected = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule'
-    if (!login.module.endsWith(expected)) {
-      throw fail(
-        'sasl.jaas.config',
-        `uses ${login.module}, but sasl.mechanism ${mechanism} needs org.apache.kafka.common.security.${mechanism === 'PLAIN' ? 'plain' : 'scram'}.${expected}`
-      )
-    }
-    username = login.options.username ?? username
-    password = login.options.password ?? password
-  }
-  if (username === undefined || password === undefined) {
-    throw fail(
-      'sasl.jaas.config',
-      `must give username="..." and password="..." for ${mechanism} (or set sasl.username and sasl.password)`
-    )
-  }
-  return { mechanism, username, password }
-}
-
-function compression(properties: PropertyReader): ProducerSettings['compression'] {
+function compression(properties: PropertyReader<PropertyName>): ProducerSettings['compression'] {
   const given = properties.get('compression.type')
   const value = (given ?? 'none').trim().toLowerCase()
   if (value !== 'none' && value !== 'gzip' && value !== 'snappy' && value !== 'lz4' && value !== 'zstd') {
@@ -341,11 +155,9 @@ export function producerSettings(
   given: Readonly<Record<string, string>>,
   warn: (message: string) => void
 ): ProducerSettings {
-  const properties = new PropertyReader(given)
-  for (const name of Object.keys(given)) {
-    if (!KNOWN_PROPERTIES.has(name))
-      warn(`otherProperties.${name} is not a producer property this node knows; it is ignored`)
-  }
+  const properties = new PropertyReader<PropertyName>(given, KNOWN_PROPERTIES)
+  for (const name of properties.unknown())
+    warn(`otherProperties.${name} is not a producer property this node knows; it is ignored`)
   for (const name of ['key.serializer', 'value.serializer'] as const) {
     const value = properties.get(name)
     if (value !== undefined && value !== STRING_SERIALIZER)
@@ -374,14 +186,7 @@ export function producerSettings(
       'client.dns.lookup',
       `must be use_all_dns_ips or resolve_canonical_bootstrap_servers_only (got ${JSON.stringify(dnsLookup)})`
     )
-  const protocolText = properties.get('security.protocol')
-  const protocol = (protocolText ?? 'PLAINTEXT').trim().toUpperCase()
-  if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
-    throw fail(
-      'security.protocol',
-      `must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (got ${JSON.stringify(protocolText)})`
-    )
-  }
+  const protocol = securityProtocol(properties, SECURITY_ERRORS)
   const acksText = properties.get('acks')?.trim()
   let acks = base.acks
   if (acksText !== undefined) {
@@ -436,8 +241,7 @@ export function producerSettings(
     maxInFlight,
     idempotent,
     compression: compression(properties),
-    tls: protocol === 'SSL' || protocol === 'SASL_SSL' ? tlsSettings(properties) : undefined,
-    sasl: protocol.startsWith('SASL_') ? saslSettings(properties) : undefined
+    ...securitySettings(properties, protocol, SECURITY_ERRORS)
   }
   // As the Java producer logs a supplied configuration it does not use (AbstractConfig.logUnused).
   for (const name of properties.unread())

@@ -1,7 +1,13 @@
 // The Java producer properties this producer knows, declared once: name, type, default, what is
 // accepted, and the setting each drives. The declaration names what producer-properties.ts may
 // read (PropertyReader refuses an undeclared name at compile time), limits its integers, and is
-// printed by `kafka-rule-node describe kafka` and in the README.
+// printed by `kafka-rule-node describe kafka` and in the README. The security properties are
+// declared with what the Kafka input shares (security-properties.ts) and listed here in place.
+
+import type { PropertySpec } from '../property-spec.js'
+import { SECURITY_PROPERTIES } from '../security-properties.js'
+
+export type { PropertySpec } from '../property-spec.js'
 
 /**
  * Java's Integer.MAX_VALUE, where the producer's INT properties (and ThingsBoard's int fields)
@@ -9,21 +15,6 @@
  * sizes stop where a JS number is exact.
  */
 export const JAVA_INT_MAX = 2 ** 31 - 1
-
-/** One property: how to document it, and the range of an integer one. */
-export interface PropertySpec {
-  readonly name: string
-  /** The Java type: int, long, boolean, string, list, password, class. */
-  readonly type: string
-  /** The default, as text (a Kafka node field's name when the node's configuration supplies it). */
-  readonly default: string
-  /** What is accepted. */
-  readonly accepts: string
-  /** The setting it drives (a ProducerSettings field), or what refusing it means. */
-  readonly drives: string
-  readonly min?: number
-  readonly max?: number
-}
 
 /** An integer property: its range (0..Integer.MAX_VALUE unless given) says what it accepts. */
 const int = ({
@@ -93,112 +84,7 @@ export const PRODUCER_PROPERTIES = [
     accepts: 'none, gzip, snappy, lz4, zstd (Node.js 22.15+)',
     drives: 'compression'
   },
-  {
-    name: 'security.protocol',
-    type: 'string',
-    default: 'PLAINTEXT',
-    accepts: 'PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL',
-    drives: 'tls, sasl'
-  },
-  {
-    name: 'sasl.mechanism',
-    type: 'string',
-    default: 'GSSAPI (refused)',
-    accepts: 'PLAIN, SCRAM-SHA-256, SCRAM-SHA-512',
-    drives: 'sasl.mechanism'
-  },
-  {
-    name: 'sasl.jaas.config',
-    type: 'password',
-    default: '(none)',
-    accepts: 'PlainLoginModule or ScramLoginModule with username and password',
-    drives: 'sasl.username, sasl.password'
-  },
-  { name: 'sasl.username', type: 'string', default: '(none)', accepts: 'any text', drives: 'sasl.username' },
-  {
-    name: 'sasl.password',
-    type: 'password',
-    default: '(none)',
-    accepts: 'any text',
-    drives: 'sasl.password'
-  },
-  {
-    name: 'ssl.endpoint.identification.algorithm',
-    type: 'string',
-    default: 'https',
-    accepts: 'https, "" (no host name check)',
-    drives: 'tls.verifyHostname'
-  },
-  {
-    name: 'ssl.truststore.type',
-    type: 'string',
-    default: 'JKS',
-    accepts: 'PEM',
-    drives: 'refuses JKS and PKCS12 stores'
-  },
-  {
-    name: 'ssl.truststore.certificates',
-    type: 'password',
-    default: '(none)',
-    accepts: 'PEM certificates',
-    drives: 'tls.ca'
-  },
-  {
-    name: 'ssl.truststore.location',
-    type: 'string',
-    default: '(none)',
-    accepts: 'a PEM file',
-    drives: 'tls.ca'
-  },
-  {
-    name: 'ssl.keystore.type',
-    type: 'string',
-    default: 'JKS',
-    accepts: 'PEM',
-    drives: 'refuses JKS and PKCS12 stores'
-  },
-  {
-    name: 'ssl.keystore.certificate.chain',
-    type: 'password',
-    default: '(none)',
-    accepts: 'PEM certificates',
-    drives: 'tls.cert'
-  },
-  {
-    name: 'ssl.keystore.key',
-    type: 'password',
-    default: '(none)',
-    accepts: 'an unencrypted PEM key',
-    drives: 'tls.key'
-  },
-  {
-    name: 'ssl.keystore.location',
-    type: 'string',
-    default: '(none)',
-    accepts: 'a PEM file',
-    drives: 'tls.cert'
-  },
-  {
-    name: 'ssl.truststore.password',
-    type: 'password',
-    default: '(none)',
-    accepts: 'nothing',
-    drives: 'refused: PEM stores take no password'
-  },
-  {
-    name: 'ssl.keystore.password',
-    type: 'password',
-    default: '(none)',
-    accepts: 'nothing',
-    drives: 'refused: PEM stores take no password'
-  },
-  {
-    name: 'ssl.key.password',
-    type: 'password',
-    default: '(none)',
-    accepts: 'nothing',
-    drives: 'refused: give an unencrypted key'
-  },
+  ...SECURITY_PROPERTIES,
   {
     name: 'partitioner.class',
     type: 'class',
@@ -241,28 +127,6 @@ export function propertySpec(name: PropertyName): PropertySpec {
 
 /** Properties this translation understands; every other one gets a warning. */
 export const KNOWN_PROPERTIES: ReadonlySet<string> = new Set(BY_NAME.keys())
-
-/**
- * The `otherProperties` of a configuration, read by declared name only. It remembers which were
- * read, so that a known property the settings did not use (an ssl.* one without SSL) is reported
- * instead of dropped.
- */
-export class PropertyReader {
-  readonly #read = new Set<string>()
-
-  constructor(readonly properties: Readonly<Record<string, string>>) {}
-
-  /** The property's text, or undefined when it is not set. */
-  get(name: PropertyName): string | undefined {
-    this.#read.add(name)
-    return this.properties[name]
-  }
-
-  /** Known properties that are set but were not read. */
-  unread(): string[] {
-    return Object.keys(this.properties).filter((name) => KNOWN_PROPERTIES.has(name) && !this.#read.has(name))
-  }
-}
 
 /** The table as Markdown, for the README. */
 export function propertyTableMarkdown(): string {
