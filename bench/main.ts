@@ -378,7 +378,7 @@ async function main(): Promise<void> {
     await benchMqtt({ messages, connections: 20, window: 10 }, here('../src/cli/main.ts'))
     return
   }
-  if (process.argv.includes('spool-stores')) {
+  if (process.argv.includes('spool-stores') || process.argv.includes('--only=spool-stores')) {
     // No broker: the spool's store against embedded databases (needs them installed, see the file).
     const { values } = parseArgs({
       options: { only: { type: 'string' }, 'http-clients': { type: 'string' }, rounds: { type: 'string' } }
