@@ -15,6 +15,7 @@ import { runKcat } from './kcat.js'
 import { runCommand } from './process.js'
 import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
 import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
+import { benchSpoolStores, spoolStoresTable } from './spool-stores.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -375,6 +376,18 @@ async function main(): Promise<void> {
     const { benchMqtt } = await import('./mqtt.js')
     const messages = Number(values.messages ?? (values.quick === true ? 20000 : 100000))
     await benchMqtt({ messages, connections: 20, window: 10 }, here('../src/cli/main.ts'))
+    return
+  }
+  if (process.argv.includes('spool-stores') || process.argv.includes('--only=spool-stores')) {
+    // No broker: the spool's store against embedded databases (needs them installed, see the file).
+    const { values } = parseArgs({
+      options: { only: { type: 'string' }, 'http-clients': { type: 'string' }, rounds: { type: 'string' } }
+    })
+    const concurrency = Number(values['http-clients'] ?? 64)
+    const rows = await benchSpoolStores({ rounds: Number(values.rounds ?? 3), seconds: 2, concurrency }, log)
+    process.stdout.write(
+      `The spool's store: durable appends/s, ${concurrency} writers, ~370-byte messages, each marked done once durable:\n${spoolStoresTable(rows)}\n`
+    )
     return
   }
   const { values } = parseArgs({

@@ -41,21 +41,52 @@ export function chainAcceptor(chain: Chain): Acceptor {
 export function spoolAcceptor(spool: Spool, chain: Chain): Acceptor {
   const waits = new BackpressureCount()
   const accept = async (msgs: readonly TbMsg[]): Promise<void> => {
-    const written = await Promise.allSettled(msgs.map((msg) => spoolMessage(spool, msg)))
-    const ids: number[] = []
-    let refusal: unknown
-    for (const result of written) {
-      if (result.status === 'fulfilled') ids.push(result.value)
-      else refusal ??= result.reason
-    }
-    if (refusal !== undefined) {
-      for (const id of ids) spool.done(id)
-      throw refusal
-    }
-    const settles = ids.map((id) => () => spool.done(id))
-    await waits.track(pushAll(chain, msgs, settles))
+    let ids: number[]
+    if (msgs.length === 1) {
+      // One message per request is the common case: no list of promises to settle for it.
+      const { id, durable } = spoolMessage(spool, msgs[0] as TbMsg)
+      await durable
+      ids = [id]
+    } else ids = await spoolAll(spool, msgs)
+    const accepted = waits.track(
+      pushAll(
+        chain,
+        msgs,
+        ids.map((id) => () => spool.done(id))
+      )
+    )
+    if (accepted !== undefined) await accepted
   }
   return { accept, pushingBack: () => waits.active }
+}
+
+/**
+ * Writes the messages; when the spool refuses one, stops there, and once those written are
+ * durable (or failed) marks them done and rejects with the refusal.
+ */
+async function spoolAll(spool: Spool, msgs: readonly TbMsg[]): Promise<number[]> {
+  const ids: number[] = []
+  const durables: Promise<void>[] = []
+  let refusal: unknown
+  for (const msg of msgs) {
+    try {
+      const { id, durable } = spoolMessage(spool, msg)
+      ids.push(id)
+      durables.push(durable)
+    } catch (error) {
+      refusal = error
+      break
+    }
+  }
+  // A message is marked done only once it is on disk: a mark for one still queued is not taken.
+  for (const result of await Promise.allSettled(durables)) {
+    if (result.status === 'rejected') refusal ??= result.reason
+  }
+  if (refusal !== undefined) {
+    for (const id of ids) spool.done(id)
+    throw refusal
+  }
+  return ids
 }
 
 function pushAll(chain: Chain, msgs: readonly TbMsg[], settles?: readonly (() => void)[]): Acceptance {

@@ -9,9 +9,12 @@ import type { Spool } from '../spool/spool.js'
 // then `chain.push(msg, () => spool.done(id))`; and `replaySpool` once at start, before it takes
 // input. Messages are kept as their JSON, so that any front reads back what any other wrote.
 
-/** Writes a message to the spool; resolves with its id once it is durable (rejects with SpoolFullError when full). */
-export function spoolMessage(spool: Spool, msg: TbMsg): Promise<number> {
-  return spool.append(JSON.stringify(msg))
+/**
+ * Writes a message to the spool: its id, and a promise that resolves once it is durable. Throws
+ * SpoolFullError when the spool is full.
+ */
+export function spoolMessage(spool: Spool, msg: TbMsg): { id: number; durable: Promise<void> } {
+  return spool.write(JSON.stringify(msg))
 }
 
 /**

@@ -12,7 +12,7 @@
 // on ext4 here; BENCHMARKS.md). A zero-filled tail reads as the end of the records (record.ts),
 // and a closed segment is cut back to its records.
 
-import { ftruncateSync, writeSync, writevSync } from 'node:fs'
+import { fdatasync, ftruncateSync, writeSync, writevSync } from 'node:fs'
 import { mkdir, open, readFile, readdir, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
@@ -53,10 +53,25 @@ interface Segment {
   pending: number
 }
 
-interface Waiter {
-  readonly id: number
-  readonly resolve: (id: number) => void
+/**
+ * The messages of one group commit, answered together by one promise once their sync returns:
+ * a promise per message would be garbage for nothing, as they succeed or fail as one.
+ */
+interface Batch {
+  readonly ids: number[]
+  readonly durable: Promise<void>
+  readonly resolve: () => void
   readonly reject: (error: unknown) => void
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void
+  let reject!: (error: unknown) => void
+  const durable = new Promise<void>((ok, fail) => {
+    resolve = ok
+    reject = fail
+  })
+  return { ids: [], durable, resolve, reject }
 }
 
 // Syncs under way at once. More than one lets a batch start its sync while the one before still
@@ -81,7 +96,7 @@ export class Spool {
   #bytes = 0
   #queued: Buffer[] = []
   #queuedBytes = 0
-  #waiters: Waiter[] = []
+  #batch: Batch | undefined
   #doneIds: number[] = []
   #writing: Promise<void> | undefined
   #doneTimer: NodeJS.Timeout | undefined
@@ -142,19 +157,33 @@ export class Spool {
    * with SpoolFullError when the spool holds `maxBytes` already.
    */
   append(payload: Uint8Array | string): Promise<number> {
-    if (this.#closed) return Promise.reject(new Error('the spool is closed'))
+    try {
+      const { id, durable } = this.write(payload)
+      return durable.then(() => id)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /**
+   * Writes a message (a string as UTF-8): its id at once, and a promise that resolves once it is
+   * durable (shared with the messages synced with it). Throws SpoolFullError when the spool holds
+   * `maxBytes` already.
+   */
+  write(payload: Uint8Array | string): { id: number; durable: Promise<void> } {
+    if (this.#closed) throw new Error('the spool is closed')
     const id = this.#nextId
     const record = encodeMessage(id, payload)
     if (this.#bytes + this.#queuedBytes + record.length > this.#options.maxBytes) {
-      return Promise.reject(new SpoolFullError(this.#options.maxBytes))
+      throw new SpoolFullError(this.#options.maxBytes)
     }
     this.#nextId++
     this.#queued.push(record)
     this.#queuedBytes += record.length
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ id, resolve, reject })
-      this.#write()
-    })
+    const batch = (this.#batch ??= newBatch())
+    batch.ids.push(id)
+    this.#write()
+    return { id, durable: batch.durable }
   }
 
   /** Marks a message finished (it has left the chain); a message not pending is ignored. */
@@ -213,17 +242,17 @@ export class Spool {
       if (this.#rollNext || this.#active.bytes >= this.#options.segmentBytes) {
         // A segment is closed only once nothing written to it waits for its sync.
         await this.#syncsSettled()
-        const messages = this.#waiters.length > 0
+        const messages = this.#batch !== undefined
         if (this.#rollNext || messages || this.#active.pending === 0) {
           try {
             await this.#roll()
           } catch (error) {
-            this.#fail(this.#takeBatch().waiters, error, `cannot start a new segment`)
+            this.#fail(this.#takeBatch().batch, error, `cannot start a new segment`)
             continue
           }
         }
       }
-      const { records, bytes, waiters } = this.#takeBatch()
+      const { records, bytes, batch } = this.#takeBatch()
       const segment = this.#active
       try {
         const fd = (this.#handle as FileHandle).fd
@@ -236,7 +265,7 @@ export class Spool {
           while (at < bytes) at += writeSync(fd, batch, at, bytes - at, segment.bytes + at)
         }
       } catch (error) {
-        this.#fail(waiters, error, `writing ${segment.path} failed`)
+        this.#fail(batch, error, `writing ${segment.path} failed`)
         continue
       }
       segment.bytes += bytes
@@ -246,11 +275,11 @@ export class Spool {
       // the next append's sync (or close) makes them durable. A power cut before that replays
       // messages already delivered (duplicates), never loses one; a sync per mark would halve
       // the appends' throughput.
-      if (waiters.length === 0 && !this.#closed) {
+      if (batch === undefined && !this.#closed) {
         await this.#collect()
         continue
       }
-      this.#startSync(segment, waiters)
+      this.#startSync(segment, batch)
       // Group commit: while the syncs in flight are this many, what arrives queues for the next.
       while (this.#syncs.size >= MAX_SYNCS_IN_FLIGHT) await Promise.race(this.#syncs)
     }
@@ -277,9 +306,9 @@ export class Spool {
   }
 
   /** Takes what is queued: the message records, then one record of done marks, and their size. */
-  #takeBatch(): { records: Buffer[]; bytes: number; waiters: Waiter[] } {
+  #takeBatch(): { records: Buffer[]; bytes: number; batch: Batch | undefined } {
     const records = this.#queued
-    const waiters = this.#waiters
+    const batch = this.#batch
     let bytes = this.#queuedBytes
     if (this.#doneIds.length > 0) {
       const done = encodeDone(this.#doneIds)
@@ -287,39 +316,46 @@ export class Spool {
       bytes += done.length
     }
     this.#queued = []
-    this.#waiters = []
+    this.#batch = undefined
     this.#doneIds = []
     this.#queuedBytes = 0
-    return { records, bytes, waiters }
+    return { records, bytes, batch }
   }
 
   /**
    * fdatasync(2) covers every write made before it, so syncs of later batches may start while an
    * earlier one runs; each batch is answered when its own sync returns.
    */
-  #startSync(segment: Segment, waiters: Waiter[]): void {
+  #startSync(segment: Segment, batch: Batch | undefined): void {
     const started = process.hrtime.bigint()
-    const sync: Promise<void> = (this.#handle as FileHandle).datasync().then(
+    const fd = (this.#handle as FileHandle).fd
+    // The callback form: the FileHandle's promise form costs more per call, for nothing here.
+    const synced = new Promise<void>((resolve, reject) =>
+      fdatasync(fd, (error) => (error === null ? resolve() : reject(error)))
+    )
+    const sync: Promise<void> = synced.then(
       async () => {
         this.#syncs.delete(sync)
         this.#options.onSync?.(Number(process.hrtime.bigint() - started) / 1e9)
-        for (const waiter of waiters) this.#pending.set(waiter.id, segment)
-        segment.pending += waiters.length
-        for (const waiter of waiters) waiter.resolve(waiter.id)
+        if (batch !== undefined) {
+          for (const id of batch.ids) this.#pending.set(id, segment)
+          segment.pending += batch.ids.length
+          batch.resolve()
+        }
         await this.#collect()
       },
       (error: unknown) => {
         this.#syncs.delete(sync)
-        this.#fail(waiters, error, `syncing ${segment.path} failed`)
+        this.#fail(batch, error, `syncing ${segment.path} failed`)
       }
     )
     this.#syncs.add(sync)
   }
 
   /** Refuses a batch whose write failed; it may have left part of its bytes, so the next write starts a new segment. */
-  #fail(waiters: readonly Waiter[], error: unknown, what: string): void {
+  #fail(batch: Batch | undefined, error: unknown, what: string): void {
     this.#rollNext = true
-    for (const waiter of waiters) waiter.reject(error)
+    batch?.reject(error)
     this.#options.logger.error(`spool: ${what}: ${(error as Error).message}`)
   }
 

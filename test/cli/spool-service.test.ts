@@ -126,6 +126,51 @@ test('a full spool answers 503 with Retry-After; every message answered 200 is p
   assert.equal(metric(metrics, 'krn_spool_segments'), readdirSync(spoolDir).length)
 })
 
+test('a request whose messages do not all fit is refused whole: 503, and none of its messages stays pending', async (t) => {
+  const port = await deadPort()
+  const chain = kafkaChainFile({
+    topicPattern: 'never',
+    bootstrapServers: `127.0.0.1:${port}`,
+    otherProperties: { 'delivery.timeout.ms': '600000', 'request.timeout.ms': '1000' }
+  })
+  const spoolDir = mkdtempSync(join(tmpdir(), 'krn-spool-part-'))
+  const cli = startCli([
+    'run',
+    chain,
+    '--http',
+    '0',
+    '--devices',
+    devicesFile(),
+    '--spool',
+    spoolDir,
+    '--spool-max-bytes',
+    '4096',
+    '--spool-segment-bytes',
+    '1024',
+    '--log-level',
+    'silent'
+  ])
+  t.after(() => cli.child.kill('SIGKILL'))
+  cli.child.stdin.end()
+  const { base } = await cli.http()
+  const first = await fetch(`${base}/api/v1/tok1/telemetry`, { method: 'POST', body: '{"n":0}' })
+  assert.equal(first.status, 200)
+  await first.arrayBuffer()
+  // Twenty messages of ~300 bytes each: the first ones fit in 4096 bytes, the rest do not.
+  const entries = Array.from({ length: 20 }, (_, n) => ({ ts: 1700000000000 + n, values: { n } }))
+  const refused = await fetch(`${base}/api/v1/tok1/telemetry`, {
+    method: 'POST',
+    body: JSON.stringify(entries)
+  })
+  assert.equal(refused.status, 503)
+  assert.equal(refused.headers.get('retry-after'), '1')
+  assert.deepEqual(await refused.json(), {
+    error: 'busy: the spool is full (4096 bytes of messages not yet delivered), retry later'
+  })
+  const metrics = await (await fetch(`${base}/metrics`)).text()
+  assert.equal(metric(metrics, 'krn_spool_records_pending'), 1, 'only the message answered 200')
+})
+
 test('at start the service truncates a torn tail, reports the records lost, replays the rest in order, and a clean stop leaves the spool empty', async (t) => {
   const spoolDir = mkdtempSync(join(tmpdir(), 'krn-spool-replay-'))
   const earlier = await Spool.open({
