@@ -15,14 +15,17 @@ interface Waiting {
   readonly reject: (error: Error) => void
 }
 
-// Under tsx (tests, the bench, `npm start`) this module is TypeScript, and a worker thread does
-// not get tsx's loader from the command line: the thread registers it before loading its file.
+// The thread needs none of the process's command-line flags, and some would stop it (e.g.
+// --input-type, which only a main script takes). Under tsx (tests, the bench, `npm start`) this
+// module is TypeScript: the thread registers tsx's loader before it loads its file.
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./compression-worker.js', import.meta.url))
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./compression-worker.js', import.meta.url), { execArgv: [] })
   const entry = JSON.stringify(new URL('./compression-worker.ts', import.meta.url).href)
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'))
   return new Worker(`import(${tsx}).then((tsx) => tsx.register()).then(() => import(${entry}))`, {
-    eval: true
+    eval: true,
+    execArgv: []
   })
 }
 
@@ -40,7 +43,11 @@ export class BatchCompressor {
 
   /** Starts the thread now (it takes a few ms), so that the first batch does not wait for it. */
   start(): void {
-    this.#thread()
+    try {
+      this.#thread()
+    } catch {
+      // Not startable now: the first batch to compress tries again and fails with the reason.
+    }
   }
 
   /**
@@ -48,7 +55,12 @@ export class BatchCompressor {
    * again); each result has `headroom` free bytes in front, then the compressed records.
    */
   compress(codec: Codec, bodies: readonly Buffer[], headroom: number): Promise<Buffer[]> {
-    const worker = this.#thread()
+    let worker: Worker
+    try {
+      worker = this.#thread()
+    } catch (error) {
+      return Promise.reject(new Error(`the compression thread did not start: ${String(error)}`))
+    }
     const id = this.#nextId++
     const moved = bodies.map(movable)
     const job: CompressionJob = { id, codec, headroom, bodies: moved }
