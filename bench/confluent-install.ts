@@ -58,7 +58,11 @@ export async function ensureConfluent(log: (line: string) => void): Promise<Conf
   )
   mkdirSync(CONFLUENT_CACHE, { recursive: true })
   writeFileSync(join(CONFLUENT_CACHE, 'package.json'), '{ "private": true }\n')
-  const install = await runCommand('env', [
+  // Niced: librdkafka's build runs `make -j` without a limit.
+  const install = await runCommand('nice', [
+    '-n',
+    '10',
+    'env',
     // Dynamic: librdkafka's configure then uses the system's libraries rather than downloading sources.
     'CKJS_LINKING=dynamic',
     `npm_config_nodedir=${nodeDir}`,
