@@ -20,9 +20,10 @@ const skipped = (codec: Codec): string | undefined =>
 
 /** How long compressing one request held the event loop, one way. */
 export interface BlockRow {
-  readonly codec: Codec
+  readonly codec: Codec | 'none'
   readonly request: string
-  readonly way: 'on the event loop (compressSync)' | 'compression thread'
+  readonly way:
+    'on the event loop (compressSync)' | 'compression thread' | 'a 1 ms timer instead (the noise floor)'
   readonly requests: number
   /** Requests that kept the event loop busy for more than 1 ms. */
   readonly overOneMs: number
@@ -54,7 +55,10 @@ export async function benchCodecs<R extends RoundRow>(
     log(`codecs: ${name} (round ${round} of ${rounds})`)
     return measure(name)
   })
-  const blocking: BlockRow[] = []
+  // The same loop with a timer in place of the compression: what this machine alone adds.
+  const blocking: BlockRow[] = [
+    await blockingOf('none', REQUESTS[0], 'a 1 ms timer instead (the noise floor)')
+  ]
   for (const codec of measured) {
     for (const shape of REQUESTS) {
       log(`codecs: how long compressing ${shape.name} holds the event loop, ${codec}`)
@@ -117,12 +121,13 @@ function batchBodies(batches: number, bytes: number): Buffer[] {
 // The longest block a request causes is at most that. It is wall time: on a loaded machine the
 // OS taking the core away mid-stretch adds to it, in both ways alike.
 async function blockingOf(
-  codec: Codec,
+  codec: Codec | 'none',
   shape: (typeof REQUESTS)[number],
   way: BlockRow['way']
 ): Promise<BlockRow> {
   const compress = async (bodies: Buffer[]): Promise<void> => {
-    if (way === 'compression thread') await batchCompressor.compress(codec, bodies, 61)
+    if (codec === 'none') await new Promise((resolve) => setTimeout(resolve, 1))
+    else if (way === 'compression thread') await batchCompressor.compress(codec, bodies, 61)
     else for (const body of bodies) compressionsAlgorithms[codec].compressSync(body)
   }
   // Warm: the thread started, the codecs compiled.
