@@ -480,14 +480,16 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         BATCH_HEADER_BYTES
       )
     } catch (error) {
-      for (const p of pending) outcomes[p.index] = failed(error)
+      for (const { batch, index, stamp } of pending) {
+        outcomes[index] = failed(error)
+        // Its sequence numbers are spent: its failure starts a new producer id, as any stamped batch's does.
+        if (stamp !== undefined) stamped(batch, stamp)
+      }
       return
     }
     pending.forEach(({ batch, encoded, stamp }, j) => {
       batch.payload = sealBatch(compressed[j] as Buffer, encoded, compression, stamp ?? NO_PRODUCER)
-      if (stamp === undefined) return
-      batch.generation = stamp.generation
-      batch.baseSequence = stamp.baseSequence
+      if (stamp !== undefined) stamped(batch, stamp)
     })
   }
 
@@ -512,6 +514,11 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reachability.unreachable(reason)
     else this.#reachability.failed(reason)
   }
+}
+
+function stamped(batch: Batch, stamp: Stamp): void {
+  batch.generation = stamp.generation
+  batch.baseSequence = stamp.baseSequence
 }
 
 // A batch whose records are encoded and wait to be compressed; `index`: its place in the request.
