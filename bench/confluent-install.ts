@@ -25,12 +25,14 @@ export type ConfluentStatus =
   { readonly ok: true; readonly librdkafka: string } | { readonly ok: false; readonly reason: string }
 
 async function loads(): Promise<ConfluentStatus> {
+  // The first line of a load error names what is wrong (e.g. "Could not locate the bindings file").
   const result = await runCommand(process.execPath, [
     '-e',
-    `process.stdout.write(require(${JSON.stringify(CONFLUENT_PACKAGE)}).librdkafkaVersion)`
+    `try { process.stdout.write(require(${JSON.stringify(CONFLUENT_PACKAGE)}).librdkafkaVersion) }
+     catch (error) { process.stderr.write(String(error.message).split('\\n')[0]); process.exit(1) }`
   ])
   if (result.status === 0) return { ok: true, librdkafka: result.stdout.trim() }
-  return { ok: false, reason: lastLines(result.stderr) }
+  return { ok: false, reason: `it does not load: ${result.stderr.trim()}` }
 }
 
 const lastLines = (text: string): string => text.trim().split('\n').slice(-6).join('\n')

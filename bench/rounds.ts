@@ -13,17 +13,21 @@ export interface RoundRow {
   readonly round?: number
 }
 
-/** Measures each of `names` once per round, the first one a place later each round. */
+/**
+ * Measures each of `names` once per round, the first one a place later each round; a row that
+ * `measure` gives as undefined (it could not be measured) is left out.
+ */
 export async function inRounds<R extends RoundRow>(
   names: readonly string[],
   rounds: number,
-  measure: (name: string, round: number) => Promise<R>
+  measure: (name: string, round: number) => Promise<R | undefined>
 ): Promise<R[]> {
   const rows: R[] = []
   for (let round = 1; round <= rounds; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + round - 1) % names.length] as string
-      rows.push({ ...(await measure(name, round)), round })
+      const row = await measure(name, round)
+      if (row !== undefined) rows.push({ ...row, round })
     }
   }
   return rows

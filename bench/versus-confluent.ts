@@ -21,11 +21,18 @@ export async function benchConfluent<R extends RoundRow>(
     log(`@confluentinc/kafka-javascript skipped: ${status.reason}`)
     return { status, rows: [] }
   }
-  const rows = await inRounds(['node-default', 'confluent'], rounds, (name, round) => {
-    log(`versus confluent: ${name} (round ${round} of ${rounds})`)
-    return measure(name)
-  })
-  return { status, rows }
+  try {
+    const rows = await inRounds(['node-default', 'confluent'], rounds, (name, round) => {
+      log(`versus confluent: ${name} (round ${round} of ${rounds})`)
+      return measure(name)
+    })
+    return { status, rows }
+  } catch (error) {
+    // A contender that installed but cannot run here (a crash, a missing library) skips the rows.
+    const reason = `a row failed: ${error instanceof Error ? error.message : String(error)}`
+    log(`@confluentinc/kafka-javascript skipped: ${reason}`)
+    return { status: { ok: false, reason }, rows: [] }
+  }
 }
 
 /** node-default ÷ confluent per round, or why the row was skipped. */
