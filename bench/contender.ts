@@ -1,6 +1,7 @@
 // A contender's own process: `tsx bench/contender.ts '<json task>'`. Prints one JSON line with its
 // counts, wall time, CPU time, peak RSS and latency percentiles, so that each figure is its own.
 
+import { runConfluent } from './contenders/confluent.js'
 import { runKafkajsNaive } from './contenders/kafkajs-naive.js'
 import { runNodeChain } from './contenders/node-chain.js'
 import { runPlatformaticNaive } from './contenders/platformatic-naive.js'
@@ -9,7 +10,13 @@ import { workload } from './workload.js'
 
 /** What main.ts asks a contender process to do. */
 export interface ContenderTask {
-  readonly contender: 'node-default' | 'node-tuned' | 'platformatic-naive' | 'kafkajs-naive'
+  readonly contender:
+    | 'node-default'
+    | 'node-tuned'
+    | 'platformatic-naive'
+    | 'kafkajs-naive'
+    | 'confluent'
+    | `node-${'gzip' | 'snappy' | 'lz4' | 'zstd'}`
   readonly broker: string
   readonly topic: string
   readonly messages: number
@@ -90,7 +97,11 @@ async function main(): Promise<void> {
   if (task.contender === 'node-default') await runNodeChain(run, {})
   else if (task.contender === 'node-tuned') await runNodeChain(run, { linger: 5, batchSize: 262144 })
   else if (task.contender === 'platformatic-naive') await runPlatformaticNaive(run)
-  else await runKafkajsNaive(run)
+  else if (task.contender === 'confluent') await runConfluent(run)
+  else if (task.contender.startsWith('node-')) {
+    // node-default with compression.type: node-gzip, node-snappy, node-lz4, node-zstd.
+    await runNodeChain(run, { otherProperties: { 'compression.type': task.contender.slice('node-'.length) } })
+  } else await runKafkajsNaive(run)
   const sorted = latencies.subarray(0, measured).sort()
   const result: ContenderResult = {
     ...counts,

@@ -16,6 +16,10 @@ import { runCommand } from './process.js'
 import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
 import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
 import { benchSpoolStores, spoolStoresTable } from './spool-stores.js'
+import { benchCodecs, codecTables, type CodecResults } from './codecs.js'
+import { ensureConfluent } from './confluent-install.js'
+import { benchOnKafka, onKafkaRatios } from './on-kafka.js'
+import { benchConfluent, confluentRatios, type ConfluentResults } from './versus-confluent.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -211,11 +215,16 @@ interface Options {
   readonly httpSeconds: number
   /** Keep-alive clients posting to the HTTP front at once. */
   readonly httpClients: number
+  /** Rounds of the codec, confluent and same-run Apache Kafka comparisons. */
+  readonly compareRounds: number
 }
 
 type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]> & {
   http: HttpRow[]
   kafkaInput: KafkaInputRow[]
+  codecs?: CodecResults<Row>
+  confluent?: ConfluentResults<Row>
+  onKafka?: Row[]
 }
 
 /** Every contender as fast as it goes, then the naive clients and the node at a fixed rate. */
@@ -267,6 +276,17 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
   try {
     const contenders = ['node-default', 'node-tuned', 'platformatic-naive', 'kafkajs-naive', 'kcat'] as const
     await throughputAndLatency(broker, contenders, options, results)
+    const row = (name: string): Promise<Row> =>
+      measure(broker, name as ContenderName, {
+        messages: options.messages,
+        bodyBytes: 200,
+        partitions: 6,
+        rate: 0
+      })
+    if (options.only === undefined || options.only === 'confluent')
+      results.confluent = await benchConfluent(row, options.compareRounds, log)
+    if (options.only === undefined || options.only === 'codecs')
+      results.codecs = await benchCodecs(row, options.compareRounds, log)
     if (options.only === undefined || options.only === 'http-spool') {
       log('HTTP front (run --http) with and without --spool')
       results.http = await benchHttpSpool(
@@ -325,6 +345,20 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
     } finally {
       await twelve.stop()
     }
+  }
+  if (options.only === undefined || options.only === 'on-kafka') {
+    const confluent = (await ensureConfluent(log)).ok
+    results.onKafka = await benchOnKafka(
+      (broker, name) =>
+        measure(broker, name as ContenderName, {
+          messages: options.messages,
+          bodyBytes: 200,
+          partitions: 6,
+          rate: 0
+        }),
+      { rounds: options.compareRounds, confluent },
+      log
+    )
   }
   if (options.only === undefined) {
     // The development broker gives every topic its own partition count: one broker per count.
@@ -416,7 +450,8 @@ async function main(): Promise<void> {
     rounds: Number(values.rounds ?? (values.broker === 'kafka' && values.quick !== true ? 3 : 1)),
     only: values.only,
     httpSeconds: values.quick === true ? 1 : 2,
-    httpClients: Number(values['http-clients'] ?? 64)
+    httpClients: Number(values['http-clients'] ?? 64),
+    compareRounds: Number(values.rounds ?? (values.quick === true ? 1 : 3))
   }
   const results: Results = { throughput: [], latency: [], scaling: [], broker: [], http: [], kafkaInput: [] }
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
@@ -455,6 +490,33 @@ async function main(): Promise<void> {
           name: `node-tuned ${r.bodyBytes} B x ${r.partitions} partitions`
         }))
       )
+    )
+  }
+  if (results.confluent !== undefined) {
+    sections.push(
+      '',
+      'node-default and @confluentinc/kafka-javascript (callback API, delivery reports), alternating:',
+      table(results.confluent.rows),
+      '',
+      confluentRatios(results.confluent, options.compareRounds)
+    )
+  }
+  if (results.codecs !== undefined) {
+    sections.push(
+      '',
+      'node-default with each compression.type and without, alternating:',
+      table(results.codecs.rows),
+      '',
+      codecTables(results.codecs, options.compareRounds)
+    )
+  }
+  if (results.onKafka !== undefined) {
+    sections.push(
+      '',
+      'On Apache Kafka in the same run (one broker, KRaft), alternating:',
+      table(results.onKafka),
+      '',
+      onKafkaRatios(results.onKafka, options.compareRounds)
     )
   }
   if (results.http.length > 0) {

@@ -19,14 +19,24 @@ import {
 import { Accumulator, type Batch } from './accumulator.js'
 import { failed, type BatchOutcome } from './batch-outcome.js'
 import { BufferMemory } from './buffer-memory.js'
-import { Idempotence, sequenceErrorAction } from './idempotence.js'
+import { Idempotence, sequenceErrorAction, type Stamp } from './idempotence.js'
 import { RECORD_OVERHEAD, type OutgoingRecord, type SendOutcome } from './outgoing-record.js'
 import { MetadataCache } from './metadata-cache.js'
 import { MetadataWait } from './metadata-wait.js'
 import { KeyBytes, Partitioner } from './partitioner.js'
 import type { ProducerSettings } from './producer-properties.js'
 import { Reachability } from './reachability.js'
-import { NO_PRODUCER, encodeRecordBatch, type HeaderCodec } from './record-batch.js'
+import { batchCompressor } from './batch-compressor.js'
+import {
+  BATCH_HEADER_BYTES,
+  NO_HEADERS,
+  NO_PRODUCER,
+  encodeRecordBatch,
+  encodeRecords,
+  sealBatch,
+  type EncodedRecords,
+  type HeaderCodec
+} from './record-batch.js'
 import { Sender } from './sender.js'
 import { varIntBytes } from './varint.js'
 import { BatchTransport } from './transport.js'
@@ -143,6 +153,8 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
         }
       )
     }
+    // Started now, while the brokers are being reached, rather than when the first batch waits for it.
+    if (settings.compression !== 'none') batchCompressor.start()
     this.#memory = new BufferMemory(settings.bufferMemoryBytes)
     this.#accumulator = new Accumulator<R>({
       batchSizeBytes: settings.batchSizeBytes,
@@ -389,25 +401,38 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     const compression = this.settings.compression
     const idempotence = this.#idempotence
     const outcomes = new Array<BatchOutcome>(batches.length)
-    const ready: Batch<R>[] = []
-    const readyAt: number[] = []
+    // Batches to compress: their records are encoded here, compressed all together off the event loop.
+    const compressing: Compressing<R>[] = []
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i] as Batch<R>
       try {
         // Encoded once; again only when the producer id it was stamped with was given up.
         if (idempotence === undefined) {
-          batch.payload ??= encodeRecordBatch(batch.records, compression, NO_PRODUCER, this.#headers)
+          if (batch.payload !== undefined) continue
+          if (compression === 'none')
+            batch.payload = encodeRecordBatch(batch.records, compression, NO_PRODUCER, this.#headers)
+          else compressing.push(this.#toCompress(batch, i, undefined))
         } else if (batch.payload === undefined || batch.generation !== idempotence.generation) {
           const stamp = await idempotence.stamp(batch.buffer, batch.records.length)
+          if (compression !== 'none') {
+            compressing.push(this.#toCompress(batch, i, stamp))
+            continue
+          }
           batch.payload = encodeRecordBatch(batch.records, compression, stamp, this.#headers)
           batch.generation = stamp.generation
           batch.baseSequence = stamp.baseSequence
         }
-        ready.push(batch)
-        readyAt.push(i)
       } catch (error) {
         outcomes[i] = failed(error)
       }
+    }
+    if (compressing.length > 0) await this.#compress(compressing, outcomes)
+    const ready: Batch<R>[] = []
+    const readyAt: number[] = []
+    for (let i = 0; i < batches.length; i++) {
+      if (outcomes[i] !== undefined) continue
+      ready.push(batches[i] as Batch<R>)
+      readyAt.push(i)
     }
     if (ready.length === 0) {
       release()
@@ -438,6 +463,36 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     return outcomes
   }
 
+  #toCompress(batch: Batch<R>, index: number, stamp: Stamp | undefined): Compressing<R> {
+    return { batch, index, stamp, encoded: encodeRecords(batch.records, this.#headers ?? NO_HEADERS, 0) }
+  }
+
+  // A request's compressed batches go to the compression thread in one hand-off; each is then
+  // sealed (header, CRC) here. Should compressing fail, so do those batches' sends.
+  async #compress(pending: readonly Compressing<R>[], outcomes: BatchOutcome[]): Promise<void> {
+    const compression = this.settings.compression
+    if (compression === 'none') return
+    let compressed: Buffer[]
+    try {
+      compressed = await batchCompressor.compress(
+        compression,
+        pending.map((p) => p.encoded.bytes),
+        BATCH_HEADER_BYTES
+      )
+    } catch (error) {
+      for (const { batch, index, stamp } of pending) {
+        outcomes[index] = failed(error)
+        // Its sequence numbers are spent: its failure starts a new producer id, as any stamped batch's does.
+        if (stamp !== undefined) stamped(batch, stamp)
+      }
+      return
+    }
+    pending.forEach(({ batch, encoded, stamp }, j) => {
+      batch.payload = sealBatch(compressed[j] as Buffer, encoded, compression, stamp ?? NO_PRODUCER)
+      if (stamp !== undefined) stamped(batch, stamp)
+    })
+  }
+
   #delivered(batch: Batch<R>, baseOffset: number): void {
     const topic = batch.topic
     const partition = batch.partition
@@ -459,6 +514,20 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
     if (error.code === 'CONNECTION' || error.code === 'TIMEOUT') this.#reachability.unreachable(reason)
     else this.#reachability.failed(reason)
   }
+}
+
+function stamped(batch: Batch, stamp: Stamp): void {
+  batch.generation = stamp.generation
+  batch.baseSequence = stamp.baseSequence
+}
+
+// A batch whose records are encoded and wait to be compressed; `index`: its place in the request.
+interface Compressing<R extends OutgoingRecord> {
+  readonly batch: Batch<R>
+  readonly index: number
+  readonly encoded: EncodedRecords
+  /** The idempotent producer's stamp, or undefined. */
+  readonly stamp: Stamp | undefined
 }
 
 // The v2 batch header (RECORD_BATCH_OVERHEAD) and the varint lengths of key and value (a null key

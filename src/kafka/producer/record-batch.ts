@@ -68,10 +68,10 @@ export interface ProducerStamp {
 /** The stamp of a producer that is not idempotent. */
 export const NO_PRODUCER: ProducerStamp = { producerId: -1n, producerEpoch: -1, baseSequence: -1 }
 
-const HEADER_BYTES = 61
+/** The batch header's bytes, before the records (or their compressed form). */
+export const BATCH_HEADER_BYTES = 61
 const CRC_OFFSET = 17
 const ATTRIBUTES_OFFSET = 21
-const RECORDS_OFFSET = HEADER_BYTES
 
 const CODEC_BITS: Record<Compression, number> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 }
 
@@ -82,6 +82,35 @@ export function encodeRecordBatch(
   producer: ProducerStamp = NO_PRODUCER,
   headers: HeaderCodec = NO_HEADERS
 ): Buffer {
+  if (compression === 'none') {
+    const encoded = encodeRecords(records, headers, BATCH_HEADER_BYTES)
+    return sealBatch(encoded.bytes, encoded, compression, producer)
+  }
+  const encoded = encodeRecords(records, headers, 0)
+  const compressed = compressionsAlgorithms[compression].compressSync(encoded.bytes)
+  const batch = Buffer.allocUnsafe(BATCH_HEADER_BYTES + compressed.length)
+  compressed.copy(batch, BATCH_HEADER_BYTES)
+  return sealBatch(batch, encoded, compression, producer)
+}
+
+/** A batch's records encoded one after another (uncompressed), and what its header says of them. */
+export interface EncodedRecords {
+  /** `headroom` bytes (left for the batch header), then the records. */
+  readonly bytes: Buffer
+  readonly count: number
+  readonly baseTimestamp: number
+  readonly maxTimestamp: number
+}
+
+/**
+ * Encodes the records (`records` must not be empty) after `headroom` bytes: BATCH_HEADER_BYTES
+ * when they are the batch as they are, 0 when they are to be compressed first.
+ */
+export function encodeRecords(
+  records: readonly BatchRecord[],
+  headers: HeaderCodec,
+  headroom: number
+): EncodedRecords {
   const first = records[0]
   if (first === undefined)
     throw new RuleNodeError('a record batch needs at least one record', {
@@ -99,33 +128,36 @@ export function encodeRecordBatch(
     bodyBytes += varIntBytes(length) + length
   }
 
-  const body = Buffer.allocUnsafe(compression === 'none' ? HEADER_BYTES + bodyBytes : bodyBytes)
-  let at = compression === 'none' ? RECORDS_OFFSET : 0
+  const bytes = Buffer.allocUnsafe(headroom + bodyBytes)
+  let at = headroom
   for (let i = 0; i < records.length; i++) {
-    at = writeRecord(body, at, records[i] as BatchRecord, lengths[i] as number, baseTimestamp, i, headers)
+    at = writeRecord(bytes, at, records[i] as BatchRecord, lengths[i] as number, baseTimestamp, i, headers)
   }
+  return { bytes, count: records.length, baseTimestamp, maxTimestamp }
+}
 
-  let batch: Buffer
-  if (compression === 'none') {
-    batch = body
-  } else {
-    const compressed = compressionsAlgorithms[compression].compressSync(body)
-    batch = Buffer.allocUnsafe(HEADER_BYTES + compressed.length)
-    compressed.copy(batch, RECORDS_OFFSET)
-  }
-
+/**
+ * Writes the batch header into the first BATCH_HEADER_BYTES of `batch`, whose rest is the
+ * records of `encoded` as `compression` left them, and its CRC; returns `batch`.
+ */
+export function sealBatch(
+  batch: Buffer,
+  encoded: EncodedRecords,
+  compression: Compression,
+  producer: ProducerStamp
+): Buffer {
   batch.writeBigInt64BE(0n, 0)
   batch.writeInt32BE(batch.length - 12, 8)
   batch.writeInt32BE(-1, 12) // partitionLeaderEpoch: set by the broker
   batch.writeInt8(2, 16)
   batch.writeInt16BE(CODEC_BITS[compression], ATTRIBUTES_OFFSET) // CreateTime, not transactional
-  batch.writeInt32BE(records.length - 1, 23)
-  writeInt64(batch, baseTimestamp, 27)
-  writeInt64(batch, maxTimestamp, 35)
+  batch.writeInt32BE(encoded.count - 1, 23)
+  writeInt64(batch, encoded.baseTimestamp, 27)
+  writeInt64(batch, encoded.maxTimestamp, 35)
   batch.writeBigInt64BE(producer.producerId, 43)
   batch.writeInt16BE(producer.producerEpoch, 51)
   batch.writeInt32BE(producer.baseSequence, 53)
-  batch.writeInt32BE(records.length, 57)
+  batch.writeInt32BE(encoded.count, 57)
   batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET)
   return batch
 }
@@ -177,7 +209,8 @@ function writeRecord(
   return at
 }
 
-const NO_HEADERS: HeaderCodec = {
+/** For records without headers: a record with headers then is an error. */
+export const NO_HEADERS: HeaderCodec = {
   name: () => {
     throw new RuleNodeError('records with headers need a HeaderCodec', {
       code: ProducerErrorCodes.INVALID_BATCH
