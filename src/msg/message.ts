@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { parseJsonTree, type JsonNode } from './jackson-json.js'
+import { mergeMetadata } from './merge-metadata.js'
 
 /** The entity a message is about, as ThingsBoard's EntityId: `{ entityType, id }`. */
 export interface Originator {
@@ -79,7 +80,7 @@ export class TbMsg implements MsgFields {
       ts: this.ts,
       type: this.type,
       originator: this.originator,
-      metadata: { ...this.metadata, ...entries },
+      metadata: mergeMetadata(this.metadata, entries),
       dataType: this.dataType,
       data: this.data
     })

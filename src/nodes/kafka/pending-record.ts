@@ -71,7 +71,10 @@ export class PendingRecord implements OutgoingRecord {
     }
     void this.ctx.tellSuccess(
       this.msg.withMetadata({
-        offset: String(outcome.offset),
+        // Not String(): V8 keeps the last thousands of numbers it turned into strings in a cache
+        // that lives in the old generation, so every offset's string would outlive the next
+        // young-generation collection and be copied by it; toFixed(0) writes the same digits.
+        offset: outcome.offset.toFixed(0),
         partition: String(outcome.partition),
         topic: outcome.topic
       })
