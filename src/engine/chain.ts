@@ -352,15 +352,20 @@ export class Chain {
     relation: string | readonly string[],
     lineage: Lineage | undefined
   ): Acceptance {
-    const relations = typeof relation === 'string' ? [relation] : relation
     let targets: ChainNode[] | undefined
-    for (const r of relations) {
-      count(from.stats, r)
-      const next = from.routes.get(r)
-      if (next !== undefined) targets = targets === undefined ? next : [...targets, ...next]
+    // One relation is the common case: no array is built for it.
+    if (typeof relation === 'string') {
+      count(from.stats, relation)
+      targets = from.routes.get(relation)
+    } else {
+      for (const r of relation) {
+        count(from.stats, r)
+        const next = from.routes.get(r)
+        if (next !== undefined) targets = targets === undefined ? next : [...targets, ...next]
+      }
     }
     if (targets === undefined || targets.length === 0) {
-      const exitRelation = relations[0] ?? ''
+      const exitRelation = typeof relation === 'string' ? relation : (relation[0] ?? '')
       this.#exits.set(exitRelation, (this.#exits.get(exitRelation) ?? 0) + 1)
       this.#onExit({ relation: exitRelation, node: from.spec.name, msg })
       this.#left()
