@@ -16,9 +16,10 @@ export function mergeMetadata(metadata: Metadata, entries: Metadata): Record<str
 }
 
 function copyInto(out: Record<string, string>, from: Metadata): void {
-  const keys = Object.keys(from)
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string
+  // for-in walks V8's cached key list of the object's shape: no key array per call (Object.keys
+  // would build one); the own-check keeps to what the spread copies.
+  for (const key in from) {
+    if (!Object.hasOwn(from, key)) continue
     // Assigning "__proto__" would set the prototype; spreading defines an own entry of that name.
     if (key === '__proto__')
       Object.defineProperty(out, key, {
