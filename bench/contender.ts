@@ -5,6 +5,7 @@ import { runKafkajsNaive } from './contenders/kafkajs-naive.js'
 import { runNodeChain } from './contenders/node-chain.js'
 import { runPlatformaticNaive } from './contenders/platformatic-naive.js'
 import type { ContenderRun } from './contenders/run.js'
+import { watchHeap, type HeapUse } from './heap-use.js'
 import { workload } from './workload.js'
 
 /** What main.ts asks a contender process to do. */
@@ -29,6 +30,8 @@ export interface ContenderResult {
   readonly maxRssMb: number
   readonly p50Ms: number
   readonly p99Ms: number
+  /** The JavaScript heap while measured (Node contenders). */
+  readonly heap?: HeapUse
 }
 
 const WINDOW = 1000
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
   let started = performance.now()
   let cpuBefore = process.cpuUsage()
   let finished = { seconds: 0, cpuSeconds: 0 }
+  let heapUse = (): HeapUse | undefined => undefined
+  let heap: HeapUse | undefined
   const run: ContenderRun = {
     items,
     broker: task.broker,
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
       await Promise.all(pending)
       if (settled !== undefined) await settled()
       measuring = true
+      heapUse = watchHeap()
       started = performance.now()
       cpuBefore = process.cpuUsage()
       for (let i = warmup; i < count; i++) {
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
     finish(done, failed) {
       const cpu = process.cpuUsage(cpuBefore)
       finished = { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
+      heap = heapUse()
       counts = { done, failed }
     }
   }
@@ -102,7 +109,8 @@ async function main(): Promise<void> {
     ...finished,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99)
+    p99Ms: percentile(sorted, 99),
+    ...(heap === undefined ? {} : { heap })
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
