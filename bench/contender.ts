@@ -6,6 +6,7 @@ import { runKafkajsNaive } from './contenders/kafkajs-naive.js'
 import { runNodeChain } from './contenders/node-chain.js'
 import { runPlatformaticNaive } from './contenders/platformatic-naive.js'
 import type { ContenderRun } from './contenders/run.js'
+import { watchHeap, type HeapUse } from './heap-use.js'
 import { workload } from './workload.js'
 
 /** What main.ts asks a contender process to do. */
@@ -36,6 +37,8 @@ export interface ContenderResult {
   readonly maxRssMb: number
   readonly p50Ms: number
   readonly p99Ms: number
+  /** The JavaScript heap while measured (Node contenders). */
+  readonly heap?: HeapUse
 }
 
 const WINDOW = 1000
@@ -55,24 +58,31 @@ async function main(): Promise<void> {
   let started = performance.now()
   let cpuBefore = process.cpuUsage()
   let finished = { seconds: 0, cpuSeconds: 0 }
+  let heapUse = (): HeapUse | undefined => undefined
+  let heap: HeapUse | undefined
   const run: ContenderRun = {
     items,
     broker: task.broker,
     topic: task.topic,
-    async offer(count, send, settled) {
+    async offer(count, send, settled, window = WINDOW) {
       const pending = new Set<Promise<void>>()
-      const track = async (i: number): Promise<void> => {
+      // A send that completed at once costs no promise and no turn: only waits are awaited.
+      const track = (i: number): Promise<unknown> | undefined => {
         const result = send(i)
-        if (result === undefined) return
+        if (result === undefined) return undefined
         const tracked: Promise<void> = result.then(() => void pending.delete(tracked))
         pending.add(tracked)
-        if (pending.size >= WINDOW) await Promise.race(pending)
+        return pending.size >= window ? Promise.race(pending) : undefined
       }
       const warmup = Math.min(task.warmup, count)
-      for (let i = 0; i < warmup; i++) await track(i)
+      for (let i = 0; i < warmup; i++) {
+        const wait = track(i)
+        if (wait !== undefined) await wait
+      }
       await Promise.all(pending)
       if (settled !== undefined) await settled()
       measuring = true
+      heapUse = watchHeap()
       started = performance.now()
       cpuBefore = process.cpuUsage()
       for (let i = warmup; i < count; i++) {
@@ -81,7 +91,8 @@ async function main(): Promise<void> {
           const wait = due - performance.now()
           if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
         }
-        await track(i)
+        const wait = track(i)
+        if (wait !== undefined) await wait
       }
       await Promise.all(pending)
     },
@@ -91,6 +102,7 @@ async function main(): Promise<void> {
     finish(done, failed) {
       const cpu = process.cpuUsage(cpuBefore)
       finished = { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
+      heap = heapUse()
       counts = { done, failed }
     }
   }
@@ -108,7 +120,8 @@ async function main(): Promise<void> {
     ...finished,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99)
+    p99Ms: percentile(sorted, 99),
+    ...(heap === undefined ? {} : { heap })
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

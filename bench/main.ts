@@ -122,7 +122,11 @@ async function measure(
   const brokerCpuPer100k = ((broker.cpuSeconds() - brokerCpuBefore) * 100000) / stored
   const row: Row = { name, ...options, ...result, valid, brokerCpuPer100k }
   // Each row as soon as it is measured: a later contender's failure does not lose it.
-  log(`${name}: ${fmt(row.messages / row.seconds)} msg/s, ${valid ? 'valid' : 'NOT valid'}`)
+  const heap =
+    result.heap === undefined
+      ? ''
+      : `, ${fmt((result.cpuSeconds * 1e6) / row.messages, 2)} µs CPU and ${fmt(result.heap.allocatedBytes / row.messages)} B allocated per message, ${result.heap.scavenges} scavenges (longest ${fmt(result.heap.maxScavengeMs, 1)} ms)`
+  log(`${name}: ${fmt(row.messages / row.seconds)} msg/s${heap}, ${valid ? 'valid' : 'NOT valid'}`)
   return row
 }
 

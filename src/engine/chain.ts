@@ -66,7 +66,9 @@ class ChainNode implements DeliveryOwner {
   readonly metrics: NodeMetrics
   readonly chain: Chain
   readonly routes = new Map<string, ChainNode[]>()
-  readonly pending = new Set<Delivery>()
+  // Deliveries not yet told onwards, newest first, linked through the deliveries themselves: a
+  // Set cost two hash operations per message and garbage whenever its table was rebuilt.
+  #pending: Delivery | undefined
   readonly stats: NodeStats
 
   constructor(options: ChainNodeOptions) {
@@ -91,7 +93,7 @@ class ChainNode implements DeliveryOwner {
   deliver(msg: TbMsg, lineage: Lineage | undefined): Acceptance {
     const delivery = new Delivery(this, msg, lineage)
     this.stats.received++
-    this.pending.add(delivery)
+    this.#hold(delivery)
     let result: void | Promise<void>
     try {
       result = this.node.onMsg(delivery, msg)
@@ -111,13 +113,35 @@ class ChainNode implements DeliveryOwner {
   }
 
   route(delivery: Delivery, msg: TbMsg, relation: string | readonly string[]): Acceptance {
-    this.pending.delete(delivery)
+    this.#release(delivery)
     return this.chain.route(this, msg, relation, delivery.lineage)
   }
 
   routeEach(delivery: Delivery, msgs: readonly TbMsg[], relation: string): Acceptance {
-    this.pending.delete(delivery)
+    this.#release(delivery)
     return this.chain.routeEach(this, msgs, relation, delivery.lineage)
+  }
+
+  /** The deliveries this node has not told onwards yet, oldest first. */
+  pending(): Delivery[] {
+    const held: Delivery[] = []
+    for (let d = this.#pending; d !== undefined; d = d.olderPending) held.push(d)
+    return held.reverse()
+  }
+
+  #hold(delivery: Delivery): void {
+    delivery.olderPending = this.#pending
+    if (this.#pending !== undefined) this.#pending.newerPending = delivery
+    this.#pending = delivery
+  }
+
+  #release(delivery: Delivery): void {
+    const { newerPending: newer, olderPending: older } = delivery
+    if (newer === undefined) this.#pending = older
+    else newer.olderPending = older
+    if (older !== undefined) older.newerPending = newer
+    delivery.newerPending = undefined
+    delivery.olderPending = undefined
   }
 }
 
@@ -334,7 +358,7 @@ export class Chain {
       } catch (error) {
         this.#logger.error(`node "${node.spec.name}" failed to stop: ${describeError(error)}`)
       }
-      for (const delivery of [...node.pending]) {
+      for (const delivery of node.pending()) {
         // Not awaited: the nodes downstream are destroyed next, and each delivers or fails what it
         // holds before its destroy resolves, so waiting on their acceptance here adds nothing.
         void delivery.tellFailure(
@@ -352,15 +376,20 @@ export class Chain {
     relation: string | readonly string[],
     lineage: Lineage | undefined
   ): Acceptance {
-    const relations = typeof relation === 'string' ? [relation] : relation
     let targets: ChainNode[] | undefined
-    for (const r of relations) {
-      count(from.stats, r)
-      const next = from.routes.get(r)
-      if (next !== undefined) targets = targets === undefined ? next : [...targets, ...next]
+    // One relation is the common case: no array is built for it.
+    if (typeof relation === 'string') {
+      count(from.stats, relation)
+      targets = from.routes.get(relation)
+    } else {
+      for (const r of relation) {
+        count(from.stats, r)
+        const next = from.routes.get(r)
+        if (next !== undefined) targets = targets === undefined ? next : [...targets, ...next]
+      }
     }
     if (targets === undefined || targets.length === 0) {
-      const exitRelation = relations[0] ?? ''
+      const exitRelation = typeof relation === 'string' ? relation : (relation[0] ?? '')
       this.#exits.set(exitRelation, (this.#exits.get(exitRelation) ?? 0) + 1)
       this.#onExit({ relation: exitRelation, node: from.spec.name, msg })
       this.#left()

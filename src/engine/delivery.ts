@@ -37,6 +37,10 @@ export class Delivery implements MsgContext {
   readonly received: TbMsg
   /** The pushed message this one descends from, when its pusher asked to be told that it settled. */
   readonly lineage: Lineage | undefined
+  /** @internal The node's list of deliveries not yet told onwards (see ChainNode.pending). */
+  newerPending: Delivery | undefined
+  /** @internal */
+  olderPending: Delivery | undefined
   #done = false
 
   constructor(owner: DeliveryOwner, received: TbMsg, lineage?: Lineage) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { parseJsonTree, type JsonNode } from './jackson-json.js'
+import { mergeMetadata } from './merge-metadata.js'
 
 /** The entity a message is about, as ThingsBoard's EntityId: `{ entityType, id }`. */
 export interface Originator {
@@ -42,12 +43,13 @@ export class TbMsg implements MsgFields {
   #body: unknown = NOT_PARSED
   #tree: JsonNode | undefined | typeof NOT_PARSED = NOT_PARSED
 
-  constructor(fields: MsgFields) {
+  /** `metadata`, when given, replaces `fields.metadata` (so that a copy needs no fields object). */
+  constructor(fields: MsgFields, metadata: Metadata = fields.metadata) {
     this.id = fields.id
     this.ts = fields.ts
     this.type = fields.type
     this.originator = fields.originator
-    this.metadata = fields.metadata
+    this.metadata = metadata
     this.dataType = fields.dataType
     this.data = fields.data
   }
@@ -67,22 +69,24 @@ export class TbMsg implements MsgFields {
 
   /** A copy with some fields replaced. */
   with(changes: Partial<MsgFields>): TbMsg {
-    return new TbMsg({ ...this.toJSON(), ...changes })
+    // Field by field, not `{ ...this.toJSON(), ...changes }` (see merge-metadata.ts); a change
+    // given as undefined still replaces the field, as the spread did.
+    return new TbMsg({
+      id: 'id' in changes ? (changes.id as string) : this.id,
+      ts: 'ts' in changes ? (changes.ts as number) : this.ts,
+      type: 'type' in changes ? (changes.type as string) : this.type,
+      originator: 'originator' in changes ? (changes.originator as Originator) : this.originator,
+      metadata: 'metadata' in changes ? (changes.metadata as Metadata) : this.metadata,
+      dataType: 'dataType' in changes ? (changes.dataType as DataType) : this.dataType,
+      data: 'data' in changes ? (changes.data as string) : this.data
+    })
   }
 
   /** A copy whose metadata has these entries added or replaced. */
   withMetadata(entries: Record<string, string>): TbMsg {
-    // Built field by field: this runs once per message on every Success, and an intermediate
-    // toJSON() object would be garbage straight away.
-    const copy = new TbMsg({
-      id: this.id,
-      ts: this.ts,
-      type: this.type,
-      originator: this.originator,
-      metadata: { ...this.metadata, ...entries },
-      dataType: this.dataType,
-      data: this.data
-    })
+    // This runs once per message on every Success: the copy is built from this message's fields
+    // directly, with no intermediate fields object.
+    const copy = new TbMsg(this, mergeMetadata(this.metadata, entries))
     copy.#body = this.#body
     copy.#tree = this.#tree
     return copy

@@ -39,7 +39,8 @@ export interface BatchRecord {
 
 /** How header entries become bytes: the name for an entry's key, and the value in a charset. */
 export interface HeaderCodec {
-  name(key: string): Buffer
+  /** The header name for entry `key`, the `index`th entry of its record (a hint for caching). */
+  name(key: string, index: number): Buffer
   valueBytes(value: string): number
   /** Writes the value (`bytes` long) at `at`. */
   writeValue(out: Buffer, at: number, value: string, bytes: number): void
@@ -195,8 +196,9 @@ function writeRecord(
   const headers = record.headers
   if (headers === undefined) return writeVarInt(out, at, 0)
   at = writeVarInt(out, at, record.headerCount)
+  let index = 0
   for (const key in headers) {
-    const name = codec.name(key)
+    const name = codec.name(key, index++)
     const value = headers[key] as string
     const valueBytes = codec.valueBytes(value)
     at = writeVarInt(out, at, name.length)

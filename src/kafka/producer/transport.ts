@@ -37,6 +37,9 @@ interface LeaderGroup {
   readonly indexes: number[]
 }
 
+/** A broker's connection, or why there is none. */
+type Reached = { readonly kind: 'connected'; readonly connection: Connection } | BatchFailed
+
 /** Sends finished batches over the client's connections. */
 export class BatchTransport {
   readonly client: KafkaClient
@@ -44,6 +47,7 @@ export class BatchTransport {
   readonly acks: number
   readonly timeoutMs: number
   #version: Promise<ProduceVersion> | undefined
+  #knownVersion: ProduceVersion | undefined
 
   constructor(options: BatchTransportOptions) {
     this.client = options.client
@@ -68,24 +72,30 @@ export class BatchTransport {
     // Brokers whose connection or request failed: every partition they lead is in doubt.
     const unreachable = new Set<number>()
     try {
-      const version = await this.#produceVersion()
+      // Once known, the version and the established connections are taken without an await: at
+      // low rates each message is a request of its own, and every await and pool lookup (a
+      // promise, a diagnostic context, a key string) is garbage per message.
+      const version = this.#knownVersion ?? (await this.#produceVersion())
       const broker = this.metadata.broker(leader)
       const groups =
         broker !== undefined
           ? new Map<number, LeaderGroup>([[leader, { broker, indexes: batches.map((_, i) => i) }]])
           : await this.#byLeader(batches, outcomes)
       const entries = [...groups]
-      const connected = await Promise.all(
-        entries.map(([, group]) =>
-          this.client.connections.get(group.broker).then(
-            (connection) => ({ kind: 'connected' as const, connection }),
-            (error: unknown) => failed(error)
+      const established = entries.map(([, group]) => this.#established(group.broker))
+      const connected: (Reached | undefined)[] = established.includes(undefined)
+        ? await Promise.all(
+            entries.map(([, group]) =>
+              this.client.connections.get(group.broker).then(
+                (connection) => ({ kind: 'connected' as const, connection }),
+                (error: unknown) => failed(error)
+              )
+            )
           )
-        )
-      )
+        : established
       // Every send is started in one synchronous pass, so that no other call's request gets between.
       entries.forEach(([id, { indexes }], g) => {
-        const reached = connected[g] as { kind: 'connected'; connection: Connection } | BatchFailed
+        const reached = connected[g] as Reached
         const group = indexes.map((i) => batches[i] as PartitionBatch)
         if (reached.kind === 'failed') {
           unreachable.add(id)
@@ -177,6 +187,12 @@ export class BatchTransport {
     }
     return groups
   }
+  // The broker's connection if the pool has it connected now (not connecting, not re-authenticating).
+  #established(broker: Broker): Reached | undefined {
+    const connection = this.client.connections.getEstablishedConnection(broker)
+    return connection?.status === 'connected' ? { kind: 'connected', connection } : undefined
+  }
+
   // The newest Produce version both sides speak, asked once per client.
   #produceVersion(): Promise<ProduceVersion> {
     if (this.#version === undefined) {
@@ -190,6 +206,7 @@ export class BatchTransport {
             `the broker speaks Produce versions ${produce === undefined ? 'none' : `${produce.minVersion}-${produce.maxVersion}`}; the node needs 7, 8 or 9 (Kafka 2.1 or later)`,
             { code: ProducerErrorCodes.UNSUPPORTED_VERSION, retriable: false, context: {} }
           )
+        this.#knownVersion = version
         return version
       })
       this.#version = asked

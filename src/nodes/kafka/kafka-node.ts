@@ -65,14 +65,14 @@ export class KafkaNode implements RuleNode {
     const topic = this.#config.topic.resolve(msg)
     // Key and value are written as the StringSerializer writes them (UTF-8, a lone surrogate as '?').
     const pattern = this.#config.key?.resolve(msg)
-    const record = new PendingRecord({
+    const record = new PendingRecord(
       ctx,
       msg,
       topic,
-      key: pattern === undefined ? undefined : javaUtf8Text(pattern),
-      value: javaUtf8Text(msg.data),
-      headers: this.#headers
-    })
+      pattern === undefined ? undefined : javaUtf8Text(pattern),
+      javaUtf8Text(msg.data),
+      this.#headers
+    )
     const refused = this.#producer.refusal(record)
     if (refused !== undefined) return tellKafkaFailure(ctx, msg, refused)
     // No room: the caller waits until records complete (buffer.memory), as Java's send() blocks.

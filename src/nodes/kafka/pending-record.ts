@@ -12,19 +12,6 @@ import {
 import type { MetadataHeaders } from './metadata-headers.js'
 import { tellKafkaFailure } from './failure.js'
 
-/** What a pending record is made of. */
-export interface PendingRecordOptions {
-  readonly ctx: MsgContext
-  readonly msg: TbMsg
-  readonly topic: string
-  /** The key as the StringSerializer writes it, or undefined for none. */
-  readonly key: string | undefined
-  /** The message's data as the record value (the same string unless it held a lone surrogate). */
-  readonly value: string
-  /** Sends the message's metadata as headers; undefined: no headers. */
-  readonly headers: MetadataHeaders | undefined
-}
-
 /** A record accepted by the node and not yet answered; it answers the message when it settles. */
 export class PendingRecord implements OutgoingRecord {
   readonly ctx: MsgContext
@@ -45,19 +32,31 @@ export class PendingRecord implements OutgoingRecord {
    */
   readonly timestamp = Date.now()
 
-  constructor(options: PendingRecordOptions) {
-    this.ctx = options.ctx
-    this.msg = options.msg
-    this.topic = options.topic
-    this.key = options.key
-    this.keyBytes = options.key === undefined ? 0 : Buffer.byteLength(options.key, 'utf8')
-    this.value = options.value
-    this.valueBytes = Buffer.byteLength(options.value, 'utf8')
-    const codec = options.headers
+  /**
+   * `key` is the key as the StringSerializer writes it (undefined: none), `value` the message's
+   * data as the record value (the same string unless it held a lone surrogate), `headers` how the
+   * metadata is sent as headers (undefined: no headers). Arguments rather than an options object:
+   * one is built per message.
+   */
+  constructor(
+    ctx: MsgContext,
+    msg: TbMsg,
+    topic: string,
+    key: string | undefined,
+    value: string,
+    headers: MetadataHeaders | undefined
+  ) {
+    this.ctx = ctx
+    this.msg = msg
+    this.topic = topic
+    this.key = key
+    this.keyBytes = key === undefined ? 0 : Buffer.byteLength(key, 'utf8')
+    this.value = value
+    this.valueBytes = Buffer.byteLength(value, 'utf8')
     // Only a reference to the metadata is kept: the batch writes the entries when it closes.
-    this.headers = codec === undefined ? undefined : options.msg.metadata
-    this.headerBytes = codec === undefined ? 1 : codec.measure(options.msg.metadata)
-    this.headerCount = codec === undefined ? 0 : codec.lastCount
+    this.headers = headers === undefined ? undefined : msg.metadata
+    this.headerBytes = headers === undefined ? 1 : headers.measure(msg.metadata)
+    this.headerCount = headers === undefined ? 0 : headers.lastCount
     this.size = RECORD_OVERHEAD + this.keyBytes + this.valueBytes + this.headerBytes
   }
 
@@ -71,7 +70,10 @@ export class PendingRecord implements OutgoingRecord {
     }
     void this.ctx.tellSuccess(
       this.msg.withMetadata({
-        offset: String(outcome.offset),
+        // Not String(): V8 keeps the last thousands of numbers it turned into strings in a cache
+        // that lives in the old generation, so every offset's string would outlive the next
+        // young-generation collection and be copied by it; toFixed(0) writes the same digits.
+        offset: outcome.offset.toFixed(0),
         partition: String(outcome.partition),
         topic: outcome.topic
       })

@@ -127,3 +127,33 @@ test('header values in every charset: the length used to size the record is the 
     )
   }
 })
+
+test('header names stay right when records carry other keys, or the same keys in another order, at each position', () => {
+  const codec = new MetadataHeaders(headerEncoding('UTF-8'))
+  const varied = [
+    record('1', base, 'k', { deviceName: 'A', deviceType: 'T' }, codec),
+    record('2', base, 'k', { deviceType: 'T2', deviceName: 'B' }, codec),
+    record('3', base, 'k', { ts: '7' }, codec),
+    record('4', base, 'k', { deviceName: 'C', deviceType: 'T3', ts: '8' }, codec)
+  ]
+  const decoded = readRecordsBatch(Reader.from(encodeRecordBatch(varied, 'none', undefined, codec)))
+  assert.deepEqual(
+    decoded.records.map((r) => r.headers.map(([k, v]) => [text(k), text(v)])),
+    [
+      [
+        ['tb_msg_md_deviceName', 'A'],
+        ['tb_msg_md_deviceType', 'T']
+      ],
+      [
+        ['tb_msg_md_deviceType', 'T2'],
+        ['tb_msg_md_deviceName', 'B']
+      ],
+      [['tb_msg_md_ts', '7']],
+      [
+        ['tb_msg_md_deviceName', 'C'],
+        ['tb_msg_md_deviceType', 'T3'],
+        ['tb_msg_md_ts', '8']
+      ]
+    ]
+  )
+})
