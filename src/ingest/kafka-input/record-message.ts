@@ -5,6 +5,7 @@
 // coordinates are added as metadata.
 
 import { MessageError } from '../../errors.js'
+import { mergeMetadata } from '../../msg/merge-metadata.js'
 import { TbMsg, type Originator } from '../../msg/message.js'
 import { parseMessage } from '../../msg/parse-message.js'
 import type { ConsumedRecord } from '../../kafka/client.js'
@@ -65,7 +66,7 @@ export function recordToMessage(record: ConsumedRecord, format: RecordFormat): T
     ts: Number(record.timestamp),
     type: format.type,
     originator: format.originator,
-    metadata: { ...metadata, ...coordinates },
+    metadata: mergeMetadata(metadata, coordinates),
     dataType: isJson(data) ? 'JSON' : 'TEXT',
     data
   })
