@@ -499,7 +499,7 @@ async function main(): Promise<void> {
   if (results.confluent !== undefined) {
     sections.push(
       '',
-      'node-default and @confluentinc/kafka-javascript (callback API, delivery reports), alternating:',
+      'node-default, node-tuned and @confluentinc/kafka-javascript (callback API, delivery reports), alternating:',
       table(results.confluent.rows),
       '',
       confluentRatios(results.confluent, options.compareRounds)

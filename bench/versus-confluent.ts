@@ -1,5 +1,6 @@
-// node-default against @confluentinc/kafka-javascript on the development broker, in rounds: the
-// fastest Node.js client a user could pick instead. The package is installed on demand
+// node-default and node-tuned against @confluentinc/kafka-javascript on the development broker, in
+// rounds: the fastest Node.js client a user could pick instead, with its best settings, against the
+// node with ThingsBoard's defaults and with its own best settings (linger 5 ms, 256 KiB batches). The package is installed on demand
 // (confluent-install.ts); where it cannot be, the rows are skipped and the reason printed.
 
 import { ensureConfluent, type ConfluentStatus } from './confluent-install.js'
@@ -10,7 +11,7 @@ export interface ConfluentResults<R extends RoundRow> {
   readonly rows: R[]
 }
 
-/** Installs the package if needed, then node-default and confluent in `rounds` rounds. */
+/** Installs the package if needed, then node-default, node-tuned and confluent in `rounds` rounds. */
 export async function benchConfluent<R extends RoundRow>(
   measure: (name: string) => Promise<R>,
   rounds: number,
@@ -22,7 +23,7 @@ export async function benchConfluent<R extends RoundRow>(
     return { status, rows: [] }
   }
   try {
-    const rows = await inRounds(['node-default', 'confluent'], rounds, (name, round) => {
+    const rows = await inRounds(['node-default', 'node-tuned', 'confluent'], rounds, (name, round) => {
       log(`versus confluent: ${name} (round ${round} of ${rounds})`)
       return measure(name)
     })
@@ -35,11 +36,18 @@ export async function benchConfluent<R extends RoundRow>(
   }
 }
 
-/** node-default ÷ confluent per round, or why the row was skipped. */
+/** node-default and node-tuned ÷ confluent per round, or why the rows were skipped. */
 export function confluentRatios<R extends RoundRow>(results: ConfluentResults<R>, rounds: number): string {
   if (!results.status.ok) return `confluent: skipped, ${results.status.reason}`
   return [
     `@confluentinc/kafka-javascript with librdkafka ${results.status.librdkafka}:`,
-    ratioTable(results.rows, [['node-default', 'confluent']], rounds)
+    ratioTable(
+      results.rows,
+      [
+        ['node-default', 'confluent'],
+        ['node-tuned', 'confluent']
+      ],
+      rounds
+    )
   ].join('\n')
 }
