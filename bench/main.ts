@@ -12,6 +12,7 @@ import { startDevBroker, startKafkaBroker, type BenchBroker, type BrokerKind } f
 import type { ContenderResult, ContenderTask } from './contender.js'
 import { runJavaProducer, runProducerPerformance, type JavaTuning } from './java.js'
 import { runKcat } from './kcat.js'
+import { runCliContender } from './cli-run.js'
 import { runCommand } from './process.js'
 import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
 import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
@@ -67,7 +68,7 @@ const JAVA: Record<'java-default' | 'java-tuned', JavaTuning> = {
   'java-tuned': { batchSize: 262144, linger: 5 }
 }
 
-type ContenderName = ContenderTask['contender'] | 'kcat' | 'java-default' | 'java-tuned' | 'java-perf'
+type ContenderName = ContenderTask['contender'] | 'cli' | 'kcat' | 'java-default' | 'java-tuned' | 'java-perf'
 
 /** Warm-up records a contender sends to its topic before its clock starts. */
 const warmupOf = (name: ContenderName): number =>
@@ -90,6 +91,15 @@ async function measure(
         : await runProducerPerformance(broker.address, topic, options)
     const stored = await highWatermarks(broker.address, topic, options.partitions)
     result = { ...timing, done: stored, failed: options.messages - stored }
+  } else if (name === 'cli') {
+    result = await runCliContender({
+      entry: here('../src/cli/main.ts'),
+      broker: broker.address,
+      topic,
+      messages: options.messages,
+      bodyBytes: options.bodyBytes,
+      warmup: WARMUP
+    })
   } else if (name === 'java-default' || name === 'java-tuned') {
     result = await runJavaProducer(broker.address, topic, {
       messages: options.messages,
@@ -181,16 +191,21 @@ const median = (values: readonly number[]): number => {
  * Throughput of each `node` row as a multiple of each reference row's, round by round (each ratio
  * from two rows measured minutes apart at most), and the median over the rounds.
  */
-function ratios(rows: readonly Row[], rounds: number): string {
+const NODE_PAIRS = [
+  ['node-default', 'java-default'],
+  ['node-tuned', 'java-tuned'],
+  ['node-default', 'java-perf'],
+  ['node-default', 'kcat'],
+  ['node-tuned', 'kcat']
+] as const
+
+function ratios(
+  rows: readonly Row[],
+  rounds: number,
+  pairs: readonly (readonly [string, string])[] = NODE_PAIRS
+): string {
   const rate = (name: string, round: number): number =>
     throughputOf(rows.find((r) => r.name === name && (r.round ?? 1) === round))
-  const pairs = [
-    ['node-default', 'java-default'],
-    ['node-tuned', 'java-tuned'],
-    ['node-default', 'java-perf'],
-    ['node-default', 'kcat'],
-    ['node-tuned', 'kcat']
-  ] as const
   const numbers = Array.from({ length: rounds }, (_, i) => i + 1)
   const lines = pairs.map(([node, ref]) => {
     const each = numbers.map((round) => rate(node, round) / rate(ref, round))
@@ -229,7 +244,13 @@ async function throughputAndLatency(
     // falls on a different contender each round rather than always on the same one.
     const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length] as ContenderName)
     for (const name of order) {
-      if (options.only !== undefined && options.only !== name) continue
+      // `--only cli` measures the CLI with node-default beside it: its row is a ratio of the two.
+      if (
+        options.only !== undefined &&
+        options.only !== name &&
+        !(options.only === 'cli' && name === 'node-default')
+      )
+        continue
       // The naive clients take minutes per row and no ratio is taken with them: measured once.
       if (round > 1 && (name === 'platformatic-naive' || name === 'kafkajs-naive')) continue
       log(`throughput ${name}${options.rounds > 1 ? ` (round ${round})` : ''}`)
@@ -264,7 +285,14 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
   const entry = here('../src/cli/main.ts')
   const broker = await startDevBroker(6, entry)
   try {
-    const contenders = ['node-default', 'node-tuned', 'platformatic-naive', 'kafkajs-naive', 'kcat'] as const
+    const contenders = [
+      'node-default',
+      'cli',
+      'node-tuned',
+      'platformatic-naive',
+      'kafkajs-naive',
+      'kcat'
+    ] as const
     await throughputAndLatency(broker, contenders, options, results)
     if (options.only === undefined || options.only === 'http-spool') {
       log('HTTP front (run --http) with and without --spool')
@@ -442,6 +470,13 @@ async function main(): Promise<void> {
           name: `node-tuned ${r.bodyBytes} B x ${r.partitions} partitions`
         }))
       )
+    )
+  }
+  if (results.throughput.some((r) => r.name === 'cli')) {
+    sections.push(
+      '',
+      '`run` through the CLI (NDJSON on stdin, a line per message on stdout) ÷ the node in-process:',
+      ratios(results.throughput, options.rounds, [['cli', 'node-default']])
     )
   }
   if (results.http.length > 0) {
