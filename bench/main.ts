@@ -15,6 +15,7 @@ import { runKcat } from './kcat.js'
 import { runCliContender } from './cli-run.js'
 import { runCommand } from './process.js'
 import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
+import { benchHttpBare, httpBareTable, type HttpBareRow } from './http-bare.js'
 import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
@@ -229,6 +230,7 @@ interface Options {
 
 type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]> & {
   http: HttpRow[]
+  httpBare: HttpBareRow[]
   kafkaInput: KafkaInputRow[]
 }
 
@@ -306,6 +308,11 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
         },
         log
       )
+    }
+    if (options.only === undefined || options.only === 'http-bare') {
+      log('HTTP front (run --http) against a bare node:http server')
+      const http = { entry, broker: broker.address, rounds: 6, seconds: options.httpSeconds }
+      results.httpBare = await benchHttpBare({ ...http, concurrency: options.httpClients }, log)
     }
     if (options.only === undefined || options.only === 'kcat') {
       // The broker's own ceiling: what it ingests from a C producer, so that it is seen not to be
@@ -433,7 +440,15 @@ async function main(): Promise<void> {
     httpSeconds: values.quick === true ? 1 : 2,
     httpClients: Number(values['http-clients'] ?? 64)
   }
-  const results: Results = { throughput: [], latency: [], scaling: [], broker: [], http: [], kafkaInput: [] }
+  const results: Results = {
+    throughput: [],
+    latency: [],
+    scaling: [],
+    broker: [],
+    http: [],
+    httpBare: [],
+    kafkaInput: []
+  }
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
   log(`${options.messages} messages, ${kind === 'kafka' ? 'Apache Kafka' : 'development broker'}, ${machine}`)
   if (kind === 'kafka') await benchKafka(options, results)
@@ -484,6 +499,13 @@ async function main(): Promise<void> {
       '',
       `The HTTP front (run --http, ${options.httpClients} keep-alive clients, one Kafka node) with and without --spool:`,
       httpSpoolTable(results.http)
+    )
+  }
+  if (results.httpBare.length > 0) {
+    sections.push(
+      '',
+      `The HTTP device API (run --http, one Kafka node) ÷ a bare node:http server answering 200 (${options.httpClients} keep-alive clients):`,
+      httpBareTable(results.httpBare)
     )
   }
   if (results.kafkaInput.length > 0) {
