@@ -34,12 +34,19 @@ function chainFile(dir: string, broker: string): string {
   return kafkaChainFile(dir, 'bench http', configuration)
 }
 
+/** A server process the bench loads: where it listens, its process id, and how to stop it. */
+export interface BenchServer {
+  readonly port: number
+  readonly pid: number
+  stop(): Promise<void>
+}
+
 /** Starts `run --http 0` (with a spool in `spoolDir` when given); resolves with its port and a stop. */
-async function startService(
-  options: HttpBenchOptions,
+export async function startService(
+  options: Pick<HttpBenchOptions, 'entry' | 'broker'>,
   dir: string,
   spoolDir: string | undefined
-): Promise<{ port: number; stop: () => Promise<void> }> {
+): Promise<BenchServer> {
   mkdirSync(dir, { recursive: true })
   const devices = join(dir, 'devices.json')
   writeFileSync(devices, JSON.stringify({ [DEVICE.token]: DEVICE }))
@@ -70,6 +77,7 @@ async function startService(
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   return {
     port,
+    pid: child.pid ?? 0,
     async stop() {
       child.kill('SIGTERM')
       await exited
@@ -78,7 +86,7 @@ async function startService(
 }
 
 /** Posts as fast as `concurrency` keep-alive connections allow for `seconds`; counts the answers. */
-async function load(
+export async function load(
   port: number,
   concurrency: number,
   seconds: number

@@ -12,8 +12,10 @@ import { startDevBroker, startKafkaBroker, type BenchBroker, type BrokerKind } f
 import type { ContenderResult, ContenderTask } from './contender.js'
 import { runJavaProducer, runProducerPerformance, type JavaTuning } from './java.js'
 import { runKcat } from './kcat.js'
+import { runCliContender } from './cli-run.js'
 import { runCommand } from './process.js'
 import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
+import { benchHttpBare, httpBareTable, type HttpBareRow } from './http-bare.js'
 import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
 import { benchSpoolStores, spoolStoresTable } from './spool-stores.js'
 import { benchCodecs, codecTables, type CodecResults } from './codecs.js'
@@ -72,7 +74,7 @@ const JAVA: Record<'java-default' | 'java-tuned', JavaTuning> = {
   'java-tuned': { batchSize: 262144, linger: 5 }
 }
 
-type ContenderName = ContenderTask['contender'] | 'kcat' | 'java-default' | 'java-tuned' | 'java-perf'
+type ContenderName = ContenderTask['contender'] | 'cli' | 'kcat' | 'java-default' | 'java-tuned' | 'java-perf'
 
 /** Warm-up records a contender sends to its topic before its clock starts. */
 const warmupOf = (name: ContenderName): number =>
@@ -95,6 +97,15 @@ async function measure(
         : await runProducerPerformance(broker.address, topic, options)
     const stored = await highWatermarks(broker.address, topic, options.partitions)
     result = { ...timing, done: stored, failed: options.messages - stored }
+  } else if (name === 'cli') {
+    result = await runCliContender({
+      entry: here('../src/cli/main.ts'),
+      broker: broker.address,
+      topic,
+      messages: options.messages,
+      bodyBytes: options.bodyBytes,
+      warmup: WARMUP
+    })
   } else if (name === 'java-default' || name === 'java-tuned') {
     result = await runJavaProducer(broker.address, topic, {
       messages: options.messages,
@@ -190,16 +201,21 @@ const median = (values: readonly number[]): number => {
  * Throughput of each `node` row as a multiple of each reference row's, round by round (each ratio
  * from two rows measured minutes apart at most), and the median over the rounds.
  */
-function ratios(rows: readonly Row[], rounds: number): string {
+const NODE_PAIRS = [
+  ['node-default', 'java-default'],
+  ['node-tuned', 'java-tuned'],
+  ['node-default', 'java-perf'],
+  ['node-default', 'kcat'],
+  ['node-tuned', 'kcat']
+] as const
+
+function ratios(
+  rows: readonly Row[],
+  rounds: number,
+  pairs: readonly (readonly [string, string])[] = NODE_PAIRS
+): string {
   const rate = (name: string, round: number): number =>
     throughputOf(rows.find((r) => r.name === name && (r.round ?? 1) === round))
-  const pairs = [
-    ['node-default', 'java-default'],
-    ['node-tuned', 'java-tuned'],
-    ['node-default', 'java-perf'],
-    ['node-default', 'kcat'],
-    ['node-tuned', 'kcat']
-  ] as const
   const numbers = Array.from({ length: rounds }, (_, i) => i + 1)
   const lines = pairs.map(([node, ref]) => {
     const each = numbers.map((round) => rate(node, round) / rate(ref, round))
@@ -225,6 +241,7 @@ interface Options {
 
 type Results = Record<'throughput' | 'latency' | 'scaling' | 'broker', Row[]> & {
   http: HttpRow[]
+  httpBare: HttpBareRow[]
   kafkaInput: KafkaInputRow[]
   codecs?: CodecResults<Row>
   confluent?: ConfluentResults<Row>
@@ -243,7 +260,13 @@ async function throughputAndLatency(
     // falls on a different contender each round rather than always on the same one.
     const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length] as ContenderName)
     for (const name of order) {
-      if (options.only !== undefined && options.only !== name) continue
+      // `--only cli` measures the CLI with node-default beside it: its row is a ratio of the two.
+      if (
+        options.only !== undefined &&
+        options.only !== name &&
+        !(options.only === 'cli' && name === 'node-default')
+      )
+        continue
       // The naive clients take minutes per row and no ratio is taken with them: measured once.
       if (round > 1 && (name === 'platformatic-naive' || name === 'kafkajs-naive')) continue
       log(`throughput ${name}${options.rounds > 1 ? ` (round ${round})` : ''}`)
@@ -278,7 +301,14 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
   const entry = here('../src/cli/main.ts')
   const broker = await startDevBroker(6, entry)
   try {
-    const contenders = ['node-default', 'node-tuned', 'platformatic-naive', 'kafkajs-naive', 'kcat'] as const
+    const contenders = [
+      'node-default',
+      'cli',
+      'node-tuned',
+      'platformatic-naive',
+      'kafkajs-naive',
+      'kcat'
+    ] as const
     await throughputAndLatency(broker, contenders, options, results)
     const row = (name: string): Promise<Row> =>
       measure(broker, name as ContenderName, {
@@ -303,6 +333,11 @@ async function benchDevBroker(options: Options, results: Results): Promise<void>
         },
         log
       )
+    }
+    if (options.only === undefined || options.only === 'http-bare') {
+      log('HTTP front (run --http) against a bare node:http server')
+      const http = { entry, broker: broker.address, rounds: 6, seconds: options.httpSeconds }
+      results.httpBare = await benchHttpBare({ ...http, concurrency: options.httpClients }, log)
     }
     if (options.only === undefined || options.only === 'kcat') {
       // The broker's own ceiling: what it ingests from a C producer, so that it is seen not to be
@@ -457,7 +492,15 @@ async function main(): Promise<void> {
     httpClients: Number(values['http-clients'] ?? 64),
     compareRounds: Number(values.rounds ?? (values.quick === true ? 1 : 3))
   }
-  const results: Results = { throughput: [], latency: [], scaling: [], broker: [], http: [], kafkaInput: [] }
+  const results: Results = {
+    throughput: [],
+    latency: [],
+    scaling: [],
+    broker: [],
+    http: [],
+    httpBare: [],
+    kafkaInput: []
+  }
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
   log(`${options.messages} messages, ${kind === 'kafka' ? 'Apache Kafka' : 'development broker'}, ${machine}`)
   if (kind === 'kafka') await benchKafka(options, results)
@@ -523,11 +566,25 @@ async function main(): Promise<void> {
       onKafkaRatios(results.onKafka, options.compareRounds)
     )
   }
+  if (results.throughput.some((r) => r.name === 'cli')) {
+    sections.push(
+      '',
+      '`run` through the CLI (NDJSON on stdin, a line per message on stdout) ÷ the node in-process:',
+      ratios(results.throughput, options.rounds, [['cli', 'node-default']])
+    )
+  }
   if (results.http.length > 0) {
     sections.push(
       '',
       `The HTTP front (run --http, ${options.httpClients} keep-alive clients, one Kafka node) with and without --spool:`,
       httpSpoolTable(results.http)
+    )
+  }
+  if (results.httpBare.length > 0) {
+    sections.push(
+      '',
+      `The HTTP device API (run --http, one Kafka node) ÷ a bare node:http server answering 200 (${options.httpClients} keep-alive clients):`,
+      httpBareTable(results.httpBare)
     )
   }
   if (results.kafkaInput.length > 0) {

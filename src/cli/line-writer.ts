@@ -14,7 +14,6 @@ export class LineWriter {
   #pending: string[] = []
   #pendingLength = 0
   #scheduled = false
-  #backlogged = false
   #closed = false
   #wakeUp: (() => void) | undefined
 
@@ -26,7 +25,6 @@ export class LineWriter {
       this.#closed = true
       this.#pending = []
       this.#pendingLength = 0
-      this.#backlogged = false
       this.#wakeUp?.()
       onClosed(error)
     })
@@ -56,17 +54,21 @@ export class LineWriter {
     const text = this.#pending.join('\n') + '\n'
     this.#pending = []
     this.#pendingLength = 0
-    if (!this.#out.write(text)) this.#backlogged = true
+    this.#out.write(text)
   }
 
-  /** True when the stream has more buffered than it wants: the producer of lines should wait. */
+  /**
+   * True when the stream has more buffered than it wants: the producer of lines should wait.
+   * Asked of the stream itself, because a stream that writes synchronously (stdout on a pipe or a
+   * file on Linux) emits its 'drain' before the producer gets round to waiting for it.
+   */
   get backlogged(): boolean {
-    return this.#backlogged
+    return !this.#closed && this.#out.writableNeedDrain
   }
 
   /** Resolves when the stream has drained what it buffered, or has failed. */
   async drained(): Promise<void> {
-    if (!this.#backlogged) return
+    if (!this.backlogged) return
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.#out.off('drain', done)
@@ -76,7 +78,6 @@ export class LineWriter {
       this.#wakeUp = done
       this.#out.once('drain', done)
     })
-    this.#backlogged = false
   }
 
   /** Flushes and waits until the stream has taken everything (or has failed). */

@@ -51,6 +51,28 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
 }
 
+const MAX_RELATIONS_CACHED = 64
+
+/**
+ * The start of an output line, `{"relation":…,"node":…,"msg":`, serialised once per node and
+ * relation rather than once per message: a chain has a handful of exits, each taken over and over.
+ */
+class LinePrefixes {
+  readonly #byNode = new Map<string, Map<string, string>>()
+
+  of(relation: string, node: string): string {
+    let byRelation = this.#byNode.get(node)
+    if (byRelation === undefined) this.#byNode.set(node, (byRelation = new Map()))
+    let prefix = byRelation.get(relation)
+    if (prefix === undefined) {
+      prefix = `{"relation":${JSON.stringify(relation)},"node":${JSON.stringify(node)},"msg":`
+      // A script switch may name relations without end: the cache stays bounded.
+      if (byRelation.size < MAX_RELATIONS_CACHED) byRelation.set(relation, prefix)
+    }
+    return prefix
+  }
+}
+
 /** Reads the chain file and parses it, with errors that name the file. */
 export async function readChainFile(path: string): Promise<unknown> {
   let text: string
@@ -109,11 +131,10 @@ export async function runChain(options: RunOptions): Promise<RunSummary> {
     stopSources()
   })
   let left = 0
+  const prefixes = new LinePrefixes()
   const onExit = (exit: ChainExit): void => {
     left++
-    writer.write(
-      `{"relation":${JSON.stringify(exit.relation)},"node":${JSON.stringify(exit.node)},"msg":${JSON.stringify(exit.msg)}}`
-    )
+    writer.write(`${prefixes.of(exit.relation, exit.node)}${JSON.stringify(exit.msg)}}`)
   }
   const chain = await loadChainFile(options, onExit)
   stopSources = () => chain.stopSources()

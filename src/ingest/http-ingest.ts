@@ -52,7 +52,12 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk)
     })
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    // A device's post is nearly always one chunk: decoded as it is, not copied into a new one first.
+    request.on('end', () =>
+      resolve(
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')
+      )
+    )
     request.on('error', reject)
   })
 }
@@ -68,6 +73,14 @@ function reply(
   response.end(body)
 }
 
+// The answer to every accepted post, as reply(response, 200) would give it: headers built once.
+const ACCEPTED_HEADERS = ['content-type', 'text/plain; charset=utf-8', 'content-length', '0']
+
+function answerAccepted(response: ServerResponse): void {
+  response.writeHead(200, ACCEPTED_HEADERS)
+  response.end()
+}
+
 const error = (message: string): string => JSON.stringify({ error: message })
 
 /**
@@ -81,6 +94,7 @@ function loggablePath(url: string | undefined): string {
 
 /** The token from its path segment, or undefined when its %-escapes are not valid UTF-8. */
 function decodeToken(segment: string): string | undefined {
+  if (!segment.includes('%')) return segment
   try {
     return decodeURIComponent(segment)
   } catch {
@@ -96,15 +110,21 @@ export class HttpIngest {
   readonly #acceptor: Acceptor
   // Requests not yet answered, so that a close can tell them to end their connection.
   readonly #open = new Set<ServerResponse>()
+  // One listener for every response ('close' calls it with the response as `this`), not a closure each.
+  readonly #forget: (this: ServerResponse) => void
   #closing = false
 
   constructor(options: HttpIngestOptions) {
     this.#options = options
     this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
     this.#acceptor = options.acceptor ?? chainAcceptor(options.chain)
+    const open = this.#open
+    this.#forget = function (this: ServerResponse) {
+      open.delete(this)
+    }
     this.server = createServer((request, response) => {
       this.#open.add(response)
-      response.on('close', () => this.#open.delete(response))
+      response.on('close', this.#forget)
       // A connection accepted before the close may bring its request only after it.
       if (this.#closing) response.setHeader('connection', 'close')
       this.#handle(request, response).catch((failure: unknown) => {
@@ -149,7 +169,9 @@ export class HttpIngest {
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = (request.url ?? '/').split('?')[0] ?? '/'
+    const url = request.url ?? '/'
+    const query = url.indexOf('?')
+    const path = query === -1 ? url : url.slice(0, query)
     if (path === '/metrics' && request.method === 'GET') return this.#metrics(response)
     if (path === '/healthz' && request.method === 'GET') return this.#health(response)
     const match = DEVICE_API.exec(path)
@@ -219,7 +241,7 @@ export class HttpIngest {
           : `not accepting messages: ${(failure as Error).message}`
       return reply(response, 503, error(why), { 'retry-after': '1' })
     }
-    reply(response, 200)
+    answerAccepted(response)
   }
 
   async #metrics(response: ServerResponse): Promise<void> {

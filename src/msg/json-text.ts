@@ -17,16 +17,21 @@ function skipSpace(text: string, pos: number): number {
   return pos
 }
 
-/** Returns the index just past the string that starts (with its quote) at `pos`. */
+/**
+ * Returns the index just past the string that starts (with its quote) at `pos`. Jumps from quote
+ * to quote (a quote is escaped when an odd number of backslashes precede it): a message's data
+ * is mostly string content, and indexOf runs through it far faster than a loop over characters.
+ */
 function skipString(text: string, pos: number): number {
-  pos++
-  while (pos < text.length) {
-    const code = text.charCodeAt(pos)
-    if (code === BACKSLASH) pos += 2
-    else if (code === QUOTE) return pos + 1
-    else pos++
+  let from = pos + 1
+  for (;;) {
+    const quote = text.indexOf('"', from)
+    if (quote === -1) return text.length
+    let backslashes = 0
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++
+    if ((backslashes & 1) === 0) return quote + 1
+    from = quote + 1
   }
-  return pos
 }
 
 /** Returns the index just past the value that starts at `pos`. */
@@ -59,9 +64,16 @@ function skipValue(text: string, pos: number): number {
   return pos
 }
 
-function decodeKey(text: string, start: number, end: number): string {
-  const inner = text.slice(start + 1, end - 1)
-  return inner.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : inner
+/** Whether the key whose string spans [start, end) (quotes included) is `key`, without copying it. */
+function isKey(text: string, start: number, end: number, key: string): boolean {
+  const length = end - start - 2
+  if (length === key.length) return text.startsWith(key, start + 1)
+  if (length < key.length) return false
+  // Only escapes make the written key longer than the one it stands for.
+  for (let i = start + 1; i < end - 1; i++) {
+    if (text.charCodeAt(i) === BACKSLASH) return JSON.parse(text.slice(start, end)) === key
+  }
+  return false
 }
 
 /** The [start, end) span of member `key` of the object starting at `pos`; the last one wins, as in JSON.parse. */
@@ -72,10 +84,9 @@ function memberSpan(text: string, pos: number, key: string): [number, number] | 
   let found: [number, number] | undefined
   while (pos < text.length && text.charCodeAt(pos) === QUOTE) {
     const keyEnd = skipString(text, pos)
-    const name = decodeKey(text, pos, keyEnd)
     const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1)
     const valueEnd = skipValue(text, valueStart)
-    if (name === key) found = [valueStart, valueEnd]
+    if (isKey(text, pos, keyEnd, key)) found = [valueStart, valueEnd]
     pos = skipSpace(text, valueEnd)
     if (text.charCodeAt(pos) === 0x2c) pos = skipSpace(text, pos + 1)
   }

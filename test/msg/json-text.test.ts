@@ -12,3 +12,14 @@ test('rawValueAt finds values by path with their text as written', () => {
   assert.equal(rawValueAt(text, ['c', 'd']), undefined)
   assert.equal(rawValueAt('{}', ['a']), undefined)
 })
+
+test('rawValueAt: escaped quotes and backslashes inside strings, and keys written with escapes', () => {
+  const text = String.raw`{"s":"a\"}\\","d\u0061ta":{"q":"\\\"x\\"},"dat\\a":1,"datum":2}`
+  assert.equal(rawValueAt(text, ['s']), String.raw`"a\"}\\"`)
+  assert.equal(rawValueAt(text, ['data']), String.raw`{"q":"\\\"x\\"}`)
+  assert.equal(rawValueAt(text, ['data', 'q']), String.raw`"\\\"x\\"`)
+  assert.equal(rawValueAt(text, ['dat\\a']), '1')
+  assert.equal(rawValueAt(text, ['datum']), '2')
+  // The last member of a name wins, as in JSON.parse.
+  assert.equal(rawValueAt('{"data":1,"x":"data","data":[2]}', ['data']), '[2]')
+})
