@@ -286,6 +286,11 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
     throw error
   }
+  // Once the input stops iterating (it stops first, then closes the consumer), nothing listens to
+  // the stream: a fetch or offset refresh that fails as the consumer's connections close would
+  // destroy it with an error nobody handles, and an unhandled 'error' event ends the process with
+  // exit 1 after a clean stop. While the input iterates, its iterator still sees every error.
+  stream.on('error', () => undefined)
   return {
     records: stream as AsyncIterable<ConsumedRecord>,
     get memberId() {

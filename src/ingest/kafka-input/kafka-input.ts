@@ -392,7 +392,9 @@ export class KafkaInput {
     }
     await this.#bounded('the last commit', this.commit(), bound)
     await this.#bounded('leaving the group', this.#options.consumer.close(), bound)
-    await this.#options.deadLetter?.sender.close()
+    const deadLetter = this.#options.deadLetter
+    if (deadLetter !== undefined)
+      await this.#bounded('closing the dead-letter sender', deadLetter.sender.close(), bound)
   }
 
   /**
