@@ -47,11 +47,22 @@ export class Connection {
   #processing = false
   #requests = 0
   #closed = false
+  // One context for the connection, its per-request fields set as each request starts: requests
+  // are handled one at a time (a request that waits holds back the next), so no handler sees
+  // another's values, and a request costs no new context object.
+  readonly #context: { -readonly [K in keyof RequestContext]: RequestContext[K] }
 
   constructor(socket: Socket, options: ConnectionOptions) {
     this.#socket = socket
     this.#options = options
     this.#sasl = new SaslSession(options.users)
+    this.#context = {
+      ...options.context,
+      clientId: null,
+      sasl: this.#sasl,
+      injectedError: undefined,
+      closed: () => this.#closed
+    }
     socket.setNoDelay(true)
     // Kafka's Selector closes a connection idle for connections.max.idle.ms (default 10 minutes),
     // so that clients which vanish without a FIN do not hold the broker's resources forever.
@@ -172,13 +183,9 @@ export class Connection {
     const flexible = header.apiVersion >= api.flexibleFrom
     if (flexible) reader.skipTags()
     const request = decode(reader, api.request, header.apiVersion, flexible)
-    const context: RequestContext = {
-      ...this.#options.context,
-      clientId: header.clientId,
-      sasl: this.#sasl,
-      injectedError: this.#options.faults.takeFailure(api.name),
-      closed: () => this.#closed
-    }
+    const context = this.#context
+    context.clientId = header.clientId
+    context.injectedError = this.#options.faults.takeFailure(api.name)
     const delay = this.#options.faults.delayFor(api.name)
     const answer = (response: Struct | null): void => this.#answer(api, header, flexible, response)
     if (delay > 0) {

@@ -111,7 +111,6 @@ export class PartitionLog {
       bytes,
       recordCount: bytes.readInt32BE(BATCH.recordCount),
       lastOffsetDelta,
-      maxTimestamp: 0n,
       producerId: bytes.readBigInt64BE(BATCH.producerId),
       producerEpoch: bytes.readInt16BE(BATCH.producerEpoch),
       baseSequence: bytes.readInt32BE(BATCH.baseSequence)
