@@ -84,7 +84,7 @@ export class PartitionLog {
     let first = -1
     for (const batch of batches) {
       const baseOffset = this.#next
-      const at = sharedLogArena.copy(batch.bytes)
+      const at = sharedLogArena.place(batch.bytes)
       const segment = sharedLogArena.segment
       // The int64 as two halves: an offset is below 2^53, and this needs no BigInt per batch.
       segment.writeInt32BE(Math.floor(baseOffset / 2 ** 32), at + BATCH.baseOffset)
