@@ -187,15 +187,15 @@ export class Connection {
     context.clientId = header.clientId
     context.injectedError = this.#options.faults.takeFailure(api.name)
     const delay = this.#options.faults.delayFor(api.name)
-    const answer = (response: Struct | null): void => this.#answer(api, header, flexible, response)
     if (delay > 0) {
       return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(async () =>
-        answer(await api.handle(request, header.apiVersion, context))
+        this.#answer(api, header, flexible, await api.handle(request, header.apiVersion, context))
       )
     }
     const response = api.handle(request, header.apiVersion, context)
-    if (response instanceof Promise) return response.then(answer)
-    answer(response)
+    if (response instanceof Promise)
+      return response.then((later) => this.#answer(api, header, flexible, later))
+    this.#answer(api, header, flexible, response)
     return undefined
   }
 
@@ -209,10 +209,10 @@ export class Connection {
       return
     }
     if (response !== null) {
-      const body = new Writer(256)
-      encode(body, api.response, header.apiVersion, flexible, response)
       // KIP-511: ApiVersions responses keep header v0 even in flexible versions.
-      this.#write(header, flexible && api.key !== API_VERSIONS_KEY, body.finish())
+      const frame = this.#frame(header, flexible && api.key !== API_VERSIONS_KEY, 256)
+      encode(frame, api.response, header.apiVersion, flexible, response)
+      this.#send(frame)
       if (response.closeAfter === true) this.#socket.end()
     }
     const limit = this.#options.faults.closeAfterRequests
@@ -231,19 +231,25 @@ export class Connection {
     this.#options.logger.warn(
       `${this.address}: ApiVersions v${header.apiVersion} is not served (${api.minVersion}-${api.maxVersion})`
     )
-    const body = new Writer(64)
-    encode(body, api.response, 0, false, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
-    this.#write(header, false, body.finish())
+    const frame = this.#frame(header, false, 64)
+    encode(frame, api.response, 0, false, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
+    this.#send(frame)
     return undefined
   }
 
-  #write(header: RequestHeader, tagged: boolean, body: Buffer): void {
+  // A response is written as one buffer, its size field and header first, so that it costs the
+  // socket one write rather than two.
+  #frame(header: RequestHeader, tagged: boolean, capacity: number): Writer {
+    const frame = new Writer(capacity)
+    frame.int32(0).int32(header.correlationId)
+    if (tagged) frame.tags()
+    return frame
+  }
+
+  #send(frame: Writer): void {
     if (this.#closed) return
-    const head = Buffer.allocUnsafe(tagged ? 9 : 8)
-    head.writeInt32BE(body.length + head.length - 4, 0)
-    head.writeInt32BE(header.correlationId, 4)
-    if (tagged) head[8] = 0
-    this.#socket.write(head)
-    this.#socket.write(body)
+    const bytes = frame.finish()
+    bytes.writeInt32BE(bytes.length - 4, 0)
+    this.#socket.write(bytes)
   }
 }
