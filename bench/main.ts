@@ -31,7 +31,7 @@ interface Row extends ContenderResult {
   readonly bodyBytes: number
   readonly partitions: number
   readonly valid: boolean
-  /** The broker process's CPU seconds per 100,000 records it stored for this row (Apache Kafka only). */
+  /** The broker process's CPU seconds per 100,000 records it stored for this row. */
   readonly brokerCpuPer100k: number
   /** Which of `--rounds` measured it, when there are several. */
   readonly round?: number
@@ -151,7 +151,7 @@ const throughputOf = (row: Row | undefined): number =>
 
 /** `reference`: the node-tuned row each row is compared with (the one of the same round). */
 function table(rows: readonly Row[], reference: (row: Row) => Row | undefined = () => undefined): string {
-  // The broker's CPU is known for Apache Kafka only: the development broker's tables keep their shape.
+  // The broker's CPU, where its process is known (both brokers of this bench).
   const broker = rows.some((r) => Number.isFinite(r.brokerCpuPer100k))
   const columns = [
     'contender',

@@ -47,11 +47,22 @@ export class Connection {
   #processing = false
   #requests = 0
   #closed = false
+  // One context for the connection, its per-request fields set as each request starts: requests
+  // are handled one at a time (a request that waits holds back the next), so no handler sees
+  // another's values, and a request costs no new context object.
+  readonly #context: { -readonly [K in keyof RequestContext]: RequestContext[K] }
 
   constructor(socket: Socket, options: ConnectionOptions) {
     this.#socket = socket
     this.#options = options
     this.#sasl = new SaslSession(options.users)
+    this.#context = {
+      ...options.context,
+      clientId: null,
+      sasl: this.#sasl,
+      injectedError: undefined,
+      closed: () => this.#closed
+    }
     socket.setNoDelay(true)
     // Kafka's Selector closes a connection idle for connections.max.idle.ms (default 10 minutes),
     // so that clients which vanish without a FIN do not hold the broker's resources forever.
@@ -172,23 +183,19 @@ export class Connection {
     const flexible = header.apiVersion >= api.flexibleFrom
     if (flexible) reader.skipTags()
     const request = decode(reader, api.request, header.apiVersion, flexible)
-    const context: RequestContext = {
-      ...this.#options.context,
-      clientId: header.clientId,
-      sasl: this.#sasl,
-      injectedError: this.#options.faults.takeFailure(api.name),
-      closed: () => this.#closed
-    }
+    const context = this.#context
+    context.clientId = header.clientId
+    context.injectedError = this.#options.faults.takeFailure(api.name)
     const delay = this.#options.faults.delayFor(api.name)
-    const answer = (response: Struct | null): void => this.#answer(api, header, flexible, response)
     if (delay > 0) {
       return new Promise<void>((resolve) => setTimeout(resolve, delay)).then(async () =>
-        answer(await api.handle(request, header.apiVersion, context))
+        this.#answer(api, header, flexible, await api.handle(request, header.apiVersion, context))
       )
     }
     const response = api.handle(request, header.apiVersion, context)
-    if (response instanceof Promise) return response.then(answer)
-    answer(response)
+    if (response instanceof Promise)
+      return response.then((later) => this.#answer(api, header, flexible, later))
+    this.#answer(api, header, flexible, response)
     return undefined
   }
 
@@ -202,10 +209,10 @@ export class Connection {
       return
     }
     if (response !== null) {
-      const body = new Writer(256)
-      encode(body, api.response, header.apiVersion, flexible, response)
       // KIP-511: ApiVersions responses keep header v0 even in flexible versions.
-      this.#write(header, flexible && api.key !== API_VERSIONS_KEY, body.finish())
+      const frame = this.#frame(header, flexible && api.key !== API_VERSIONS_KEY, 256)
+      encode(frame, api.response, header.apiVersion, flexible, response)
+      this.#send(frame)
       if (response.closeAfter === true) this.#socket.end()
     }
     const limit = this.#options.faults.closeAfterRequests
@@ -224,19 +231,25 @@ export class Connection {
     this.#options.logger.warn(
       `${this.address}: ApiVersions v${header.apiVersion} is not served (${api.minVersion}-${api.maxVersion})`
     )
-    const body = new Writer(64)
-    encode(body, api.response, 0, false, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
-    this.#write(header, false, body.finish())
+    const frame = this.#frame(header, false, 64)
+    encode(frame, api.response, 0, false, api.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION))
+    this.#send(frame)
     return undefined
   }
 
-  #write(header: RequestHeader, tagged: boolean, body: Buffer): void {
+  // A response is written as one buffer, its size field and header first, so that it costs the
+  // socket one write rather than two.
+  #frame(header: RequestHeader, tagged: boolean, capacity: number): Writer {
+    const frame = new Writer(capacity)
+    frame.int32(0).int32(header.correlationId)
+    if (tagged) frame.tags()
+    return frame
+  }
+
+  #send(frame: Writer): void {
     if (this.#closed) return
-    const head = Buffer.allocUnsafe(tagged ? 9 : 8)
-    head.writeInt32BE(body.length + head.length - 4, 0)
-    head.writeInt32BE(header.correlationId, 4)
-    if (tagged) head[8] = 0
-    this.#socket.write(head)
-    this.#socket.write(body)
+    const bytes = frame.finish()
+    bytes.writeInt32BE(bytes.length - 4, 0)
+    this.#socket.write(bytes)
   }
 }

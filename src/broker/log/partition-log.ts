@@ -2,14 +2,34 @@
 // sequence state (KIP-98), and waiters for Fetch long polls.
 
 import { ErrorCode } from '../protocol/error-codes.js'
+import { sharedLogArena } from './log-arena.js'
 import { BATCH, type BatchHeader } from './record-batch.js'
 
-/** A stored batch and the offsets it holds. */
-export interface StoredBatch {
-  readonly baseOffset: number
-  readonly lastOffset: number
-  readonly maxTimestamp: bigint
-  readonly bytes: Buffer
+/**
+ * A stored batch and the offsets it holds. Every stored batch stays in memory for the broker's
+ * life, and each one outlives a young-generation collection or two on its way to the old one:
+ * so it is one small object, a place in a segment, with its view and its header fields made
+ * when asked for (fetches read `bytes`; the rest is rare).
+ */
+export class StoredBatch {
+  constructor(
+    readonly baseOffset: number,
+    readonly segment: Buffer,
+    readonly at: number,
+    readonly length: number
+  ) {}
+
+  get bytes(): Buffer {
+    return this.segment.subarray(this.at, this.at + this.length)
+  }
+
+  get lastOffset(): number {
+    return this.baseOffset + this.segment.readInt32BE(this.at + BATCH.lastOffsetDelta)
+  }
+
+  get maxTimestamp(): bigint {
+    return this.segment.readBigInt64BE(this.at + BATCH.maxTimestamp)
+  }
 }
 
 /** What an append did: the base offset of the first batch, or an error code. */
@@ -47,12 +67,15 @@ export class PartitionLog {
     // Every batch is checked before any is stored, as Kafka validates the producer state of a whole
     // append first (UnifiedLog.analyzeAndValidateProducerState): a later batch out of sequence, or
     // a retry, stores none of them. A batch must follow the one before it in the same request.
-    const following = new Map<bigint, { epoch: number; lastSequence: number }>()
+    // The map only matters when a request holds more than one batch for the partition (rare:
+    // clients send one per partition), so the usual append does not build it.
+    const following =
+      batches.length > 1 ? new Map<bigint, { epoch: number; lastSequence: number }>() : undefined
     for (const batch of batches) {
-      const check = this.#checkSequence(batch, following.get(batch.producerId))
+      const check = this.#checkSequence(batch, following?.get(batch.producerId))
       // A duplicate is answered with its original offset and not stored again.
       if (check !== undefined) return check
-      if (batch.producerId >= 0n)
+      if (following !== undefined && batch.producerId >= 0n)
         following.set(batch.producerId, {
           epoch: batch.producerEpoch,
           lastSequence: batch.baseSequence + batch.lastOffsetDelta
@@ -61,15 +84,15 @@ export class PartitionLog {
     let first = -1
     for (const batch of batches) {
       const baseOffset = this.#next
-      batch.bytes.writeBigInt64BE(BigInt(baseOffset), BATCH.baseOffset)
-      batch.bytes.writeInt32BE(0, BATCH.leaderEpoch)
-      this.#store({
-        baseOffset,
-        lastOffset: baseOffset + batch.lastOffsetDelta,
-        maxTimestamp: batch.maxTimestamp,
-        bytes: batch.bytes
-      })
-      this.onAppend?.(batch.bytes)
+      const at = sharedLogArena.place(batch.bytes)
+      const segment = sharedLogArena.segment
+      // The int64 as two halves: an offset is below 2^53, and this needs no BigInt per batch.
+      segment.writeInt32BE(Math.floor(baseOffset / 2 ** 32), at + BATCH.baseOffset)
+      segment.writeUInt32BE(baseOffset >>> 0, at + BATCH.baseOffset + 4)
+      segment.writeInt32BE(0, at + BATCH.leaderEpoch)
+      const stored = new StoredBatch(baseOffset, segment, at, batch.bytes.length)
+      this.#store(stored)
+      if (this.onAppend !== undefined) this.onAppend(stored.bytes)
       this.#remember(batch, baseOffset)
       if (first < 0) first = baseOffset
     }
@@ -83,17 +106,11 @@ export class PartitionLog {
   restore(bytes: Buffer): void {
     const baseOffset = Number(bytes.readBigInt64BE(BATCH.baseOffset))
     const lastOffsetDelta = bytes.readInt32BE(BATCH.lastOffsetDelta)
-    this.#store({
-      baseOffset,
-      lastOffset: baseOffset + lastOffsetDelta,
-      maxTimestamp: bytes.readBigInt64BE(BATCH.maxTimestamp),
-      bytes
-    })
+    this.#store(new StoredBatch(baseOffset, bytes, 0, bytes.length))
     const header = {
       bytes,
       recordCount: bytes.readInt32BE(BATCH.recordCount),
       lastOffsetDelta,
-      maxTimestamp: 0n,
       producerId: bytes.readBigInt64BE(BATCH.producerId),
       producerEpoch: bytes.readInt16BE(BATCH.producerEpoch),
       baseSequence: bytes.readInt32BE(BATCH.baseSequence)
@@ -165,10 +182,10 @@ export class PartitionLog {
     }
     let size = 0
     for (let i = lo; i < this.batches.length; i++) {
-      const bytes = (this.batches[i] as StoredBatch).bytes
-      if (out.length > 0 && size + bytes.length > maxBytes) break
-      out.push(bytes)
-      size += bytes.length
+      const batch = this.batches[i] as StoredBatch
+      if (out.length > 0 && size + batch.length > maxBytes) break
+      out.push(batch.bytes)
+      size += batch.length
     }
     return out
   }

@@ -33,7 +33,6 @@ export interface BatchHeader {
   readonly bytes: Buffer
   readonly recordCount: number
   readonly lastOffsetDelta: number
-  readonly maxTimestamp: bigint
   readonly producerId: bigint
   readonly producerEpoch: number
   readonly baseSequence: number
@@ -56,7 +55,6 @@ export function splitBatches(records: Buffer): BatchHeader[] | string {
       bytes,
       recordCount: bytes.readInt32BE(BATCH.recordCount),
       lastOffsetDelta: bytes.readInt32BE(BATCH.lastOffsetDelta),
-      maxTimestamp: bytes.readBigInt64BE(BATCH.maxTimestamp),
       producerId: bytes.readBigInt64BE(BATCH.producerId),
       producerEpoch: bytes.readInt16BE(BATCH.producerEpoch),
       baseSequence: bytes.readInt32BE(BATCH.baseSequence)

@@ -136,7 +136,7 @@ function writePrimitive(writer: Writer, type: Primitive, value: unknown, compact
       writer.int32(value as number)
       return
     case 'int64':
-      writer.int64(typeof value === 'bigint' ? value : BigInt(value as number))
+      writer.int64(value as bigint | number)
       return
     case 'bool':
       writer.bool(value as boolean)

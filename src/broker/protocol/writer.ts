@@ -49,9 +49,16 @@ export class Writer {
     return this
   }
 
-  int64(value: bigint): this {
+  /** A number (an offset, a timestamp: below 2^53) is written as two halves, with no BigInt made. */
+  int64(value: bigint | number): this {
     const at = this.#room(8)
-    this.#buffer.writeBigInt64BE(value, at)
+    if (typeof value === 'bigint') {
+      this.#buffer.writeBigInt64BE(value, at)
+      return this
+    }
+    const high = Math.floor(value / 2 ** 32)
+    this.#buffer.writeInt32BE(high, at)
+    this.#buffer.writeUInt32BE(value - high * 2 ** 32, at + 4)
     return this
   }
 
