@@ -419,8 +419,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
             continue
           }
           batch.payload = encodeRecordBatch(batch.records, compression, stamp, this.#headers)
-          batch.generation = stamp.generation
-          batch.baseSequence = stamp.baseSequence
+          stamped(batch, stamp)
         }
       } catch (error) {
         outcomes[i] = failed(error)
@@ -516,6 +515,7 @@ export class Producer<R extends OutgoingRecord = OutgoingRecord> {
   }
 }
 
+/** Records on the batch the stamp its payload was encoded with. */
 function stamped(batch: Batch, stamp: Stamp): void {
   batch.generation = stamp.generation
   batch.baseSequence = stamp.baseSequence
