@@ -1,4 +1,4 @@
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
@@ -31,6 +31,43 @@ async function deadPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port
   await new Promise((resolve) => server.close(resolve))
   return port
+}
+
+/**
+ * `run --http --spool` with a 4096-byte spool in 1024-byte segments, whose Kafka node's broker is
+ * down for good: nothing leaves the spool, so it fills.
+ */
+async function startFullSpoolService(
+  t: TestContext,
+  prefix: string
+): Promise<{ base: string; spoolDir: string }> {
+  const port = await deadPort()
+  const chain = kafkaChainFile({
+    topicPattern: 'never',
+    bootstrapServers: `127.0.0.1:${port}`,
+    otherProperties: { 'delivery.timeout.ms': '600000', 'request.timeout.ms': '1000' }
+  })
+  const spoolDir = mkdtempSync(join(tmpdir(), prefix))
+  const cli = startCli([
+    'run',
+    chain,
+    '--http',
+    '0',
+    '--devices',
+    devicesFile(),
+    '--spool',
+    spoolDir,
+    '--spool-max-bytes',
+    '4096',
+    '--spool-segment-bytes',
+    '1024',
+    '--log-level',
+    'silent'
+  ])
+  t.after(() => cli.child.kill('SIGKILL'))
+  cli.child.stdin.end()
+  const { base } = await cli.http()
+  return { base, spoolDir }
 }
 
 const usageCases = [
@@ -76,32 +113,7 @@ for (const { name, args, error } of usageCases) {
 }
 
 test('a full spool answers 503 with Retry-After; every message answered 200 is pending in it', async (t) => {
-  const port = await deadPort()
-  const chain = kafkaChainFile({
-    topicPattern: 'never',
-    bootstrapServers: `127.0.0.1:${port}`,
-    otherProperties: { 'delivery.timeout.ms': '600000', 'request.timeout.ms': '1000' }
-  })
-  const spoolDir = mkdtempSync(join(tmpdir(), 'krn-spool-full-'))
-  const cli = startCli([
-    'run',
-    chain,
-    '--http',
-    '0',
-    '--devices',
-    devicesFile(),
-    '--spool',
-    spoolDir,
-    '--spool-max-bytes',
-    '4096',
-    '--spool-segment-bytes',
-    '1024',
-    '--log-level',
-    'silent'
-  ])
-  t.after(() => cli.child.kill('SIGKILL'))
-  cli.child.stdin.end()
-  const { base } = await cli.http()
+  const { base, spoolDir } = await startFullSpoolService(t, 'krn-spool-full-')
   const statuses: number[] = []
   let refused: Response | undefined
   for (let n = 0; refused === undefined; n++) {
@@ -127,32 +139,7 @@ test('a full spool answers 503 with Retry-After; every message answered 200 is p
 })
 
 test('a request whose messages do not all fit is refused whole: 503, and none of its messages stays pending', async (t) => {
-  const port = await deadPort()
-  const chain = kafkaChainFile({
-    topicPattern: 'never',
-    bootstrapServers: `127.0.0.1:${port}`,
-    otherProperties: { 'delivery.timeout.ms': '600000', 'request.timeout.ms': '1000' }
-  })
-  const spoolDir = mkdtempSync(join(tmpdir(), 'krn-spool-part-'))
-  const cli = startCli([
-    'run',
-    chain,
-    '--http',
-    '0',
-    '--devices',
-    devicesFile(),
-    '--spool',
-    spoolDir,
-    '--spool-max-bytes',
-    '4096',
-    '--spool-segment-bytes',
-    '1024',
-    '--log-level',
-    'silent'
-  ])
-  t.after(() => cli.child.kill('SIGKILL'))
-  cli.child.stdin.end()
-  const { base } = await cli.http()
+  const { base } = await startFullSpoolService(t, 'krn-spool-part-')
   const first = await fetch(`${base}/api/v1/tok1/telemetry`, { method: 'POST', body: '{"n":0}' })
   assert.equal(first.status, 200)
   await first.arrayBuffer()
