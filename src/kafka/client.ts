@@ -286,10 +286,14 @@ export async function openGroupConsumer(settings: GroupConsumerSettings): Promis
     await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
     throw error
   }
+  // The consumer emits 'error' when it cannot rejoin its group after a failed heartbeat: that ends
+  // the stream with the error, where the input sees every failure of the client (it fails the run,
+  // or, while stopping, when the group falls apart as its members leave, only logs it).
+  consumer.on('error', (error: Error) => stream.destroy(error))
   // Once the input stops iterating (it stops first, then closes the consumer), nothing listens to
-  // the stream: a fetch or offset refresh that fails as the consumer's connections close would
-  // destroy it with an error nobody handles, and an unhandled 'error' event ends the process with
-  // exit 1 after a clean stop. While the input iterates, its iterator still sees every error.
+  // the stream: a fetch, an offset refresh or a rejoin that fails as the consumer's connections
+  // close would end it with an error nobody handles, and an unhandled 'error' event ends the
+  // process with exit 1 after a clean stop. While the input iterates, its iterator sees every error.
   stream.on('error', () => undefined)
   return {
     records: stream as AsyncIterable<ConsumedRecord>,
