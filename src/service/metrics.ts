@@ -117,6 +117,14 @@ export class ServiceMetrics {
         this.set(spool.pending)
       }
     })
+    new Gauge({
+      name: `${PREFIX}spool_syncs_on_event_loop`,
+      help: 'Whether the spool makes its syncs on the event loop (1: they are quick) or on the thread pool (0: they were slow)',
+      registers,
+      collect() {
+        this.set(spool.syncsOnLoop ? 1 : 0)
+      }
+    })
     new Counter({
       name: `${PREFIX}spool_replayed_total`,
       help: 'Messages an earlier run left unfinished, replayed into the chain at start',

@@ -136,6 +136,8 @@ test('a full spool answers 503 with Retry-After; every message answered 200 is p
   assert.equal(metric(metrics, 'krn_spool_records_pending'), accepted)
   assert.ok(metric(metrics, 'krn_spool_bytes') <= 4096)
   assert.equal(metric(metrics, 'krn_spool_segments'), readdirSync(spoolDir).length)
+  // A few syncs of a few hundred bytes on a local disk: quick, so made on the event loop.
+  assert.equal(metric(metrics, 'krn_spool_syncs_on_event_loop'), 1)
 })
 
 test('a request whose messages do not all fit is refused whole: 503, and none of its messages stays pending', async (t) => {

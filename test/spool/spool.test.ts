@@ -60,6 +60,37 @@ test('concurrent appends share one write and one fdatasync (group commit)', asyn
     Array.from({ length: 50 }, (_, i) => i + 1)
   )
   assert.equal(syncs.length, 1)
+  // The same on the thread pool.
+  const pooled: number[] = []
+  const pool = await openSpool(t, freshDir(), { inlineSyncMs: 0, onSync: (s) => pooled.push(s) })
+  await Promise.all(Array.from({ length: 50 }, (_, i) => pool.spool.append(`m${i}`)))
+  assert.equal(pooled.length, 1)
+})
+
+test('syncs are made on the event loop while quick, and on the thread pool once they are slower than inlineSyncMs on average', async (t) => {
+  const quick = await openSpool(t, freshDir())
+  assert.deepEqual(await Promise.all(['m1', 'm2'].map((p) => quick.spool.append(p))), [1, 2])
+  await quick.spool.append('m3')
+  assert.equal(quick.spool.syncsOnLoop, true)
+  assert.deepEqual(quick.logs, [])
+  // No disk syncs in a microsecond: the first sync makes the average too slow.
+  const syncs: number[] = []
+  const slow = await openSpool(t, freshDir(), { inlineSyncMs: 0.001, onSync: (s) => syncs.push(s) })
+  assert.equal(await slow.spool.append('m1'), 1)
+  assert.equal(slow.spool.syncsOnLoop, false)
+  assert.equal(slow.logs.length, 1)
+  assert.match(
+    slow.logs[0] as string,
+    /^WARN spool: syncs take \d+\.\d ms on average \(over 0\.001 ms\): made on the thread pool until they are quick again, so that the disk does not hold up the event loop\n$/
+  )
+  // On the pool, concurrent appends still share a sync.
+  assert.deepEqual(await Promise.all(['m2', 'm3', 'm4'].map((p) => slow.spool.append(p))), [2, 3, 4])
+  assert.equal(syncs.length, 2)
+  assert.equal(slow.logs.length, 1, 'told once, not at every slow sync')
+  const pool = await openSpool(t, freshDir(), { inlineSyncMs: 0 })
+  assert.equal(pool.spool.syncsOnLoop, false)
+  assert.equal(await pool.spool.append('m1'), 1)
+  assert.deepEqual(pool.logs, [])
 })
 
 test('a segment that reached segmentBytes is closed; the next write starts the next segment', async (t) => {
