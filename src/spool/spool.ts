@@ -16,7 +16,7 @@
 // thread pool otherwise. Handing a sync to a pool thread and being woken when it returns costs
 // the loop more CPU than a quick sync takes (13 µs of the loop per call on this 2-core VM, where a
 // sync takes about 0.1 ms), and the hop adds the threads' scheduling delay to every answer that
-// waits for it: the spooled HTTP front answers about a fifth more requests with syncs on the loop
+// waits for it: the spooled HTTP front answers 10-20% more requests with syncs on the loop
 // (BENCHMARKS.md). While the loop is blocked on a sync, requests queue in the sockets, so the next
 // group commit is larger. When syncs take longer than `inlineSyncMs` on average (a slow or stalled
 // disk, where one stall of a second pushes the average over at once), they go to the thread pool,
