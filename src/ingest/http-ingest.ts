@@ -108,30 +108,28 @@ export class HttpIngest {
   readonly #options: HttpIngestOptions
   readonly #maxBodyBytes: number
   readonly #acceptor: Acceptor
-  // Requests not yet answered, so that a close can tell them to end their connection.
-  readonly #open = new Set<ServerResponse>()
-  // One listener for every response ('close' calls it with the response as `this`), not a closure each.
-  readonly #forget: (this: ServerResponse) => void
+  // Requests not yet answered, counted rather than kept in a Set: a Set whose size swings with the
+  // requests under way rebuilds its table again and again, and V8 keeps a rebuilt table linked to
+  // its successor. Once answers wait (for the spool's sync), those links kept each request's
+  // objects alive through two scavenges: 3 µs of collection per request instead of 0.7.
+  #open = 0
+  // One listener for every response, not a closure each.
+  readonly #forget: () => void
   #closing = false
 
   constructor(options: HttpIngestOptions) {
     this.#options = options
     this.#maxBodyBytes = options.maxBodyBytes ?? 1 << 20
     this.#acceptor = options.acceptor ?? chainAcceptor(options.chain)
-    const open = this.#open
-    this.#forget = function (this: ServerResponse) {
-      open.delete(this)
-    }
+    this.#forget = () => this.#open--
     this.server = createServer((request, response) => {
-      this.#open.add(response)
+      this.#open++
       response.on('close', this.#forget)
-      // A connection accepted before the close may bring its request only after it.
-      if (this.#closing) response.setHeader('connection', 'close')
       this.#handle(request, response).catch((failure: unknown) => {
         options.logger.error(
           `HTTP ${request.method} ${loggablePath(request.url)} failed: ${describeError(failure)}`
         )
-        if (!response.headersSent) reply(response, 500, error('internal error'))
+        if (!response.headersSent) this.#reply(response, 500, error('internal error'))
       })
     })
   }
@@ -150,15 +148,10 @@ export class HttpIngest {
   async close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
     this.#closing = true
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    // Answers still to come end their connection (#reply), so that keep-alive does not outlast the grace.
     this.server.closeIdleConnections()
-    // Answers still to come end their connection, so that keep-alive does not outlast the grace.
-    for (const response of this.#open) {
-      if (!response.headersSent) response.setHeader('connection', 'close')
-    }
     const cut = setTimeout(() => {
-      this.#options.logger.warn(
-        `http: cut ${this.#open.size} request(s) still open after the ${graceMs} ms grace`
-      )
+      this.#options.logger.warn(`http: cut ${this.#open} request(s) still open after the ${graceMs} ms grace`)
       this.server.closeAllConnections()
     }, graceMs)
     try {
@@ -175,13 +168,14 @@ export class HttpIngest {
     if (path === '/metrics' && request.method === 'GET') return this.#metrics(response)
     if (path === '/healthz' && request.method === 'GET') return this.#health(response)
     const match = DEVICE_API.exec(path)
-    if (match === null) return reply(response, 404, error(`no such endpoint: ${request.method} ${path}`))
-    if (request.method !== 'POST') return reply(response, 405, error('use POST'), { allow: 'POST' })
+    if (match === null)
+      return this.#reply(response, 404, error(`no such endpoint: ${request.method} ${path}`))
+    if (request.method !== 'POST') return this.#reply(response, 405, error('use POST'), { allow: 'POST' })
     const [, token = '', kind = ''] = match
     const decoded = decodeToken(token)
     if (decoded === undefined) {
       request.resume()
-      return reply(
+      return this.#reply(
         response,
         400,
         error('the access token in the path is not valid percent-encoding (RFC 3986)')
@@ -190,14 +184,14 @@ export class HttpIngest {
     const device = this.#options.devices.get(decoded)
     if (device === undefined) {
       request.resume()
-      return reply(response, 401, error('unknown device access token'))
+      return this.#reply(response, 401, error('unknown device access token'))
     }
     let body: string
     try {
       body = await readBody(request, this.#maxBodyBytes)
     } catch (failure) {
       if (failure instanceof BodyTooLarge) {
-        return reply(response, 413, error(`body is larger than ${this.#maxBodyBytes} bytes`), {
+        return this.#reply(response, 413, error(`body is larger than ${this.#maxBodyBytes} bytes`), {
           connection: 'close'
         })
       }
@@ -213,11 +207,11 @@ export class HttpIngest {
     } catch (failure) {
       if (!(failure instanceof PayloadError)) throw failure
       this.#options.metrics?.ingest.invalidPayload('http')
-      return reply(response, 400, error(`body ${failure.message}`))
+      return this.#reply(response, 400, error(`body ${failure.message}`))
     }
     // While a node asks to wait, new requests are turned away rather than queued.
     if (this.#acceptor.pushingBack())
-      return reply(response, 503, error('busy: the chain is full, retry later'), { 'retry-after': '1' })
+      return this.#reply(response, 503, error('busy: the chain is full, retry later'), { 'retry-after': '1' })
     const msgs = deviceMessages({
       device,
       api: kind === 'attributes' ? 'attributes' : 'telemetry',
@@ -228,7 +222,7 @@ export class HttpIngest {
     try {
       accepted = this.#acceptor.accept(msgs)
     } catch (failure) {
-      return reply(response, 503, error(`not accepting messages: ${(failure as Error).message}`), {
+      return this.#reply(response, 503, error(`not accepting messages: ${(failure as Error).message}`), {
         'retry-after': '1'
       })
     }
@@ -239,16 +233,20 @@ export class HttpIngest {
         failure instanceof SpoolFullError
           ? `busy: ${failure.message}, retry later`
           : `not accepting messages: ${(failure as Error).message}`
-      return reply(response, 503, error(why), { 'retry-after': '1' })
+      return this.#reply(response, 503, error(why), { 'retry-after': '1' })
     }
-    answerAccepted(response)
+    if (this.#closing) this.#reply(response, 200)
+    else answerAccepted(response)
   }
 
   async #metrics(response: ServerResponse): Promise<void> {
     const metrics = this.#options.metrics
-    if (metrics === undefined) return reply(response, 404, error('metrics are off'))
+    if (metrics === undefined) return this.#reply(response, 404, error('metrics are off'))
     const text = await metrics.text()
-    response.writeHead(200, { 'content-type': metrics.registry.contentType })
+    response.writeHead(200, {
+      'content-type': metrics.registry.contentType,
+      ...(this.#closing ? { connection: 'close' } : {})
+    })
     response.end(text)
   }
 
@@ -257,15 +255,20 @@ export class HttpIngest {
     const failing = reports.filter((r) => !r.ok)
     const group = this.#options.group?.membership()
     if (group === undefined) {
-      if (failing.length === 0) return reply(response, 200, 'ok\n')
-      return reply(response, 503, JSON.stringify({ status: 'unhealthy', nodes: reports }))
+      if (failing.length === 0) return this.#reply(response, 200, 'ok\n')
+      return this.#reply(response, 503, JSON.stringify({ status: 'unhealthy', nodes: reports }))
     }
     // A member without a member id is not in the group (yet, or any more): it takes no records.
     const healthy = failing.length === 0 && group.memberId !== null
-    reply(
+    this.#reply(
       response,
       healthy ? 200 : 503,
       JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', nodes: reports, group })
     )
+  }
+
+  /** Answers; once the front is closing, every answer also ends its connection. */
+  #reply(response: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
+    reply(response, status, body, this.#closing ? { ...headers, connection: 'close' } : headers)
   }
 }

@@ -55,16 +55,39 @@ function frame(record: Buffer): Buffer {
   return record
 }
 
-/** The framed bytes of a message record; a string payload is written as UTF-8 straight into it. */
+/** The most bytes a message record of `payload` can take (a string's UTF-8 length is not counted first). */
+export function messageRecordBound(payload: Uint8Array | string): number {
+  return FRAME_BYTES + 1 + ID_BYTES + (typeof payload === 'string' ? payload.length * 3 : payload.length)
+}
+
+/**
+ * Encodes a message record into `target` at `at`, which has room for `messageRecordBound(payload)`
+ * bytes there; a string payload is written as UTF-8 straight into it. Returns where the record ends.
+ */
+export function encodeMessageInto(
+  target: Buffer,
+  at: number,
+  id: number,
+  payload: Uint8Array | string
+): number {
+  const body = at + FRAME_BYTES
+  const data = body + 1 + ID_BYTES
+  const end =
+    data +
+    (typeof payload === 'string'
+      ? target.write(payload, data, 'utf8')
+      : (target.set(payload, data), payload.length))
+  target[body] = RecordKind.Message
+  writeId(target, body + 1, id)
+  target.writeUInt32BE(end - body, at)
+  target.writeUInt32BE(crc32c(target.subarray(body, end)), at + 4)
+  return end
+}
+
+/** The framed bytes of a message record. */
 export function encodeMessage(id: number, payload: Uint8Array | string): Buffer {
-  const at = FRAME_BYTES + 1 + ID_BYTES
-  const text = typeof payload === 'string'
-  const record = Buffer.allocUnsafe(at + (text ? Buffer.byteLength(payload) : payload.length))
-  record[FRAME_BYTES] = RecordKind.Message
-  writeId(record, FRAME_BYTES + 1, id)
-  if (text) record.write(payload, at, 'utf8')
-  else record.set(payload, at)
-  return frame(record)
+  const record = Buffer.allocUnsafe(messageRecordBound(payload))
+  return record.subarray(0, encodeMessageInto(record, 0, id, payload))
 }
 
 /** The framed bytes of a done record for `ids`. */

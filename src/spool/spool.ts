@@ -28,7 +28,8 @@ import { mkdir, open, readFile, readdir, truncate, unlink, type FileHandle } fro
 import { join } from 'node:path'
 import type { Logger } from '../engine/logger.js'
 import { SpoolFullError } from '../errors.js'
-import { RecordKind, encodeDone, encodeMessage, scanSegment } from './record.js'
+import { BatchBuffer } from './batch-buffer.js'
+import { RecordKind, encodeDone, scanSegment } from './record.js'
 
 /** Where the spool lives and how large it may grow. */
 export interface SpoolOptions {
@@ -113,8 +114,7 @@ export class Spool {
   #handle: FileHandle | undefined
   #nextId = 1
   #bytes = 0
-  #queued: Buffer[] = []
-  #queuedBytes = 0
+  readonly #queued = new BatchBuffer()
   #batch: Batch | undefined
   #doneIds: number[] = []
   #writing: Promise<void> | undefined
@@ -201,13 +201,12 @@ export class Spool {
   write(payload: Uint8Array | string): { id: number; durable: Promise<void> } {
     if (this.#closed) throw new Error('the spool is closed')
     const id = this.#nextId
-    const record = encodeMessage(id, payload)
-    if (this.#bytes + this.#queuedBytes + record.length > this.#options.maxBytes) {
+    const length = this.#queued.appendMessage(id, payload)
+    if (this.#bytes + this.#queued.used > this.#options.maxBytes) {
+      this.#queued.dropLast(length)
       throw new SpoolFullError(this.#options.maxBytes)
     }
     this.#nextId++
-    this.#queued.push(record)
-    this.#queuedBytes += record.length
     const batch = (this.#batch ??= newBatch())
     batch.ids.push(id)
     this.#write()
@@ -269,7 +268,7 @@ export class Spool {
       await new Promise((resolve) => setImmediate(resolve))
       // Looked at again after the await: a caller answered by the last sync may have queued more.
       do await this.#writeQueued()
-      while (this.#queued.length > 0 || this.#doneIds.length > 0)
+      while (this.#queued.used > 0 || this.#doneIds.length > 0)
     } finally {
       // In the same step as the last look at the queue: an append made after it starts a new loop.
       this.#writing = undefined
@@ -277,7 +276,7 @@ export class Spool {
   }
 
   async #writeQueued(): Promise<void> {
-    while (this.#queued.length > 0 || this.#doneIds.length > 0) {
+    while (this.#queued.used > 0 || this.#doneIds.length > 0) {
       if (this.#rollNext || this.#active.bytes >= this.#options.segmentBytes) {
         // A segment is closed only once nothing written to it waits for its sync.
         await this.#syncsSettled()
@@ -297,7 +296,7 @@ export class Spool {
         const fd = (this.#handle as FileHandle).fd
         this.#preallocate(fd, segment, bytes)
         // To the page cache: microseconds, so not worth a trip through the thread pool; one
-        // writev for the batch, its records not copied into one buffer first.
+        // writev for the batch's messages and its done marks.
         let at = writevSync(fd, records, segment.bytes)
         if (at < bytes) {
           const batch = Buffer.concat(records)
@@ -349,20 +348,23 @@ export class Spool {
     }
   }
 
-  /** Takes what is queued: the message records, then one record of done marks, and their size. */
+  /**
+   * Takes what is queued: the message records, then one record of done marks, and their size. The
+   * message records are the batch buffer's own bytes, so they are written before anything can
+   * append again (in the same synchronous step).
+   */
   #takeBatch(): { records: Buffer[]; bytes: number; batch: Batch | undefined } {
-    const records = this.#queued
+    const messages = this.#queued.take()
+    const records = messages.length > 0 ? [messages] : []
     const batch = this.#batch
-    let bytes = this.#queuedBytes
+    let bytes = messages.length
     if (this.#doneIds.length > 0) {
       const done = encodeDone(this.#doneIds)
       records.push(done)
       bytes += done.length
     }
-    this.#queued = []
     this.#batch = undefined
     this.#doneIds = []
-    this.#queuedBytes = 0
     return { records, bytes, batch }
   }
 
