@@ -77,6 +77,7 @@ async function run(args: string[]): Promise<number> {
     spool: { type: 'string' },
     'spool-max-bytes': { type: 'string' },
     'spool-segment-bytes': { type: 'string' },
+    'spool-loop-sync-ms': { type: 'string' },
     ...KAFKA_INPUT_OPTIONS
   })
   if (values.help === true) {

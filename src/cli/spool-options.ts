@@ -34,18 +34,26 @@ export interface SpoolSettings {
   readonly dir: string
   readonly maxBytes: number
   readonly segmentBytes: number
+  /** Syncs on the event loop while they take at most this on average (ms); 0: on the thread pool. */
+  readonly inlineSyncMs: number
 }
 
 const DEFAULT_SPOOL_MAX_BYTES = 1 << 30
 // Zeros written ahead of the records: one sync in this many bytes commits a new file size.
 const SPOOL_PREALLOCATE_BYTES = 1 << 20
 const DEFAULT_SPOOL_SEGMENT_BYTES = 16 << 20
+const DEFAULT_SPOOL_LOOP_SYNC_MS = 2
+// The options that tune a spool, each a usage error without --spool.
+const SPOOL_TUNING = ['spool-max-bytes', 'spool-segment-bytes', 'spool-loop-sync-ms'] as const
 
 export function parseSpoolOptions(values: OptionValues, hasFront: boolean): SpoolSettings | undefined {
   const dir = values.spool
   if (dir === undefined) {
-    if (values['spool-max-bytes'] !== undefined || values['spool-segment-bytes'] !== undefined)
-      throw new UsageError('--spool-max-bytes and --spool-segment-bytes need --spool DIR')
+    const given = SPOOL_TUNING.filter((name) => values[name] !== undefined)
+    if (given.length > 0)
+      throw new UsageError(
+        `${given.map((name) => `--${name}`).join(', ')} need${given.length === 1 ? 's' : ''} --spool DIR`
+      )
     return undefined
   }
   if (!hasFront)
@@ -68,5 +76,10 @@ export function parseSpoolOptions(values: OptionValues, hasFront: boolean): Spoo
       `--spool-segment-bytes must be at most half of --spool-max-bytes (got ${segmentBytes} and ${maxBytes})`
     )
   }
-  return { dir, maxBytes, segmentBytes }
+  const syncText = values['spool-loop-sync-ms'] ?? String(DEFAULT_SPOOL_LOOP_SYNC_MS)
+  if (typeof syncText !== 'string' || !/^\d+(\.\d+)?$/.test(syncText))
+    throw new UsageError(
+      `--spool-loop-sync-ms must be a number of milliseconds, 0 or more (got "${String(syncText)}")`
+    )
+  return { dir, maxBytes, segmentBytes, inlineSyncMs: Number(syncText) }
 }

@@ -46,6 +46,10 @@ HTTP service (ThingsBoard's device HTTP API shape):
                        size of one segment file (default 16 MiB or a quarter of the maximum,
                        whichever is less; at most half of the maximum); a segment is deleted once
                        its messages and those of every older one are done
+  --spool-loop-sync-ms MS
+                       syncs are made on the event loop while they take at most MS on average
+                       (default 2: quicker than handing them to a thread), on the thread pool
+                       while slower; 0: always on the thread pool, never blocking the loop
     POST /api/v1/{token}/telemetry    -> POST_TELEMETRY_REQUEST   (200 once the messages are in the chain,
                                                                    and on disk with --spool)
     POST /api/v1/{token}/attributes   -> POST_ATTRIBUTES_REQUEST

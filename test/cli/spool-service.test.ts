@@ -39,7 +39,8 @@ async function deadPort(): Promise<number> {
  */
 async function startFullSpoolService(
   t: TestContext,
-  prefix: string
+  prefix: string,
+  extraArgs: readonly string[] = []
 ): Promise<{ base: string; spoolDir: string }> {
   const port = await deadPort()
   const chain = kafkaChainFile({
@@ -62,7 +63,8 @@ async function startFullSpoolService(
     '--spool-segment-bytes',
     '1024',
     '--log-level',
-    'silent'
+    'silent',
+    ...extraArgs
   ])
   t.after(() => cli.child.kill('SIGKILL'))
   cli.child.stdin.end()
@@ -79,7 +81,17 @@ const usageCases = [
   {
     name: '--spool-max-bytes without --spool',
     args: ['--http', '0', '--devices', 'd.json', '--spool-max-bytes', '100'],
-    error: '--spool-max-bytes and --spool-segment-bytes need --spool DIR'
+    error: '--spool-max-bytes needs --spool DIR'
+  },
+  {
+    name: 'spool tuning without --spool',
+    args: ['--http', '0', '--devices', 'd.json', '--spool-segment-bytes', '100', '--spool-loop-sync-ms', '0'],
+    error: '--spool-segment-bytes, --spool-loop-sync-ms need --spool DIR'
+  },
+  {
+    name: 'a sync time that is not a number of milliseconds',
+    args: ['--http', '0', '--devices', 'd.json', '--spool', 'x', '--spool-loop-sync-ms', 'fast'],
+    error: '--spool-loop-sync-ms must be a number of milliseconds, 0 or more (got "fast")'
   },
   {
     name: 'a size that is not a whole number',
@@ -138,6 +150,19 @@ test('a full spool answers 503 with Retry-After; every message answered 200 is p
   assert.equal(metric(metrics, 'krn_spool_segments'), readdirSync(spoolDir).length)
   // A few syncs of a few hundred bytes on a local disk: quick, so made on the event loop.
   assert.equal(metric(metrics, 'krn_spool_syncs_on_event_loop'), 1)
+})
+
+test('--spool-loop-sync-ms 0 makes every sync on the thread pool; a request is still answered once synced', async (t) => {
+  const { base } = await startFullSpoolService(t, 'krn-spool-pool-', ['--spool-loop-sync-ms', '0'])
+  for (const n of [1, 2, 3]) {
+    const response = await fetch(`${base}/api/v1/tok1/telemetry`, { method: 'POST', body: `{"n":${n}}` })
+    assert.equal(response.status, 200)
+    await response.arrayBuffer()
+  }
+  const metrics = await (await fetch(`${base}/metrics`)).text()
+  assert.equal(metric(metrics, 'krn_spool_syncs_on_event_loop'), 0)
+  assert.equal(metric(metrics, 'krn_spool_records_pending'), 3)
+  assert.equal(metric(metrics, 'krn_spool_fsync_seconds_count'), 3, 'one sync per request, each sent alone')
 })
 
 test('a request whose messages do not all fit is refused whole: 503, and none of its messages stays pending', async (t) => {
