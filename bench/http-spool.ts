@@ -1,6 +1,8 @@
 // The HTTP front with and without --spool: the real `run --http` process publishing to the bench's
 // broker, loaded by keep-alive clients from this process, requests per second answered 200. The
-// two are measured in alternating rounds of one run, and compared as a ratio within each round.
+// plain front, the spooled one, and the spooled one with its syncs always on the thread pool
+// (`--spool-loop-sync-ms 0`, what the spool's default is measured against) are measured in
+// rotating slices of one run, and compared as ratios within each round.
 
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,9 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { kafkaChainFile } from './chain-file.js'
 
+const SERVICES = ['http', 'http + spool', 'http + spool, pool syncs'] as const
+type ServiceName = (typeof SERVICES)[number]
+
 /** One measured row. */
 export interface HttpRow {
-  readonly name: 'http' | 'http + spool'
+  readonly name: ServiceName
   readonly round: number
   readonly seconds: number
   readonly ok: number
@@ -45,7 +50,8 @@ export interface BenchServer {
 export async function startService(
   options: Pick<HttpBenchOptions, 'entry' | 'broker'>,
   dir: string,
-  spoolDir: string | undefined
+  spoolDir: string | undefined,
+  extraArgs: readonly string[] = []
 ): Promise<BenchServer> {
   mkdirSync(dir, { recursive: true })
   const devices = join(dir, 'devices.json')
@@ -61,7 +67,8 @@ export async function startService(
     devices,
     '--log-level',
     'error',
-    ...(spoolDir === undefined ? [] : ['--spool', spoolDir])
+    ...(spoolDir === undefined ? [] : ['--spool', spoolDir]),
+    ...extraArgs
   ]
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] })
   child.stdin.end()
@@ -138,16 +145,21 @@ export async function benchHttpSpool(
   log: (line: string) => void
 ): Promise<HttpRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'krn-bench-http-'))
-  const services = {
+  const services: Record<ServiceName, BenchServer> = {
     http: await startService(options, join(dir, 'plain'), undefined),
-    'http + spool': await startService(options, join(dir, 'spooled'), join(dir, 'spool'))
+    'http + spool': await startService(options, join(dir, 'spooled'), join(dir, 'spool')),
+    'http + spool, pool syncs': await startService(options, join(dir, 'pooled'), join(dir, 'pool-spool'), [
+      '--spool-loop-sync-ms',
+      '0'
+    ])
   }
   const rows: HttpRow[] = []
   try {
     // Warm-up: connections, JIT, the producer's metadata.
     for (const service of Object.values(services)) await load(service.port, options.concurrency, 1)
     for (let round = 1; round <= options.rounds; round++) {
-      const order: HttpRow['name'][] = round % 2 === 1 ? ['http', 'http + spool'] : ['http + spool', 'http']
+      // Each round starts one later in the rotation, so that no service always follows the same one.
+      const order = SERVICES.map((_, i) => SERVICES[(i + round - 1) % SERVICES.length] as ServiceName)
       for (const name of order) {
         const measured = await load(services[name].port, options.concurrency, options.seconds)
         rows.push({ name, round, ...measured })
@@ -161,35 +173,41 @@ export async function benchHttpSpool(
   return rows
 }
 
-/** The rows as a table, with the spool's throughput as a fraction of the plain front's per round. */
+/** The rows as a table, with each spooled front's throughput as a fraction of the plain front's per round. */
 export function httpSpoolTable(rows: readonly HttpRow[]): string {
   const rate = (row: HttpRow | undefined): number => (row === undefined ? Number.NaN : row.ok / row.seconds)
   const lines = [
-    '| round | http req/s | http + spool req/s | spool ÷ plain | refused (non-200) |',
-    '|---|---|---|---|---|'
+    '| round | http req/s | http + spool req/s | spool ÷ plain | spool, pool syncs req/s | pool syncs ÷ plain | refused (non-200) |',
+    '|---|---|---|---|---|---|---|'
   ]
   const ratios: number[] = []
+  const poolRatios: number[] = []
   const rounds = [...new Set(rows.map((r) => r.round))]
   for (const round of rounds) {
-    const plain = rows.find((r) => r.round === round && r.name === 'http')
-    const spooled = rows.find((r) => r.round === round && r.name === 'http + spool')
+    const row = (name: ServiceName): HttpRow | undefined =>
+      rows.find((r) => r.round === round && r.name === name)
+    const [plain, spooled, pooled] = SERVICES.map(row)
     const ratio = rate(spooled) / rate(plain)
+    const poolRatio = rate(pooled) / rate(plain)
     ratios.push(ratio)
+    poolRatios.push(poolRatio)
+    const refused = [plain, spooled, pooled].reduce((sum, r) => sum + (r?.refused ?? 0), 0)
     lines.push(
-      `| ${round} | ${Math.round(rate(plain))} | ${Math.round(rate(spooled))} | ${ratio.toFixed(2)} | ${(plain?.refused ?? 0) + (spooled?.refused ?? 0)} |`
+      `| ${round} | ${Math.round(rate(plain))} | ${Math.round(rate(spooled))} | ${ratio.toFixed(2)} | ${Math.round(rate(pooled))} | ${poolRatio.toFixed(2)} | ${refused} |`
     )
   }
-  const sorted = ratios.filter((r) => Number.isFinite(r)).sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  const median =
-    sorted.length === 0
-      ? Number.NaN
-      : sorted.length % 2 === 1
-        ? (sorted[mid] as number)
-        : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
   lines.push(
     '',
-    `Median spool ÷ plain: ${median.toFixed(2)} (the goal: at least 0.70, the spool costing at most 30%)`
+    `Median spool ÷ plain: ${median(ratios).toFixed(2)} (the goal: at least 0.70, the spool costing at most 30%); with every sync on the thread pool: ${median(poolRatios).toFixed(2)}`
   )
   return lines.join('\n')
+}
+
+function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  if (sorted.length === 0) return Number.NaN
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }

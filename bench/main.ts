@@ -576,7 +576,7 @@ async function main(): Promise<void> {
   if (results.http.length > 0) {
     sections.push(
       '',
-      `The HTTP front (run --http, ${options.httpClients} keep-alive clients, one Kafka node) with and without --spool:`,
+      `The HTTP front (run --http, ${options.httpClients} keep-alive clients, one Kafka node) with and without --spool, and with --spool --spool-loop-sync-ms 0 (every sync on the thread pool):`,
       httpSpoolTable(results.http)
     )
   }
