@@ -18,6 +18,7 @@ import { benchHttpSpool, httpSpoolTable, type HttpRow } from './http-spool.js'
 import { benchHttpBare, httpBareTable, type HttpBareRow } from './http-bare.js'
 import { benchKafkaInput, kafkaInputTable, type KafkaInputRow } from './kafka-input.js'
 import { benchSpoolStores, spoolStoresTable } from './spool-stores.js'
+import { ensureStores } from './stores-install.js'
 import { benchCodecs, codecTables, type CodecResults } from './codecs.js'
 import { ensureConfluent } from './confluent-install.js'
 import { benchOnKafka, onKafkaRatios } from './on-kafka.js'
@@ -452,7 +453,13 @@ async function main(): Promise<void> {
     return
   }
   if (process.argv.includes('spool-stores') || process.argv.includes('--only=spool-stores')) {
-    // No broker: the spool's store against embedded databases (needs them installed, see the file).
+    // No broker: the spool's store against embedded databases, installed on demand.
+    const problem = await ensureStores(log)
+    if (problem !== undefined) {
+      process.stderr.write(`bench: the spool's store cannot be compared with LMDB and SQLite: ${problem}\n`)
+      process.exitCode = 1
+      return
+    }
     const { values } = parseArgs({
       options: { only: { type: 'string' }, 'http-clients': { type: 'string' }, rounds: { type: 'string' } }
     })

@@ -4,7 +4,7 @@
 // append the next. Our files (src/spool) against LMDB (the `lmdb` package, synced commits, its
 // writes batched on its own thread) and SQLite (`better-sqlite3`, WAL, synchronous=FULL, one
 // transaction per group of appends that arrived in one turn of the event loop). The databases are
-// not dependencies: `npm i --no-save lmdb@3.5.6 better-sqlite3@12.11.1` before this bench.
+// not dependencies: the bench installs them on demand (stores-install.ts).
 // `npm run bench -- --only spool-stores [--http-clients 256] [--rounds 5]`: writers (default 64), rounds (3).
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStreamLogger } from '../src/engine/logger.js'
 import { Spool } from '../src/spool/spool.js'
+import { requireStore } from './stores-install.js'
 
 /** A store as the bench drives it: an append that resolves once durable, a done mark, a close. */
 interface Store {
@@ -78,7 +79,7 @@ interface SqliteDatabase {
 }
 
 async function lmdb(dir: string, overlappingSync: boolean): Promise<Store> {
-  const { open } = (await import('lmdb' as string)) as {
+  const { open } = requireStore('lmdb') as {
     open(options: Record<string, unknown>): LmdbDatabase
   }
   const db = open({
@@ -107,9 +108,7 @@ async function lmdb(dir: string, overlappingSync: boolean): Promise<Store> {
 }
 
 async function sqlite(dir: string): Promise<Store> {
-  const { default: Database } = (await import('better-sqlite3' as string)) as {
-    default: new (path: string) => SqliteDatabase
-  }
+  const Database = requireStore('better-sqlite3') as new (path: string) => SqliteDatabase
   const db = new Database(join(dir, 'spool.db'))
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
