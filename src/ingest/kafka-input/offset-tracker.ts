@@ -9,9 +9,6 @@ export class PartitionOffsets {
   #taken: bigint[] = []
   #done: boolean[] = []
   #head = 0
-  // Offset of each record in flight -> its place in the arrays, plus #shifted.
-  readonly #places = new Map<bigint, number>()
-  #shifted = 0
   #next: bigint | undefined
   #inFlight = 0
 
@@ -36,7 +33,6 @@ export class PartitionOffsets {
   /** A record was taken; offsets must increase. */
   take(offset: bigint): void {
     if (!this.isNew(offset)) throw new Error(`offset ${offset} was taken already (next is ${this.#next})`)
-    this.#places.set(offset, this.#taken.length + this.#shifted)
     this.#taken.push(offset)
     this.#done.push(false)
     this.#next = offset + 1n
@@ -47,17 +43,33 @@ export class PartitionOffsets {
   takeDone(offset: bigint): void {
     this.take(offset)
     this.#done[this.#done.length - 1] = true
-    this.#places.delete(offset)
     this.#inFlight--
   }
 
   /** The message of the record at `offset` has left the chain. */
   finish(offset: bigint): void {
-    const place = this.#places.get(offset)
-    if (place === undefined) throw new Error(`offset ${offset} is not in flight`)
-    this.#places.delete(offset)
-    this.#done[place - this.#shifted] = true
+    const place = this.#placeOf(offset)
+    if (place === -1 || this.#done[place] === true) throw new Error(`offset ${offset} is not in flight`)
+    this.#done[place] = true
     this.#inFlight--
+  }
+
+  /**
+   * Where `offset` is among the offsets taken from `#head` on, or -1: a binary search, as they
+   * increase. A Map from offset to place cost a bigint hash and a table entry per record, and a
+   * table rebuilt as the records in flight rose and fell (BENCHMARKS.md).
+   */
+  #placeOf(offset: bigint): number {
+    let low = this.#head
+    let high = this.#taken.length - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const taken = this.#taken[middle] as bigint
+      if (taken === offset) return middle
+      if (taken < offset) low = middle + 1
+      else high = middle - 1
+    }
+    return -1
   }
 
   /**
@@ -69,7 +81,6 @@ export class PartitionOffsets {
     if (this.#head > 1024 && this.#head * 2 > this.#taken.length) {
       this.#taken = this.#taken.slice(this.#head)
       this.#done = this.#done.slice(this.#head)
-      this.#shifted += this.#head
       this.#head = 0
     }
     if (this.#head < this.#taken.length) return this.#taken[this.#head]
