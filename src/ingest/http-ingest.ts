@@ -109,9 +109,10 @@ export class HttpIngest {
   readonly #maxBodyBytes: number
   readonly #acceptor: Acceptor
   // Requests not yet answered, counted rather than kept in a Set: a Set whose size swings with the
-  // requests under way rebuilds its table again and again, and V8 keeps a rebuilt table linked to
-  // its successor. Once answers wait (for the spool's sync), those links kept each request's
-  // objects alive through two scavenges: 3 µs of collection per request instead of 0.7.
+  // requests under way rebuilds its table again and again, and V8 leaves a rebuilt table holding
+  // its old entries and linked to its successor. Once answers wait (for the spool's sync), that
+  // kept each request's objects alive through two scavenges: 3 µs of collection per request
+  // instead of 0.7 (BENCHMARKS.md).
   #open = 0
   // One listener for every response, not a closure each.
   readonly #forget: () => void
