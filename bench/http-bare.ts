@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { load, startService, type BenchServer } from './http-spool.js'
 import { sampleProcess } from './process.js'
+import { median } from './rounds.js'
 
 /** One measured slice. */
 export interface HttpBareRow {
@@ -86,15 +87,6 @@ export async function benchHttpBare(
     rmSync(dir, { recursive: true, force: true })
   }
   return rows
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  if (sorted.length === 0) return Number.NaN
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /** The rows as a table: requests/s and CPU µs per request of each, and their ratio per round. */

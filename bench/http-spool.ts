@@ -10,6 +10,7 @@ import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { kafkaChainFile } from './chain-file.js'
+import { median } from './rounds.js'
 
 const SERVICES = ['http', 'http + spool', 'http + spool, pool syncs'] as const
 type ServiceName = (typeof SERVICES)[number]
@@ -201,13 +202,4 @@ export function httpSpoolTable(rows: readonly HttpRow[]): string {
     `Median spool ÷ plain: ${median(ratios).toFixed(2)} (the goal: at least 0.70, the spool costing at most 30%); with every sync on the thread pool: ${median(poolRatios).toFixed(2)}`
   )
   return lines.join('\n')
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  if (sorted.length === 0) return Number.NaN
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }

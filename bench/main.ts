@@ -23,6 +23,7 @@ import { benchCodecs, codecTables, type CodecResults } from './codecs.js'
 import { ensureConfluent } from './confluent-install.js'
 import { benchOnKafka, onKafkaRatios } from './on-kafka.js'
 import { benchConfluent, confluentRatios, type ConfluentResults } from './versus-confluent.js'
+import { median } from './rounds.js'
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
 
@@ -187,15 +188,6 @@ function table(rows: readonly Row[], reference: (row: Row) => Row | undefined = 
     return `| ${cells.join(' | ')} |`
   })
   return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`, ...lines].join('\n')
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
-  if (sorted.length === 0) return Number.NaN
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /**

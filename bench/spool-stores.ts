@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { createStreamLogger } from '../src/engine/logger.js'
 import { Spool } from '../src/spool/spool.js'
 import { requireStore } from './stores-install.js'
+import { median } from './rounds.js'
 
 /** A store as the bench drives it: an append that resolves once durable, a done mark, a close. */
 interface Store {
@@ -246,13 +247,4 @@ export function spoolStoresTable(rows: readonly StoreRow[]): string {
     )
   }
   return lines.join('\n')
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
-  if (sorted.length === 0) return Number.NaN
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
