@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { load, startService, type BenchServer } from './http-spool.js'
+import { benchServer, load, startService, type BenchServer } from './http-spool.js'
 import { sampleProcess } from './process.js'
 import { median } from './rounds.js'
 
@@ -37,24 +37,7 @@ async function startBare(): Promise<BenchServer> {
   const child = spawn(process.execPath, [...process.execArgv, script], {
     stdio: ['ignore', 'ignore', 'pipe']
   })
-  let stderr = ''
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk
-      const match = /listening on (\d+)/.exec(stderr)
-      if (match !== null) resolve(Number(match[1]))
-    })
-    child.on('exit', (code) => reject(new Error(`the bare server exited with ${String(code)}: ${stderr}`)))
-  })
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  return {
-    port,
-    pid: child.pid ?? 0,
-    async stop() {
-      child.kill('SIGTERM')
-      await exited
-    }
-  }
+  return benchServer(child, /listening on (\d+)/, 'the bare server')
 }
 
 /** Loads both servers in alternating slices (the order flipping each round). */

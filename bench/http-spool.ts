@@ -4,7 +4,7 @@
 // (`--spool-loop-sync-ms 0`, what the spool's default is measured against) are measured in
 // rotating slices of one run, and compared as ratios within each round.
 
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -73,14 +73,26 @@ export async function startService(
   ]
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'pipe'] })
   child.stdin.end()
+  return benchServer(child, /http: listening on [\d.]+:(\d+)/, 'run --http')
+}
+
+/**
+ * A server process once it has said on stderr where it listens (`listening`'s first group is the
+ * port); rejects with its stderr, naming it as `what`, if it exits first. Stopped with SIGTERM.
+ */
+export async function benchServer(
+  child: ChildProcess,
+  listening: RegExp,
+  what: string
+): Promise<BenchServer> {
   let stderr = ''
   const port = await new Promise<number>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk
-      const match = /http: listening on [\d.]+:(\d+)/.exec(stderr)
+      const match = listening.exec(stderr)
       if (match !== null) resolve(Number(match[1]))
     })
-    child.on('exit', (code) => reject(new Error(`run --http exited with ${String(code)}: ${stderr}`)))
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${String(code)}: ${stderr}`)))
   })
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   return {
