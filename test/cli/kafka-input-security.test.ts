@@ -15,7 +15,7 @@ import { USERS, type KafkaCluster } from '../../reference/kafka/cluster.js'
 import { openTarget } from '../helpers/broker-targets.js'
 import { uniqueTopic } from '../helpers/broker.js'
 import { kafkaChainFile } from '../helpers/chain-file.js'
-import { runCli, startCli } from '../helpers/cli.js'
+import { runCli, startCli, type ProcessResult } from '../helpers/cli.js'
 import { kcatConsume } from '../helpers/kcat.js'
 import { referenceKafka } from '../helpers/reference-kafka.js'
 
@@ -197,24 +197,39 @@ test(
   }
 )
 
+/**
+ * Runs `run --kafka-input` from `bootstrap` with `args` (its security settings) on a fresh input
+ * topic of Apache Kafka, to its exit; for the tests of settings the cluster refuses.
+ */
+async function runRefusedInput(
+  t: TestContext,
+  bootstrap: string,
+  args: readonly string[]
+): Promise<{ input: string; result: ProcessResult }> {
+  const target = await openTarget(t, 'Apache Kafka')
+  const input = uniqueTopic('sec-in')
+  await target.createTopic(input, 1)
+  const result = await runCli([
+    'run',
+    secureChain(cluster as KafkaCluster, uniqueTopic('sec-out')),
+    '--kafka-input',
+    bootstrap,
+    '--topics',
+    input,
+    '--group',
+    uniqueTopic('sec-group'),
+    ...args
+  ])
+  return { input, result }
+}
+
 test(
   "run --kafka-input with a wrong SCRAM password (--kafka-input-property): exit 1 with Kafka's authentication failure, the password shown nowhere",
   { skip: skip() },
   async (t: TestContext) => {
     const kafka = cluster as KafkaCluster
-    const target = await openTarget(t, 'Apache Kafka')
-    const input = uniqueTopic('sec-in')
-    await target.createTopic(input, 1)
     const wrong = 'S3CRET-wrong-scram-password'
-    const result = await runCli([
-      'run',
-      secureChain(kafka, uniqueTopic('sec-out')),
-      '--kafka-input',
-      kafka.bootstrap('SASL_PLAINTEXT'),
-      '--topics',
-      input,
-      '--group',
-      uniqueTopic('sec-group'),
+    const { input, result } = await runRefusedInput(t, kafka.bootstrap('SASL_PLAINTEXT'), [
       '--kafka-input-property',
       'security.protocol=SASL_PLAINTEXT',
       '--kafka-input-property',
@@ -242,18 +257,7 @@ test(
   { skip: skip() },
   async (t: TestContext) => {
     const kafka = cluster as KafkaCluster
-    const target = await openTarget(t, 'Apache Kafka')
-    const input = uniqueTopic('sec-in')
-    await target.createTopic(input, 1)
-    const result = await runCli([
-      'run',
-      secureChain(kafka, uniqueTopic('sec-out')),
-      '--kafka-input',
-      kafka.bootstrap('SSL'),
-      '--topics',
-      input,
-      '--group',
-      uniqueTopic('sec-group'),
+    const { input, result } = await runRefusedInput(t, kafka.bootstrap('SSL'), [
       '--kafka-input-property',
       'security.protocol=SSL'
     ])
