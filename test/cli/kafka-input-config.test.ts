@@ -13,6 +13,7 @@ import { eachBroker } from '../helpers/broker-targets.js'
 import { uniqueTopic } from '../helpers/broker.js'
 import { kafkaChainFile } from '../helpers/chain-file.js'
 import { startCli } from '../helpers/cli.js'
+import { produceInOrder } from '../helpers/produce-in-order.js'
 
 /** Writes `content` (JSON unless a string) to a fresh file; returns its path. */
 function configFile(content: unknown): string {
@@ -176,16 +177,12 @@ eachBroker(
       brokers: [target.bootstrap],
       logLevel: logLevel.NOTHING
     })
-    const producer = kafka.producer()
-    await producer.connect()
-    // One at a time, so that their offsets follow the list: 0, 1 (a tombstone, no message), 2.
-    for (const message of [
+    // Offsets 0, 1 (a tombstone, no message), 2.
+    await produceInOrder(kafka, input, [
       { key: 'k1', value: '21.5' },
       { key: 'k2', value: null },
       { key: 'k3', value: 'text' }
     ])
-      await producer.send({ topic: input, messages: [message] })
-    await producer.disconnect()
 
     const config = configFile({
       bootstrapServers: [target.bootstrap],

@@ -16,6 +16,7 @@ import { openTarget } from '../helpers/broker-targets.js'
 import { uniqueTopic } from '../helpers/broker.js'
 import { kafkaChainFile } from '../helpers/chain-file.js'
 import { runCli, startCli, type ProcessResult } from '../helpers/cli.js'
+import { produceInOrder } from '../helpers/produce-in-order.js'
 import { kcatConsume } from '../helpers/kcat.js'
 import { referenceKafka } from '../helpers/reference-kafka.js'
 
@@ -91,17 +92,12 @@ test(
       brokers: [target.bootstrap],
       logLevel: logLevel.NOTHING
     })
-    const producer = plain.producer()
-    await producer.connect()
-    // One at a time, so that their offsets follow the list.
-    for (const message of [
+    await produceInOrder(plain, input, [
       { partition: 0, key: 'k1', value: '{"type":"T","data":{"n":1}}' },
       { partition: 0, key: 'bad', value: '{"type": 7}', headers: { origin: 'test' } },
       { partition: 1, key: 'k2', value: '{"type":"T","data":{"n":2}}' },
       { partition: 1, key: 'k3', value: '{"type":"T","data":{"n":3}}' }
     ])
-      await producer.send({ topic: input, messages: [message] })
-    await producer.disconnect()
 
     const properties = file(
       'consumer.properties',

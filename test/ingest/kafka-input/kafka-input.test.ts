@@ -14,6 +14,7 @@ import { builtinNodes } from '../../../src/nodes/index.js'
 import { eachBroker, type BrokerTarget, type ReadRecord } from '../../helpers/broker-targets.js'
 import { uniqueTopic } from '../../helpers/broker.js'
 import { chainExport } from '../../helpers/test-nodes.js'
+import { produceInOrder } from '../../helpers/produce-in-order.js'
 
 /** Holds every message with metadata hold=true until the test releases them; passes the rest on. */
 class GateNode implements RuleNode {
@@ -126,14 +127,7 @@ async function produce(
   topic: string,
   records: { partition: number; key: string; value: string; headers?: Record<string, string> }[]
 ): Promise<void> {
-  const producer = kafkaClient(target).producer()
-  await producer.connect()
-  try {
-    // One at a time, so that the offsets in each partition follow the list.
-    for (const record of records) await producer.send({ topic, messages: [record] })
-  } finally {
-    await producer.disconnect()
-  }
+  await produceInOrder(kafkaClient(target), topic, records)
 }
 
 async function committed(target: BrokerTarget, group: string, topic: string): Promise<string[]> {
