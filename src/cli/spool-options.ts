@@ -3,7 +3,7 @@
 import type { Logger } from '../engine/logger.js'
 import { ServiceError, UsageError } from '../errors.js'
 import type { ServiceMetrics } from '../service/metrics.js'
-import { Spool } from '../spool/spool.js'
+import { DEFAULT_LOOP_SYNC_MS, Spool } from '../spool/spool.js'
 
 /** Parsed command-line values, as node:util's parseArgs gives them. */
 type OptionValues = Record<string, string | boolean | string[] | undefined>
@@ -35,14 +35,13 @@ export interface SpoolSettings {
   readonly maxBytes: number
   readonly segmentBytes: number
   /** Syncs on the event loop while they take at most this on average (ms); 0: on the thread pool. */
-  readonly inlineSyncMs: number
+  readonly loopSyncMs: number
 }
 
 const DEFAULT_SPOOL_MAX_BYTES = 1 << 30
 // Zeros written ahead of the records: one sync in this many bytes commits a new file size.
 const SPOOL_PREALLOCATE_BYTES = 1 << 20
 const DEFAULT_SPOOL_SEGMENT_BYTES = 16 << 20
-const DEFAULT_SPOOL_LOOP_SYNC_MS = 2
 // The options that tune a spool, each a usage error without --spool.
 const SPOOL_TUNING = ['spool-max-bytes', 'spool-segment-bytes', 'spool-loop-sync-ms'] as const
 
@@ -76,10 +75,10 @@ export function parseSpoolOptions(values: OptionValues, hasFront: boolean): Spoo
       `--spool-segment-bytes must be at most half of --spool-max-bytes (got ${segmentBytes} and ${maxBytes})`
     )
   }
-  const syncText = values['spool-loop-sync-ms'] ?? String(DEFAULT_SPOOL_LOOP_SYNC_MS)
+  const syncText = values['spool-loop-sync-ms'] ?? String(DEFAULT_LOOP_SYNC_MS)
   if (typeof syncText !== 'string' || !/^\d+(\.\d+)?$/.test(syncText))
     throw new UsageError(
       `--spool-loop-sync-ms must be a number of milliseconds, 0 or more (got "${String(syncText)}")`
     )
-  return { dir, maxBytes, segmentBytes, inlineSyncMs: Number(syncText) }
+  return { dir, maxBytes, segmentBytes, loopSyncMs: Number(syncText) }
 }

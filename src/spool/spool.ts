@@ -18,7 +18,7 @@
 // sync takes about 0.1 ms), and the hop adds the threads' scheduling delay to every answer that
 // waits for it: the spooled HTTP front answers 10-20% more requests with syncs on the loop
 // (BENCHMARKS.md). While the loop is blocked on a sync, requests queue in the sockets, so the next
-// group commit is larger. When syncs take longer than `inlineSyncMs` on average (a slow or stalled
+// group commit is larger. When syncs take longer than `loopSyncMs` on average (a slow or stalled
 // disk, where one stall of a second pushes the average over at once), they go to the thread pool,
 // so that the loop keeps answering /healthz, /metrics and Kafka; they come back to the loop once
 // the average has fallen below half of it.
@@ -50,7 +50,7 @@ export interface SpoolOptions {
    * Syncs are made on the event loop while they take at most this many milliseconds on average,
    * on the thread pool otherwise (default 2; 0: always on the thread pool).
    */
-  readonly inlineSyncMs?: number
+  readonly loopSyncMs?: number
 }
 
 /** A message found unfinished when the spool was opened. */
@@ -97,7 +97,8 @@ function newBatch(): Batch {
 const MAX_SYNCS_IN_FLIGHT = 2
 // How long done marks wait for a batch of messages before they are written on their own.
 const DONE_DELAY_MS = 20
-const DEFAULT_INLINE_SYNC_MS = 2
+/** Syncs averaging at most this many milliseconds are made on the event loop, by default. */
+export const DEFAULT_LOOP_SYNC_MS = 2
 // The weight of the newest sync in the moving average of their durations: about the last 8 count.
 const SYNC_AVERAGE_WEIGHT = 1 / 8
 
@@ -127,6 +128,7 @@ export class Spool {
   #replayed = 0
   /** A moving average of the syncs' durations, in milliseconds (see SYNC_AVERAGE_WEIGHT). */
   #syncMs = 0
+  readonly #loopSyncMs: number
   #syncsOnPool: boolean
   /** Records lost to a torn or corrupt tail when the spool was opened. */
   lostRecords = 0
@@ -134,7 +136,8 @@ export class Spool {
   private constructor(options: SpoolOptions) {
     this.dir = options.dir
     this.#options = options
-    this.#syncsOnPool = (options.inlineSyncMs ?? DEFAULT_INLINE_SYNC_MS) <= 0
+    this.#loopSyncMs = options.loopSyncMs ?? DEFAULT_LOOP_SYNC_MS
+    this.#syncsOnPool = this.#loopSyncMs <= 0
   }
 
   /** Opens (or creates) the spool in `options.dir`, recovering what an earlier run left. */
@@ -317,7 +320,7 @@ export class Spool {
         await this.#collect()
         continue
       }
-      if (this.#syncInline()) {
+      if (this.#syncsOnLoopNow()) {
         this.#syncOnLoop(segment, batch)
         await this.#collect()
         continue
@@ -368,7 +371,7 @@ export class Spool {
     return { records, bytes, batch }
   }
 
-  #syncInline(): boolean {
+  #syncsOnLoopNow(): boolean {
     // A sync still on the pool must return first: the loop's own would wait behind it in the disk.
     return !this.#syncsOnPool && this.#syncs.size === 0
   }
@@ -388,7 +391,7 @@ export class Spool {
   /** Moves syncs to the thread pool when they have become slow, and back once they are quick. */
   #timeSync(seconds: number): void {
     this.#syncMs += (seconds * 1000 - this.#syncMs) * SYNC_AVERAGE_WEIGHT
-    const limit = this.#options.inlineSyncMs ?? DEFAULT_INLINE_SYNC_MS
+    const limit = this.#loopSyncMs
     if (limit <= 0) return
     if (!this.#syncsOnPool && this.#syncMs > limit) {
       this.#syncsOnPool = true

@@ -62,12 +62,12 @@ test('concurrent appends share one write and one fdatasync (group commit)', asyn
   assert.equal(syncs.length, 1)
   // The same on the thread pool.
   const pooled: number[] = []
-  const pool = await openSpool(t, freshDir(), { inlineSyncMs: 0, onSync: (s) => pooled.push(s) })
+  const pool = await openSpool(t, freshDir(), { loopSyncMs: 0, onSync: (s) => pooled.push(s) })
   await Promise.all(Array.from({ length: 50 }, (_, i) => pool.spool.append(`m${i}`)))
   assert.equal(pooled.length, 1)
 })
 
-test('syncs are made on the event loop while quick, and on the thread pool once they are slower than inlineSyncMs on average', async (t) => {
+test('syncs are made on the event loop while quick, and on the thread pool once they are slower than loopSyncMs on average', async (t) => {
   const quick = await openSpool(t, freshDir())
   assert.deepEqual(await Promise.all(['m1', 'm2'].map((p) => quick.spool.append(p))), [1, 2])
   await quick.spool.append('m3')
@@ -75,7 +75,7 @@ test('syncs are made on the event loop while quick, and on the thread pool once 
   assert.deepEqual(quick.logs, [])
   // No disk syncs in a microsecond: the first sync makes the average too slow.
   const syncs: number[] = []
-  const slow = await openSpool(t, freshDir(), { inlineSyncMs: 0.001, onSync: (s) => syncs.push(s) })
+  const slow = await openSpool(t, freshDir(), { loopSyncMs: 0.001, onSync: (s) => syncs.push(s) })
   assert.equal(await slow.spool.append('m1'), 1)
   assert.equal(slow.spool.syncsOnLoop, false)
   assert.equal(slow.logs.length, 1)
@@ -87,7 +87,7 @@ test('syncs are made on the event loop while quick, and on the thread pool once 
   assert.deepEqual(await Promise.all(['m2', 'm3', 'm4'].map((p) => slow.spool.append(p))), [2, 3, 4])
   assert.equal(syncs.length, 2)
   assert.equal(slow.logs.length, 1, 'told once, not at every slow sync')
-  const pool = await openSpool(t, freshDir(), { inlineSyncMs: 0 })
+  const pool = await openSpool(t, freshDir(), { loopSyncMs: 0 })
   assert.equal(pool.spool.syncsOnLoop, false)
   assert.equal(await pool.spool.append('m1'), 1)
   assert.deepEqual(pool.logs, [])
